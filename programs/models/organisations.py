@@ -1,0 +1,51 @@
+"""Organisations that host, run or broker placements."""
+
+from django.db import models
+
+from .base import SlugNaturalKeyManager, Sourced
+
+
+class Organisation(Sourced):
+    class Kind(models.TextChoices):
+        UNIVERSITY = "university", "University or medical school"
+        HOSPITAL = "hospital", "Hospital or health trust"
+        RESEARCH_INSTITUTE = "research_institute", "Research institute"
+        GOVERNMENT_AGENCY = "government_agency", "Government agency"
+        INTERNATIONAL_ORGANISATION = "international_organisation", "International organisation"
+        STUDENT_ASSOCIATION = "student_association", "Student association"
+        EXCHANGE_PROGRAMME = "exchange_programme", "Exchange programme"
+        PRIVATE_PROVIDER = "private_provider", "Private provider"
+
+    slug = models.SlugField(max_length=120, unique=True)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=40, choices=Kind)
+    country = models.ForeignKey(
+        "programs.Country",
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        null=True,
+        blank=True,
+        help_text="Where the organisation is based; empty for international bodies or when unstated.",
+    )
+    city = models.ForeignKey(
+        "programs.City",
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        null=True,
+        blank=True,
+    )
+    website = models.URLField(blank=True, help_text="Only when a guide names it.")
+    description = models.TextField(blank=True)
+
+    objects = SlugNaturalKeyManager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+    natural_key.dependencies = ["programs.guide", "programs.country", "programs.city"]

@@ -1,0 +1,459 @@
+"""Programmes (named placements and pathways) and the QuerySet that speaks their domain."""
+
+import calendar
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from .base import SlugNaturalKeyManager, Sourced, check_range
+
+
+class ProgrammeQuerySet(models.QuerySet):
+    def published(self) -> "ProgrammeQuerySet":
+        return self.filter(status=Programme.Status.PUBLISHED)
+
+    def for_listing(self) -> "ProgrammeQuerySet":
+        """Everything a result card shows, fetched in a fixed number of queries."""
+        return self.select_related("organisation").prefetch_related(
+            "countries", "cities__country", "study_levels", "specialities", "costs"
+        )
+
+    def for_detail(self) -> "ProgrammeQuerySet":
+        return self.select_related(
+            "organisation", "organisation__country", "source_guide"
+        ).prefetch_related(
+            "countries__region",
+            "cities__country",
+            "study_levels",
+            "specialities",
+            "disciplines",
+            "partners",
+            "costs",
+            models.Prefetch(
+                "eligibility_rules",
+                queryset=EligibilityRule.objects.prefetch_related("study_levels").select_related(
+                    "residency_country"
+                ),
+            ),
+        )
+
+
+class Programme(Sourced):
+    class ListingKind(models.TextChoices):
+        PROGRAMME = "programme", "Named programme"
+        PATHWAY = "pathway", "Pathway or exchange route"
+
+    class Type(models.TextChoices):
+        SHADOWING = "shadowing", "Clinical shadowing"
+        CLINICAL_ROTATION = "clinical_rotation", "Supervised clinical rotation or elective"
+        SPECIALITY_ROTATION = "speciality_rotation", "Speciality rotation"
+        RESEARCH = "research", "Research"
+        PUBLIC_HEALTH = "public_health", "Public health"
+
+    class Delivery(models.TextChoices):
+        IN_PERSON = "in_person", "In person"
+        VIRTUAL = "virtual", "Virtual"
+        HYBRID = "hybrid", "In person and virtual"
+
+    class DeadlineKind(models.TextChoices):
+        FIXED = "fixed", "Fixed date each year"
+        APPROXIMATE = "approximate", "Approximate month or season"
+        ROLLING = "rolling", "Rolling, with a lead time"
+        VARIES = "varies", "Varies"
+        UNKNOWN = "unknown", "Not stated in source"
+
+    class Pay(models.TextChoices):
+        PAID = "paid", "Paid (salary or wage)"
+        STIPEND = "stipend", "Stipend"
+        PARTIAL = "partial", "Partial funding"
+        UNPAID = "unpaid", "Unpaid"
+        FEE = "fee", "Fee-charging"
+        UNKNOWN = "unknown", "Not stated in source"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        ARCHIVED = "archived", "Archived"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=120, unique=True)
+    listing_kind = models.CharField(
+        max_length=20, choices=ListingKind, default=ListingKind.PROGRAMME
+    )
+    organisation = models.ForeignKey(
+        "programs.Organisation", on_delete=models.PROTECT, related_name="programmes"
+    )
+    partners = models.ManyToManyField(
+        "programs.Organisation",
+        blank=True,
+        related_name="partner_programmes",
+        help_text="Partner hosts the guide names (labs, hospitals, universities).",
+    )
+    summary = models.TextField(help_text="One or two sentences in our own words.")
+    programme_type = models.CharField("type", max_length=30, choices=Type)
+    delivery = models.CharField(max_length=20, choices=Delivery, default=Delivery.IN_PERSON)
+    countries = models.ManyToManyField(
+        "programs.Country", blank=True, related_name="programmes", help_text="Destinations."
+    )
+    cities = models.ManyToManyField("programs.City", blank=True, related_name="programmes")
+    location_note = models.CharField(max_length=300, blank=True)
+    specialities = models.ManyToManyField(
+        "programs.Speciality", blank=True, related_name="programmes"
+    )
+    disciplines = models.ManyToManyField(
+        "programs.Discipline", blank=True, related_name="programmes"
+    )
+    study_levels = models.ManyToManyField(
+        "programs.StudyLevel", blank=True, related_name="programmes", verbose_name="study levels"
+    )
+
+    duration_min_weeks = models.PositiveSmallIntegerField(null=True, blank=True)
+    duration_max_weeks = models.PositiveSmallIntegerField(null=True, blank=True)
+    duration_note = models.CharField(max_length=300, blank=True, help_text="As the guide says it.")
+    start_month = models.PositiveSmallIntegerField(null=True, blank=True)
+    end_month = models.PositiveSmallIntegerField(null=True, blank=True)
+    dates_note = models.CharField(max_length=300, blank=True, help_text="As the guide says it.")
+
+    deadline_kind = models.CharField(
+        max_length=20, choices=DeadlineKind, default=DeadlineKind.UNKNOWN
+    )
+    deadline_month = models.PositiveSmallIntegerField(null=True, blank=True)
+    deadline_day = models.PositiveSmallIntegerField(null=True, blank=True)
+    deadline_lead_weeks = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="For rolling deadlines: apply at least this many weeks ahead.",
+    )
+    deadline_note = models.CharField(max_length=300, blank=True, help_text="As the guide says it.")
+
+    pay = models.CharField(max_length=20, choices=Pay, default=Pay.UNKNOWN)
+    pay_note = models.CharField(max_length=300, blank=True, help_text="As the guide says it.")
+
+    role_includes = models.TextField(blank=True, help_text="What the intern does; one per line.")
+    role_excludes = models.TextField(
+        blank=True, help_text="What the role may not include; one per line."
+    )
+    certificate = models.CharField(max_length=300, blank=True)
+    recognition_notes = models.TextField(blank=True)
+    how_to_apply = models.TextField(blank=True)
+    website = models.URLField(blank=True, help_text="Official website, only when a guide names it.")
+    guide_references = models.CharField(
+        max_length=300, blank=True, help_text="Sites the guide itself cites for this programme."
+    )
+
+    status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT)
+    last_verified = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SlugNaturalKeyManager.from_queryset(ProgrammeQuerySet)()
+
+    class Meta:
+        ordering = ["title"]
+        indexes = [
+            # The public list: published programmes filtered by type/pay, sorted by deadline.
+            models.Index(fields=["status", "programme_type"], name="programme_status_type"),
+            models.Index(fields=["status", "pay"], name="programme_status_pay"),
+            models.Index(
+                fields=["status", "deadline_month", "deadline_day"],
+                name="programme_status_deadline",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_min_weeks__isnull=True)
+                | Q(duration_max_weeks__isnull=True)
+                | Q(duration_min_weeks__lte=models.F("duration_max_weeks")),
+                name="programme_duration_min_lte_max",
+            ),
+            models.CheckConstraint(
+                condition=Q(deadline_month__isnull=True) | Q(deadline_month__range=(1, 12)),
+                name="programme_deadline_month_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(deadline_day__isnull=True) | Q(deadline_day__range=(1, 31)),
+                name="programme_deadline_day_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(deadline_kind="fixed")
+                | Q(deadline_month__isnull=False, deadline_day__isnull=False),
+                name="programme_fixed_deadline_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(deadline_kind="rolling") | Q(deadline_lead_weeks__isnull=False),
+                name="programme_rolling_deadline_has_lead_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(deadline_day__isnull=True) | Q(deadline_month__isnull=False),
+                name="programme_deadline_day_needs_month",
+            ),
+            models.CheckConstraint(
+                condition=(Q(start_month__isnull=True) | Q(start_month__range=(1, 12)))
+                & (Q(end_month__isnull=True) | Q(end_month__range=(1, 12))),
+                name="programme_season_months_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+    natural_key.dependencies = ["programs.organisation", "programs.guide"]
+
+    def get_absolute_url(self) -> str:
+        return reverse("programs:detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        errors: dict[str, ValidationError] = {}
+        check_range(
+            errors,
+            self.duration_min_weeks,
+            self.duration_max_weeks,
+            "duration_min_weeks",
+            "duration_max_weeks",
+            "duration in weeks",
+        )
+        for field in ("deadline_month", "start_month", "end_month"):
+            value = getattr(self, field)
+            if value is not None and not 1 <= value <= 12:
+                errors[field] = ValidationError("Enter a month number from 1 (January) to 12.")
+        month, day = self.deadline_month, self.deadline_day
+        if day is not None:
+            if month is None:
+                errors["deadline_month"] = ValidationError("A deadline day needs its month too.")
+            elif 1 <= month <= 12 and not 1 <= day <= calendar.monthrange(2024, month)[1]:
+                errors["deadline_day"] = ValidationError(
+                    f"{calendar.month_name[month]} has no day {day}."
+                )
+        if self.deadline_kind == self.DeadlineKind.FIXED and (month is None or day is None):
+            errors.setdefault(
+                "deadline_day",
+                ValidationError("A fixed yearly deadline needs both a month and a day."),
+            )
+        if self.deadline_kind == self.DeadlineKind.ROLLING and self.deadline_lead_weeks is None:
+            errors["deadline_lead_weeks"] = ValidationError(
+                "A rolling deadline needs the lead time in weeks (e.g. 8 for 'apply 8+ weeks before')."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def role_includes_list(self) -> list[str]:
+        return [line.strip() for line in self.role_includes.splitlines() if line.strip()]
+
+    @property
+    def role_excludes_list(self) -> list[str]:
+        return [line.strip() for line in self.role_excludes.splitlines() if line.strip()]
+
+
+class ProgrammeChildManager(models.Manager):
+    def get_by_natural_key(self, programme_slug: str, key: str):
+        return self.get(programme__slug=programme_slug, key=key)
+
+
+class EligibilityRule(models.Model):
+    """One structured eligibility condition with the sentence a student reads."""
+
+    class Kind(models.TextChoices):
+        MIN_AGE = "min_age", "Minimum age"
+        STUDY_LEVEL = "study_level", "Study level"
+        RESIDENCY = "residency", "Residency"
+        ENROLMENT = "enrolment", "Enrolment"
+        LANGUAGE = "language", "Language test"
+        BACKGROUND = "background", "Background or diversity criteria"
+        NOMINATION = "nomination", "Nomination"
+        OTHER = "other", "Other"
+
+    class AppliesTo(models.TextChoices):
+        ALL = "all", "All places"
+        IN_PERSON = "in_person", "In-person places"
+        VIRTUAL = "virtual", "Virtual places"
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="eligibility_rules"
+    )
+    key = models.SlugField(max_length=80, help_text="Stable identifier within the programme.")
+    kind = models.CharField(max_length=20, choices=Kind)
+    applies_to = models.CharField(max_length=20, choices=AppliesTo, default=AppliesTo.ALL)
+    text = models.CharField(max_length=400, help_text="The rule as a student should read it.")
+    min_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    study_levels = models.ManyToManyField("programs.StudyLevel", blank=True, related_name="+")
+    residency_country = models.ForeignKey(
+        "programs.Country", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    residency_area = models.CharField(
+        max_length=120, blank=True, help_text="A narrower area, e.g. 'Baltimore City'."
+    )
+    language_test = models.CharField(max_length=60, blank=True, help_text="e.g. IELTS")
+    language_score_min = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    language_score_max = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = ProgrammeChildManager()
+
+    class Meta:
+        ordering = ["programme", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "key"], name="eligibility_rule_key_unique_per_programme"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="min_age") | Q(min_age__isnull=False),
+                name="eligibility_min_age_rule_has_age",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="language") | ~Q(language_test=""),
+                name="eligibility_language_rule_has_test",
+            ),
+            models.CheckConstraint(
+                condition=Q(language_score_min__isnull=True)
+                | Q(language_score_max__isnull=True)
+                | Q(language_score_min__lte=models.F("language_score_max")),
+                name="eligibility_language_score_min_lte_max",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def natural_key(self) -> tuple[str, str]:
+        return (self.programme.slug, self.key)
+
+    natural_key.dependencies = ["programs.programme"]
+
+    def clean(self) -> None:
+        errors: dict[str, ValidationError] = {}
+        if self.kind == self.Kind.MIN_AGE and self.min_age is None:
+            errors["min_age"] = ValidationError("A minimum-age rule needs the age in years.")
+        if self.kind == self.Kind.LANGUAGE and not self.language_test:
+            errors["language_test"] = ValidationError(
+                "A language rule needs the test's name (e.g. IELTS, TOEFL or 'equivalent')."
+            )
+        check_range(
+            errors,
+            self.language_score_min,
+            self.language_score_max,
+            "language_score_min",
+            "language_score_max",
+            "language score",
+        )
+        if errors:
+            raise ValidationError(errors)
+
+
+class Currency(models.TextChoices):
+    EUR = "EUR", "Euro (€)"
+    GBP = "GBP", "Pound sterling (£)"
+    USD = "USD", "US dollar ($)"
+    AUD = "AUD", "Australian dollar (A$)"
+    CAD = "CAD", "Canadian dollar (C$)"
+    CHF = "CHF", "Swiss franc (CHF)"
+
+
+CURRENCY_SYMBOLS = {"EUR": "€", "GBP": "£", "USD": "US$", "AUD": "A$", "CAD": "C$", "CHF": "CHF "}
+
+
+class CostKind(models.TextChoices):
+    PROGRAMME_FEE = "programme_fee", "Programme fee"
+    APPLICATION_FEE = "application_fee", "Application fee"
+    STIPEND = "stipend", "Stipend"
+    SALARY = "salary", "Salary"
+    ACCOMMODATION = "accommodation", "Accommodation"
+    FLIGHTS = "flights", "Flights"
+    INSURANCE_VISA = "insurance_visa", "Insurance and visas"
+    VACCINATIONS = "vaccinations", "Vaccinations and health checks"
+    OTHER = "other", "Other"
+
+
+class Period(models.TextChoices):
+    ONE_OFF = "one_off", "one-off"
+    PER_HOUR = "per_hour", "per hour"
+    PER_WEEK = "per_week", "per week"
+    PER_MONTH = "per_month", "per month"
+    PER_YEAR = "per_year", "per year (full-time equivalent)"
+
+
+class Amount(models.Model):
+    """A min–max money range with its currency and period, shared by costs and benchmarks."""
+
+    kind = models.CharField(max_length=30, choices=CostKind)
+    amount_min = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    amount_max = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Leave empty when the guide gives one figure or an open upper end ('3,000+').",
+    )
+    open_ended = models.BooleanField(
+        default=False, help_text="The guide writes the figure with '+'."
+    )
+    approximate = models.BooleanField(default=False, help_text="The guide writes '~' or 'approx.'")
+    currency = models.CharField(max_length=3, choices=Currency, blank=True)
+    period = models.CharField(max_length=20, choices=Period, default=Period.ONE_OFF)
+    notes = models.CharField(max_length=400, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+    def clean(self) -> None:
+        errors: dict[str, ValidationError] = {}
+        check_range(errors, self.amount_min, self.amount_max, "amount_min", "amount_max", "amount")
+        if self.amount_max is not None and self.amount_min is None:
+            errors["amount_min"] = ValidationError(
+                "Give the single figure as the minimum; the maximum is only for a range."
+            )
+        if (self.amount_min is not None) and not self.currency:
+            errors["currency"] = ValidationError("An amount needs its currency.")
+        if errors:
+            raise ValidationError(errors)
+
+    @staticmethod
+    def amount_constraints(prefix: str) -> list[models.BaseConstraint]:
+        return [
+            models.CheckConstraint(
+                condition=Q(amount_min__isnull=True)
+                | Q(amount_max__isnull=True)
+                | Q(amount_min__lte=models.F("amount_max")),
+                name=f"{prefix}_min_lte_max",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_max__isnull=True) | Q(amount_min__isnull=False),
+                name=f"{prefix}_max_needs_min",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_min__isnull=True) | ~Q(currency=""),
+                name=f"{prefix}_amount_has_currency",
+            ),
+        ]
+
+
+class Cost(Amount):
+    """A cost or payment attached to one programme."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="costs")
+    key = models.SlugField(max_length=80, help_text="Stable identifier within the programme.")
+
+    objects = ProgrammeChildManager()
+
+    class Meta:
+        ordering = ["programme", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "key"], name="cost_key_unique_per_programme"
+            ),
+            *Amount.amount_constraints("cost"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.programme}"
+
+    def natural_key(self) -> tuple[str, str]:
+        return (self.programme.slug, self.key)
+
+    natural_key.dependencies = ["programs.programme"]
