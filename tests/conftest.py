@@ -1,0 +1,29 @@
+"""Shared pytest fixtures: personas and the seeded directory."""
+
+import os
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from programs.loading import load_directory
+
+# Playwright's sync API runs an event loop in the test thread; Django must allow ORM calls there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def seeded(db):
+    """The real fixtures transcribed from the two guides, loaded through load_directory."""
+    load_directory()
+
+
+@pytest.fixture
+def staff(db):
+    return get_user_model().objects.create_superuser(
+        "staff", "staff@example.org", "a-long-staff-password"
+    )
+
+
+@pytest.fixture
+def stranger(client):
+    return client
