@@ -14,7 +14,9 @@ def pytest_collection_modifyitems(config, items):
     if Path(CHROMIUM).exists():
         return
     if os.environ.get("CI") == "true":
-        raise pytest.UsageError("CI needs Debian's chromium for the browser tests: apt-get install chromium")
+        raise pytest.UsageError(
+            "CI needs Debian's chromium for the browser tests: apt-get install chromium"
+        )
     skip = pytest.mark.skip(reason="Debian's chromium is not installed (apt-get install chromium)")
     for item in items:
         if "tests/browser/" in str(item.fspath):

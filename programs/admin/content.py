@@ -1,0 +1,95 @@
+"""The guides, their advice as data, and the vocabularies students filter by."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from programs.models import (
+    CostBenchmark,
+    Discipline,
+    Guide,
+    GuideItem,
+    GuideTopic,
+    Speciality,
+    StudyLevel,
+    TimelineStage,
+)
+
+from .base import DirectoryAdmin, SharedChoicesInlineMixin, SourcedAdmin, format_amount
+
+
+@admin.register(Guide)
+class GuideAdmin(DirectoryAdmin):
+    list_display = ["title", "short_title", "publisher", "file_name"]
+    search_fields = ["title", "short_title", "publisher"]
+    prepopulated_fields = {"slug": ["short_title"]}
+
+
+class GuideItemInline(SharedChoicesInlineMixin, admin.StackedInline):
+    model = GuideItem
+    extra = 0
+    fields = [
+        ("kind", "key", "position"),
+        "title",
+        "body",
+        ("group", "stage", "study_level"),
+        ("source_guide", "source_section"),
+    ]
+
+
+@admin.register(GuideTopic)
+class GuideTopicAdmin(DirectoryAdmin):
+    inlines = [GuideItemInline]
+    list_display = ["title", "slug", "position"]
+    search_fields = ["title", "slug", "summary"]
+    prepopulated_fields = {"slug": ["title"]}
+    save_on_top = True
+
+
+@admin.register(GuideItem)
+class GuideItemAdmin(SourcedAdmin):
+    list_display = ["title", "topic", "kind", "group", "stage", "position"]
+    list_filter = ["topic", "kind", "stage"]
+    list_select_related = ["topic", "stage"]
+    search_fields = ["title", "body", "key", "group"]
+    autocomplete_fields = ["topic", "stage", "study_level"]
+
+
+@admin.register(TimelineStage)
+class TimelineStageAdmin(SourcedAdmin):
+    list_display = ["name", "months_before_min", "months_before_max", "position"]
+    search_fields = ["name", "slug", "summary"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(CostBenchmark)
+class CostBenchmarkAdmin(SourcedAdmin):
+    list_display = ["__str__", "slug", "amount", "position"]
+    list_filter = ["kind", "currency", "period"]
+    search_fields = ["slug", "notes"]
+
+    @admin.display(description="amount")
+    def amount(self, benchmark: CostBenchmark) -> str:
+        return format_amount(benchmark)
+
+
+class VocabularyAdmin(SourcedAdmin):
+    list_display = ["name", "slug", "position"]
+    search_fields = ["name", "slug", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(StudyLevel)
+class StudyLevelAdmin(VocabularyAdmin):
+    pass
+
+
+@admin.register(Speciality)
+class SpecialityAdmin(VocabularyAdmin):
+    list_display = [*VocabularyAdmin.list_display, "is_emerging"]
+    list_filter = ["is_emerging"]
+
+
+@admin.register(Discipline)
+class DisciplineAdmin(VocabularyAdmin):
+    pass

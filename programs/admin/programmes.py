@@ -1,0 +1,281 @@
+"""Programme admin: the form editors spend their time in, with its rules and costs inline."""
+
+from __future__ import annotations
+
+import calendar
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.admin.widgets import AdminTextareaWidget
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+
+from programs.models import City, Cost, EligibilityRule, Programme, Region
+
+from .base import DirectoryAdmin, format_amount
+
+MONTH_CHOICES = [("", "—"), *((n, calendar.month_name[n]) for n in range(1, 13))]
+MONTH_FIELDS = {"deadline_month", "start_month", "end_month"}
+
+
+def deadline_summary(programme: Programme) -> str:
+    """One short phrase for the changelist: '15 March', 'Rolling, 8 weeks ahead'…"""
+    kind, month, day = programme.deadline_kind, programme.deadline_month, programme.deadline_day
+    month_name = calendar.month_name[month] if month and 1 <= month <= 12 else ""
+    if kind == Programme.DeadlineKind.FIXED and month_name and day:
+        return f"{day} {month_name}"
+    if kind == Programme.DeadlineKind.APPROXIMATE:
+        return f"Around {month_name}" if month_name else "Approximate"
+    if kind == Programme.DeadlineKind.ROLLING and programme.deadline_lead_weeks is not None:
+        return f"Rolling, {programme.deadline_lead_weeks} weeks ahead"
+    return programme.get_deadline_kind_display()
+
+
+class RegionListFilter(admin.SimpleListFilter):
+    """Programmes by destination region (through their countries), by the region's slug."""
+
+    title = "region"
+    parameter_name = "region"
+    NONE = "none"
+
+    def lookups(self, request: HttpRequest, model_admin):
+        return [
+            *Region.objects.values_list("slug", "name"),
+            (self.NONE, "No destination country"),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        value = self.value()
+        if not value:
+            return queryset
+        if value == self.NONE:
+            return queryset.filter(countries__isnull=True)
+        return queryset.filter(countries__region__slug=value).distinct()
+
+
+class EligibilityRuleInline(admin.StackedInline):
+    model = EligibilityRule
+    extra = 0
+    autocomplete_fields = ["study_levels", "residency_country"]
+    fields = [
+        ("kind", "applies_to", "key", "position"),
+        "text",
+        ("min_age", "study_levels"),
+        ("residency_country", "residency_area"),
+        ("language_test", "language_score_min", "language_score_max"),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).prefetch_related("study_levels")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "text":
+            # The sentence students read runs up to 400 characters: show it whole.
+            kwargs["widget"] = AdminTextareaWidget(attrs={"rows": 2})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class CostInline(admin.StackedInline):
+    model = Cost
+    extra = 0
+    fields = [
+        ("kind", "key", "position"),
+        ("amount_min", "amount_max", "currency", "period"),
+        ("open_ended", "approximate"),
+        "notes",
+    ]
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(DirectoryAdmin):
+    inlines = [EligibilityRuleInline, CostInline]
+    list_display = [
+        "title",
+        "organisation",
+        "programme_type",
+        "pay",
+        "deadline",
+        "status",
+        "last_verified",
+    ]
+    list_filter = [
+        RegionListFilter,
+        "programme_type",
+        "pay",
+        "status",
+        "deadline_kind",
+        "listing_kind",
+    ]
+    list_select_related = ["organisation"]
+    search_fields = ["title", "slug", "organisation__name", "summary"]
+    autocomplete_fields = [
+        "organisation",
+        "partners",
+        "countries",
+        "cities",
+        "specialities",
+        "disciplines",
+        "study_levels",
+    ]
+    prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["created_at", "updated_at"]
+    save_on_top = True
+    actions = ["publish", "archive", "mark_verified_today"]
+    fieldsets = [
+        (
+            "Basics",
+            {
+                "fields": [
+                    "title",
+                    "slug",
+                    "listing_kind",
+                    "organisation",
+                    "partners",
+                    "summary",
+                    "website",
+                ]
+            },
+        ),
+        ("Where", {"fields": ["delivery", "countries", "cities", "location_note"]}),
+        (
+            "What",
+            {"fields": ["programme_type", "specialities", "disciplines", "study_levels"]},
+        ),
+        (
+            "Dates and deadline",
+            {
+                "fields": [
+                    ("duration_min_weeks", "duration_max_weeks"),
+                    "duration_note",
+                    ("start_month", "end_month"),
+                    "dates_note",
+                    "deadline_kind",
+                    ("deadline_month", "deadline_day", "deadline_lead_weeks"),
+                    "deadline_note",
+                ],
+                "description": "A fixed deadline needs a month and a day; a rolling one needs "
+                "the lead time in weeks.",
+            },
+        ),
+        ("Pay", {"fields": ["pay", "pay_note"]}),
+        (
+            "Role",
+            {
+                "fields": [
+                    "role_includes",
+                    "role_excludes",
+                    "certificate",
+                    "recognition_notes",
+                    "how_to_apply",
+                ]
+            },
+        ),
+        (
+            "Source and status",
+            {
+                "fields": [
+                    "status",
+                    "last_verified",
+                    "source_guide",
+                    "source_section",
+                    "guide_references",
+                    ("created_at", "updated_at"),
+                ]
+            },
+        ),
+    ]
+
+    @admin.display(description="deadline", ordering="deadline_month")
+    def deadline(self, programme: Programme) -> str:
+        return deadline_summary(programme)
+
+    def view_on_site(self, programme: Programme) -> str | None:
+        # Only published programmes have a public page; a draft's link would 404.
+        if programme.status == Programme.Status.PUBLISHED:
+            return programme.get_absolute_url()
+        return None
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in MONTH_FIELDS:
+            # Months are stored as numbers; editors pick them by name.
+            kwargs["widget"] = forms.Select(choices=MONTH_CHOICES)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "cities":
+            # City.__str__ names its country: one query for the chosen cities, not one each.
+            kwargs["queryset"] = City.objects.select_related("country")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def _set_status(self, request: HttpRequest, queryset: QuerySet, status: str) -> int:
+        changed = list(queryset.exclude(status=status))
+        Programme.objects.filter(pk__in=[p.pk for p in changed]).update(
+            status=status, updated_at=timezone.now()
+        )
+        self._log(request, changed, f"Set status to {Programme.Status(status).label}.")
+        return len(changed)
+
+    def _log(self, request: HttpRequest, programmes: list[Programme], message: str) -> None:
+        if programmes:
+            LogEntry.objects.log_actions(
+                user_id=request.user.pk,
+                queryset=programmes,
+                action_flag=CHANGE,
+                change_message=message,
+            )
+
+    @admin.action(
+        description="Publish the selected programmes",
+        permissions=["change"],
+        location=[admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM],
+    )
+    def publish(self, request: HttpRequest, queryset: QuerySet) -> None:
+        count = self._set_status(request, queryset, Programme.Status.PUBLISHED)
+        self.message_user(request, f"Published {count} programme(s).")
+
+    @admin.action(
+        description="Archive the selected programmes",
+        permissions=["change"],
+        location=[admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM],
+    )
+    def archive(self, request: HttpRequest, queryset: QuerySet) -> None:
+        count = self._set_status(request, queryset, Programme.Status.ARCHIVED)
+        self.message_user(request, f"Archived {count} programme(s).")
+
+    @admin.action(
+        description="Mark the selected programmes as verified today",
+        permissions=["change"],
+        location=[admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM],
+    )
+    def mark_verified_today(self, request: HttpRequest, queryset: QuerySet) -> None:
+        today = timezone.localdate()
+        programmes = list(queryset)
+        Programme.objects.filter(pk__in=[p.pk for p in programmes]).update(
+            last_verified=today, updated_at=timezone.now()
+        )
+        self._log(request, programmes, f"Marked as verified on {today.isoformat()}.")
+        self.message_user(request, f"Marked {len(programmes)} programme(s) as verified today.")
+
+
+@admin.register(EligibilityRule)
+class EligibilityRuleAdmin(DirectoryAdmin):
+    list_display = ["text", "programme", "kind", "applies_to", "position"]
+    list_filter = ["kind", "applies_to"]
+    list_select_related = ["programme"]
+    search_fields = ["text", "key", "programme__title"]
+    autocomplete_fields = ["programme", "study_levels", "residency_country"]
+
+
+@admin.register(Cost)
+class CostAdmin(DirectoryAdmin):
+    list_display = ["__str__", "programme", "kind", "amount", "position"]
+    list_filter = ["kind", "currency", "period"]
+    list_select_related = ["programme"]
+    search_fields = ["key", "notes", "programme__title"]
+    autocomplete_fields = ["programme"]
+
+    @admin.display(description="amount")
+    def amount(self, cost: Cost) -> str:
+        return format_amount(cost)
