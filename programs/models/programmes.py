@@ -8,16 +8,31 @@ from django.db.models import Q
 from django.urls import reverse
 
 from .base import SlugNaturalKeyManager, Sourced, check_range
+from .destinations import City
+from .finding import FindingQuerySetMixin
 
 
-class ProgrammeQuerySet(models.QuerySet):
+class ProgrammeQuerySet(FindingQuerySetMixin, models.QuerySet):
     def published(self) -> "ProgrammeQuerySet":
         return self.filter(status=Programme.Status.PUBLISHED)
 
     def for_listing(self) -> "ProgrammeQuerySet":
         """Everything a result card shows, fetched in a fixed number of queries."""
         return self.select_related("organisation").prefetch_related(
-            "countries", "cities__country", "study_levels", "specialities", "costs"
+            "countries",
+            models.Prefetch("cities", queryset=City.objects.select_related("country")),
+            "study_levels",
+            "specialities",
+            "costs",
+        )
+
+    def for_cards(self) -> "ProgrammeQuerySet":
+        """Only what a result card shows: one query per related list, whatever the page size."""
+        return self.select_related("organisation").prefetch_related(
+            "countries",
+            models.Prefetch("cities", queryset=City.objects.select_related("country")),
+            "study_levels",
+            "costs",
         )
 
     def for_detail(self) -> "ProgrammeQuerySet":

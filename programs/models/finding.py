@@ -1,0 +1,119 @@
+"""How students find programmes: deadline, duration, delivery and search conditions.
+
+A mixin of `ProgrammeQuerySet`, kept apart so the models module stays small. The `*_q()` builders
+return plain `Q` objects because the list page also uses them inside aggregates for facet counts.
+"""
+
+from datetime import date
+from typing import Self
+
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Coalesce, Lower
+
+
+class FindingQuerySetMixin:
+    # Deadlines. A month-and-day deadline recurs every year; these mirror programs/deadlines.py.
+
+    @staticmethod
+    def dated_deadline_q() -> Q:
+        """A yearly date: fixed, or approximate with at least a month."""
+        return Q(deadline_kind__in=["fixed", "approximate"], deadline_month__isnull=False)
+
+    @staticmethod
+    def deadline_q(state: str, today: date) -> Q:
+        """The condition for one deadline state ("open", "closed", "rolling", "varies", "unknown").
+
+        A missing day means the month's last day, so any day of the current month still counts as
+        open; 29 February needs no special case because in other years today is never the 29th.
+        """
+        not_passed = Q(deadline_month__gt=today.month) | Q(
+            Q(deadline_day__isnull=True) | Q(deadline_day__gte=today.day),
+            deadline_month=today.month,
+        )
+        dated = FindingQuerySetMixin.dated_deadline_q()
+        if state == "open":
+            return dated & not_passed
+        if state == "closed":
+            return dated & ~not_passed
+        if state == "rolling":
+            return Q(deadline_kind="rolling")
+        if state == "varies":
+            return Q(deadline_kind="varies") | Q(
+                deadline_kind="approximate", deadline_month__isnull=True
+            )
+        if state == "unknown":
+            return Q(deadline_kind="unknown")
+        raise ValueError(f"Unknown deadline state {state!r}")
+
+    def with_deadline(self, state: str, today: date) -> Self:
+        return self.filter(self.deadline_q(state, today))
+
+    def with_yearly_deadline(self) -> Self:
+        return self.filter(self.dated_deadline_q())
+
+    def open_for_applications(self, today: date) -> Self:
+        return self.with_deadline("open", today)
+
+    def by_next_deadline(self, today: date) -> Self:
+        """Soonest upcoming deadline first (this year's, then next year's), then rolling,
+        varies and unknown; ties by title."""
+        # Position in the year: month * 32 + day, with a missing day at the month's end.
+        in_year = models.F("deadline_month") * 32 + Coalesce("deadline_day", models.Value(31))
+        order = models.Case(
+            models.When(self.deadline_q("open", today), then=in_year),
+            models.When(self.deadline_q("closed", today), then=in_year + 1000),
+            models.When(self.deadline_q("rolling", today), then=models.Value(2000)),
+            models.When(self.deadline_q("varies", today), then=models.Value(3000)),
+            default=models.Value(4000),
+            output_field=models.IntegerField(),
+        )
+        return self.annotate(deadline_order=order).order_by("deadline_order", Lower("title"), "pk")
+
+    # Durations. A single figure ("~8 weeks") may be stored in either bound.
+
+    @staticmethod
+    def lasting_q(low: int | None, high: int | None) -> Q:
+        """Programmes whose [min, max] weeks overlap [low, high]; unknown durations never match."""
+        condition = Q(duration_min_weeks__isnull=False) | Q(duration_max_weeks__isnull=False)
+        if high is not None:
+            condition &= Q(duration_min_weeks__lte=high) | Q(
+                duration_min_weeks__isnull=True, duration_max_weeks__lte=high
+            )
+        if low is not None:
+            condition &= Q(duration_max_weeks__gte=low) | Q(
+                duration_max_weeks__isnull=True, duration_min_weeks__gte=low
+            )
+        return condition
+
+    def lasting(self, low: int | None, high: int | None) -> Self:
+        return self.filter(self.lasting_q(low, high))
+
+    def by_duration(self) -> Self:
+        """Shortest first, unknown durations last."""
+        shortest = Coalesce("duration_min_weeks", "duration_max_weeks")
+        longest = Coalesce("duration_max_weeks", "duration_min_weeks")
+        return self.order_by(
+            shortest.asc(nulls_last=True), longest.asc(nulls_last=True), Lower("title"), "pk"
+        )
+
+    @staticmethod
+    def delivered_q(mode: str) -> Q:
+        """In person or virtual; hybrid programmes offer both."""
+        return Q(delivery__in=[mode, "hybrid"])
+
+    def delivered(self, mode: str) -> Self:
+        return self.filter(self.delivered_q(mode))
+
+    def search(self, text: str) -> Self:
+        """Case-insensitive words in the title, summary, organisation or a country's name."""
+        queryset = self
+        for word in text.split():
+            in_country = self.model.countries.through.objects.filter(country__name__icontains=word)
+            queryset = queryset.filter(
+                Q(title__icontains=word)
+                | Q(summary__icontains=word)
+                | Q(organisation__name__icontains=word)
+                | Q(pk__in=in_country.values("programme_id"))
+            )
+        return queryset

@@ -1,0 +1,122 @@
+"""Filters that write the directory's facts the way a student reads them.
+
+Every filter returns "Not stated in source" wording rather than guessing when a value is missing,
+so a template never shows an empty cell.
+"""
+
+from __future__ import annotations
+
+import calendar
+from decimal import Decimal
+
+from django import template
+
+from programs.models import CURRENCY_SYMBOLS, Period
+
+register = template.Library()
+
+NOT_STATED = "Not stated in source"
+AMOUNT_NOT_STATED = "Amount not stated in source"
+
+
+def _figure(value: Decimal) -> str:
+    """2000.00 → "2,000"; 7.50 → "7.50"."""
+    if value == value.to_integral_value():
+        return f"{value:,.0f}"
+    return f"{value:,.2f}"
+
+
+def money_range(
+    amount_min: Decimal | None,
+    amount_max: Decimal | None,
+    currency: str,
+    *,
+    open_ended: bool = False,
+    approximate: bool = False,
+) -> str:
+    """The figures only: "~£350", "US$2,000–5,000", "€800–3,000+".
+
+    The symbol is written once, as on the result cards (programs.views.listing.headline_cost).
+    """
+    if amount_min is None:
+        return AMOUNT_NOT_STATED
+    symbol = CURRENCY_SYMBOLS.get(currency, f"{currency} " if currency else "")
+    text = f"{symbol}{_figure(amount_min)}"
+    if amount_max is not None and amount_max != amount_min:
+        text += f"–{_figure(amount_max)}"
+    if open_ended:
+        text += "+"
+    if approximate:
+        text = f"~{text}"
+    return text
+
+
+@register.filter
+def amount(cost) -> str:
+    """A Cost or CostBenchmark as "US$2,000–5,000 per week" or "~£350 per week"."""
+    figures = money_range(
+        cost.amount_min,
+        cost.amount_max,
+        cost.currency,
+        open_ended=cost.open_ended,
+        approximate=cost.approximate,
+    )
+    if cost.amount_min is None:
+        return figures
+    return f"{figures} {Period(cost.period).label}"
+
+
+@register.filter
+def month_name(value: int | None) -> str:
+    if not value or not 1 <= value <= 12:
+        return ""
+    return calendar.month_name[value]
+
+
+@register.filter
+def month_span(programme) -> str:
+    """The season from start_month and end_month: "June–August", "From June", "Until August"."""
+    start, end = month_name(programme.start_month), month_name(programme.end_month)
+    if start and end:
+        return start if start == end else f"{start}–{end}"
+    if start:
+        return f"From {start}"
+    if end:
+        return f"Until {end}"
+    return ""
+
+
+@register.filter
+def weeks(programme) -> str:
+    """Duration from the week range: "1–4 weeks", "8 weeks", "From 6 weeks", "Up to 4 weeks"."""
+    low, high = programme.duration_min_weeks, programme.duration_max_weeks
+
+    def unit(n: int) -> str:
+        return "week" if n == 1 else "weeks"
+
+    if low is not None and high is not None:
+        return f"{low} {unit(low)}" if low == high else f"{low}–{high} {unit(high)}"
+    if low is not None:
+        return f"From {low} {unit(low)}"
+    if high is not None:
+        return f"Up to {high} {unit(high)}"
+    return ""
+
+
+@register.filter
+def months_before(stage) -> str:
+    """A timeline stage's window: "6–12 months before", "2 months before"."""
+    low, high = stage.months_before_min, stage.months_before_max
+    if low is not None and high is not None:
+        return f"{low} months before" if low == high else f"{low}–{high} months before"
+    if low is not None:
+        return f"At least {low} months before"
+    if high is not None:
+        return f"Up to {high} months before"
+    return ""
+
+
+@register.filter
+def short_citation(record) -> str:
+    """ "Short guide title — section" for compact source lines."""
+    return f"{record.source_guide.short_title} — {record.source_section}"

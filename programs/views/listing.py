@@ -1,0 +1,207 @@
+"""The home page and the filterable programme list."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from programs import deadlines
+from programs.filters import ProgrammeFilter, facets, related_counts
+from programs.models import CURRENCY_SYMBOLS, Programme, Region, StudyLevel
+
+PER_PAGE = 20
+SOONEST_DEADLINES = 5
+
+# The costs a card may headline for each kind of pay, most telling first: an unpaid card never
+# headlines the salary of a few paid posts, and a stipend card shows its stipend.
+HEADLINE_COSTS = {
+    "fee": ("programme_fee",),
+    "unpaid": ("programme_fee",),
+    "unknown": ("programme_fee",),
+    "paid": ("salary", "stipend"),
+    "stipend": ("stipend", "salary"),
+    "partial": ("stipend", "salary"),
+}
+COST_WORDS = {"programme_fee": "Fee", "stipend": "Stipend", "salary": "Salary"}
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    today = deadlines.local_today()
+    published = Programme.objects.published()
+    totals = published.aggregate(
+        programmes=Count("pk", distinct=True),
+        countries=Count("countries", distinct=True),
+        organisations=Count("organisation", distinct=True),
+    )
+    # Open deadlines soonest first; when fewer than five are open, next year's fill the list.
+    upcoming = deadlines.attach_deadline_status(
+        published.with_yearly_deadline()
+        .by_next_deadline(today)
+        .select_related("organisation")[:SOONEST_DEADLINES],
+        today,
+    )
+    ctx = {
+        "totals": totals,
+        "regions": related_counts(Region, "countries__programmes", published),
+        "levels": related_counts(StudyLevel, "programmes", published),
+        "soonest": [p for p in upcoming if p.deadline_status.state == deadlines.OPEN],
+        "next_round": [p for p in upcoming if p.deadline_status.state == deadlines.CLOSED],
+    }
+    return render(request, "programs/home.html", ctx)
+
+
+def programme_list(request: HttpRequest) -> HttpResponse:
+    today = deadlines.local_today()
+    filterset = ProgrammeFilter(
+        request.GET, queryset=Programme.objects.published().for_cards(), today=today
+    )
+    paginator = Paginator(filterset.qs, PER_PAGE)
+    page, page_note = page_of(paginator, request.GET.get("page"))
+    ctx = {
+        "section": "programmes",
+        "filterset": filterset,
+        "options": facets(filterset),
+        "chips": active_filters(filterset),
+        "problems": problems(filterset),
+        "search_text": filterset.form.cleaned_data.get("q") or "",
+        "count": paginator.count,
+        "page": page,
+        "page_note": page_note,
+        "programmes": prepare_cards(page.object_list, today),
+    }
+    return render(request, "programs/programme_list.html", ctx)
+
+
+def page_of(paginator: Paginator, raw: str | None) -> tuple[Page, str]:
+    """The requested page, or the nearest real one with a note saying so; never an error."""
+    if raw is None or raw == "":
+        return paginator.page(1), ""
+    try:
+        number = int(raw)
+    except ValueError:
+        return paginator.page(1), "That page number wasn’t a number, so here is the first page."
+    if number < 1:
+        return paginator.page(1), "Pages start at 1, so here is the first page."
+    if number > paginator.num_pages:
+        last = paginator.num_pages
+        return paginator.page(last), f"There is no page {number}; here is the last page ({last})."
+    return paginator.page(number), ""
+
+
+# Active filters and problems, each with the query-string change that removes it.
+
+
+@dataclass(frozen=True)
+class Chip:
+    label: str
+    change: dict[str, list[str] | None]
+
+
+def active_filters(filterset: ProgrammeFilter) -> list[Chip]:
+    data, chips = filterset.data, []
+    for name, value in filterset.form.cleaned_data.items():
+        if name == "sort" or not value:
+            continue
+        label = filterset.filters[name].label
+        if name == "q":
+            chips.append(Chip(f"{label}: “{value}”", {name: None}))
+        elif name in ("speciality", "level", "pay"):
+            choices = dict(Programme.Pay.choices) if name == "pay" else None
+            for item in value:
+                key = item if choices else item.slug
+                text = choices[item] if choices else item.name
+                rest = [raw for raw in data.getlist(name) if raw != key]
+                chips.append(Chip(f"{label}: {text}", {name: rest or None}))
+        else:
+            if isinstance(value, str):
+                text = dict(filterset.form.fields[name].choices).get(value, value)
+            else:
+                text = value.name
+            chips.append(Chip(f"{label}: {text}", {name: None}))
+    return chips
+
+
+@dataclass(frozen=True)
+class Problem:
+    label: str
+    messages: list[str]
+    change: dict[str, None]
+
+
+def problems(filterset: ProgrammeFilter) -> list[Problem]:
+    return [
+        Problem(str(filterset.filters[name].label), list(messages), {name: None})
+        for name, messages in filterset.form.errors.items()
+        if name in filterset.filters
+    ]
+
+
+# What a result card shows, computed from prefetched rows (no queries).
+
+
+def prepare_cards(programmes: Iterable[Programme], today: date) -> list[Programme]:
+    """Attach `deadline_status`, `where`, `duration_label` and `headline_cost` to each programme
+    of a `for_cards()` (or `for_listing()`) queryset, for templates/programs/_programme_card.html."""
+    programmes = deadlines.attach_deadline_status(programmes, today)
+    for programme in programmes:
+        programme.where = where(programme)
+        programme.duration_label = duration_label(programme)
+        programme.headline_cost = headline_cost(programme)
+    return programmes
+
+
+def where(programme: Programme) -> str:
+    places, covered = [], set()
+    for city in programme.cities.all():
+        places.append(f"{city.name}, {city.country.name}")
+        covered.add(city.country_id)
+    places += [c.name for c in programme.countries.all() if c.pk not in covered]
+    text = "; ".join(places) or programme.location_note
+    if programme.delivery == Programme.Delivery.VIRTUAL:
+        return f"Virtual · {text}" if text else "Virtual"
+    if programme.delivery == Programme.Delivery.HYBRID:
+        return f"{text} · in person or virtual" if text else "In person or virtual"
+    return text
+
+
+def duration_label(programme: Programme) -> str:
+    low, high = programme.duration_min_weeks, programme.duration_max_weeks
+    if low is None and high is None:
+        return ""
+    if low is not None and high is not None and low != high:
+        return f"{low}–{high} weeks"
+    weeks = low if low is not None else high
+    return "1 week" if weeks == 1 else f"{weeks} weeks"
+
+
+def _money(value: Decimal) -> str:
+    return f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
+
+
+def headline_cost(programme: Programme) -> str:
+    """e.g. "Fee ~US$2,000–5,000 per week": the first cost with a figure that fits the pay."""
+    costs = [c for c in programme.costs.all() if c.amount_min is not None]
+    for kind in HEADLINE_COSTS.get(programme.pay, ()):
+        cost = next((c for c in costs if c.kind == kind), None)
+        if cost is None:
+            continue
+        if kind == "programme_fee" and not cost.amount_min and cost.amount_max is None:
+            return "No programme fee"
+        figure = CURRENCY_SYMBOLS.get(cost.currency, f"{cost.currency} ") + _money(cost.amount_min)
+        if cost.amount_max is not None and cost.amount_max != cost.amount_min:
+            figure += f"–{_money(cost.amount_max)}"
+        if cost.open_ended:
+            figure += "+"
+        about = "~" if cost.approximate else ""
+        period = "" if cost.period == "one_off" else " " + cost.get_period_display()
+        # "Stipend · Stipend US$3,000" says it twice.
+        word = "" if kind == programme.pay else COST_WORDS[kind] + " "
+        return f"{word}{about}{figure}{period.replace(' (full-time equivalent)', '')}"
+    return ""

@@ -1,0 +1,233 @@
+"""Reading pages: one programme's full record, destinations by region, and the guides' advice.
+
+Each page runs a fixed number of queries, whatever the size of the record: the lookup helpers
+below hold the select_related/prefetch, and the templates touch nothing they did not fetch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import groupby
+
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from programs.deadlines import deadline_status, local_today
+from programs.models import (
+    CostBenchmark,
+    DestinationNote,
+    Guide,
+    GuideItem,
+    GuideTopic,
+    Programme,
+    Region,
+    TimelineStage,
+)
+from programs.views.listing import prepare_cards
+
+# Guide topics other pages borrow from, by the slugs the fixtures use.
+DOCUMENTS = "documents"
+LEGITIMACY = "legitimacy"
+TIMELINE = "timeline"
+COSTS = "costs"
+
+Kind = GuideItem.Kind
+
+# Headings for items without a `group`, written for people rather than from the kind's label.
+KIND_HEADINGS = {
+    Kind.POINT: "Key points",
+    Kind.STEP: "Step by step",
+    Kind.CHECK: "Checklist",
+    Kind.RED_FLAG: "Red flags",
+    Kind.DOCUMENT: "Documents",
+    Kind.REQUIREMENT: "Requirements",
+    Kind.QUESTION: "Questions to ask yourself",
+    Kind.FAQ: "Frequently asked questions",
+    Kind.TIP: "Tips",
+}
+
+
+def shared_source(records: Sequence) -> object | None:
+    """The one record whose citation stands for all of them, or None when they differ."""
+    sources = {(r.source_guide_id, r.source_section) for r in records}
+    return records[0] if len(sources) == 1 else None
+
+
+@dataclass
+class Run:
+    """Neighbouring records that cite the same guide section, shown with one source line."""
+
+    source: object
+    items: list
+    start: int  # the first item's number, so an ordered list continues across runs
+
+
+def runs_by_source(records: Iterable) -> list[Run]:
+    runs: list[Run] = []
+    count = 0
+    for _, group in groupby(records, key=lambda r: (r.source_guide_id, r.source_section)):
+        items = list(group)
+        runs.append(Run(items[0], items, count + 1))
+        count += len(items)
+    return runs
+
+
+@dataclass
+class ItemGroup:
+    """Guide items shown under one heading."""
+
+    heading: str
+    items: list[GuideItem]
+
+    @property
+    def runs(self) -> list[Run]:
+        return runs_by_source(self.items)
+
+    @property
+    def is_steps(self) -> bool:
+        return all(item.kind == Kind.STEP for item in self.items)
+
+    @property
+    def is_faq(self) -> bool:
+        return all(item.kind == Kind.FAQ for item in self.items)
+
+
+def group_items(items: Iterable[GuideItem]) -> list[ItemGroup]:
+    """Group by the item's `group`, else by its kind; groups keep the order they first appear in."""
+    groups: dict[str, ItemGroup] = {}
+    for item in items:
+        heading = item.group or KIND_HEADINGS.get(item.kind, item.get_kind_display())
+        groups.setdefault(heading, ItemGroup(heading, [])).items.append(item)
+    return list(groups.values())
+
+
+# Programme detail
+
+
+def get_published_programme(slug: str) -> Programme:
+    return get_object_or_404(Programme.objects.published().for_detail(), slug=slug)
+
+
+def advice_for_applicants() -> tuple[list[GuideItem], list[GuideItem]]:
+    """The guides' documents list and legitimacy checklist, fetched in one query."""
+    items = GuideItem.objects.filter(
+        Q(topic__slug=DOCUMENTS, kind=Kind.DOCUMENT)
+        | Q(topic__slug=LEGITIMACY, kind__in=[Kind.CHECK, Kind.RED_FLAG])
+    ).select_related("topic", "source_guide")
+    documents, checklist = [], []
+    for item in items:
+        (documents if item.topic.slug == DOCUMENTS else checklist).append(item)
+    return documents, checklist
+
+
+def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = get_published_programme(slug)
+    documents, checklist = advice_for_applicants()
+    today = local_today()
+    ctx = {
+        "section": "programmes",
+        "programme": programme,
+        "rules": list(programme.eligibility_rules.all()),
+        "costs": list(programme.costs.all()),
+        "deadline": deadline_status(programme, today),
+        "today": today,
+        "document_runs": runs_by_source(documents),
+        "check_runs": runs_by_source(i for i in checklist if i.kind == Kind.CHECK),
+        "red_flag_runs": runs_by_source(i for i in checklist if i.kind == Kind.RED_FLAG),
+    }
+    return render(request, "programs/programme_detail.html", ctx)
+
+
+# Destinations
+
+
+def regions_with_counts() -> QuerySet[Region]:
+    """Every region with `programme_count`, its published programmes, in one query."""
+    published = Q(countries__programmes__status=Programme.Status.PUBLISHED)
+    return Region.objects.annotate(
+        programme_count=Count("countries__programmes", filter=published, distinct=True)
+    )
+
+
+def destination_list(request: HttpRequest) -> HttpResponse:
+    ctx = {"section": "destinations", "regions": regions_with_counts()}
+    return render(request, "programs/destination_list.html", ctx)
+
+
+@dataclass
+class NoteGroup:
+    kind: DestinationNote.Kind
+    notes: list[DestinationNote]
+
+    @property
+    def runs(self) -> list[Run]:
+        return runs_by_source(self.notes)
+
+
+def notes_by_kind(notes: Iterable[DestinationNote]) -> list[NoteGroup]:
+    """Overview first, then Best for, What to expect, Watch out for; empty kinds left out."""
+    notes = list(notes)
+    groups = [
+        NoteGroup(kind, [n for n in notes if n.kind == kind]) for kind in DestinationNote.Kind
+    ]
+    return [group for group in groups if group.notes]
+
+
+def region_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    region = get_object_or_404(
+        Region.objects.select_related("source_guide").prefetch_related("countries"), slug=slug
+    )
+    notes = region.notes.select_related("country", "source_guide")
+    programmes = (
+        Programme.objects.published().filter(countries__region=region).distinct().for_listing()
+    )
+    ctx = {
+        "section": "destinations",
+        "region": region,
+        "note_groups": notes_by_kind(notes),
+        "programmes": prepare_cards(programmes, local_today()),
+    }
+    return render(request, "programs/region_detail.html", ctx)
+
+
+# Guides
+
+
+def guide_list(request: HttpRequest) -> HttpResponse:
+    ctx = {
+        "section": "guides",
+        "topics": GuideTopic.objects.all(),
+        "guides": Guide.objects.all(),
+    }
+    return render(request, "programs/guide_list.html", ctx)
+
+
+def timeline_stages(items: list[GuideItem]) -> list[TimelineStage]:
+    """The stages in order, each given the topic's items that belong to it as `topic_items`."""
+    stages = list(TimelineStage.objects.select_related("source_guide"))
+    for stage in stages:
+        stage.topic_items = [item for item in items if item.stage_id == stage.pk]
+        # Set when the items cite the same section as the stage, so one source line covers both.
+        stage.items_source = shared_source([stage, *stage.topic_items])
+    return stages
+
+
+def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    topic = get_object_or_404(GuideTopic, slug=slug)
+    items = list(topic.items.select_related("source_guide", "stage", "study_level"))
+    stages = timeline_stages(items) if topic.slug == TIMELINE else []
+    staged = {item.pk for stage in stages for item in stage.topic_items}
+    benchmarks = (
+        list(CostBenchmark.objects.select_related("source_guide")) if topic.slug == COSTS else []
+    )
+    ctx = {
+        "section": "guides",
+        "topic": topic,
+        "stages": stages,
+        "groups": group_items(item for item in items if item.pk not in staged),
+        "benchmarks": benchmarks,
+        "benchmarks_source": shared_source(benchmarks) if benchmarks else None,
+    }
+    return render(request, "programs/guide_detail.html", ctx)

@@ -1,0 +1,219 @@
+"""The programme list under bad input and growing data: explained errors, fixed query counts."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from programs import deadlines
+from programs.models import Programme
+from tests.factories import (
+    make_city,
+    make_cost,
+    make_country,
+    make_programme,
+    make_region,
+    make_speciality,
+    make_study_level,
+)
+
+URL = "/programmes/"
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def new_years_day(monkeypatch):
+    monkeypatch.setattr(deadlines, "local_today", lambda: date(2027, 1, 1))
+
+
+def slugs(response) -> list[str]:
+    assert response.status_code == 200
+    return [p.slug for p in response.context["programmes"]]
+
+
+def text(response) -> str:
+    return response.content.decode()
+
+
+# Bad input is explained, never a 500.
+
+
+def test_an_invalid_type_is_explained_and_the_other_filters_still_apply(client):
+    make_programme(slug="uk", countries=[make_country("GB")])
+    make_programme(slug="elsewhere")
+
+    response = client.get(URL, {"type": "banana", "country": "GB"})
+    html = text(response)
+
+    assert response.status_code == 200
+    assert "Choose a valid programme type." in html
+    assert 'href="?country=GB">Remove this filter</a>' in html
+    assert slugs(response) == ["uk"]
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"region": "atlantis"}, "Choose a region from the list."),
+        ({"region": "bad slug!"}, "Choose a region from the list."),
+        ({"country": "GBR"}, "Choose a country from the list."),
+        ({"country": "ZZ"}, "Choose a country from the list."),
+        ({"speciality": ["x" * 500]}, "Choose specialities from the list."),
+        ({"level": "nope"}, "Choose study levels from the list."),
+        ({"pay": "lots"}, "Choose pay options from the list."),
+        ({"duration": "forever"}, "Choose a length from the list."),
+        ({"deadline": "yesterday"}, "Choose open, rolling or closed for the deadline."),
+        ({"delivery": "by-post"}, "Choose in person or virtual."),
+        ({"sort": "random"}, "Choose how to sort from the list."),
+        ({"q": "x" * 201}, "Search for at most 200 characters."),
+    ],
+)
+def test_invalid_values_are_shown_with_status_200(client, params, message):
+    make_programme()
+
+    response = client.get(URL, params)
+
+    assert response.status_code == 200
+    assert message in text(response)
+    assert len(response.context["programmes"]) == 1
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "heart\x00"},
+        {"region": "\x00"},
+        {"country": "G\x00"},
+        {"speciality": "a\x00b"},
+        {"level": ["\x00", "ok"]},
+        {"type": "\x00"},
+        {"page": "\x00"},
+    ],
+)
+def test_nul_bytes_are_form_errors_not_crashes(client, params):
+    make_programme()
+
+    response = client.get(URL, params)
+
+    assert response.status_code == 200
+    assert "\x00" not in text(response).split("<main", 1)[1].split("Remove this filter")[0]
+
+
+@pytest.mark.parametrize(
+    ("page", "shown", "note"),
+    [
+        ("abc", 1, "wasn’t a number"),
+        ("0", 1, "Pages start at 1"),
+        ("-1", 1, "Pages start at 1"),
+        ("99999", 2, "There is no page 99999; here is the last page (2)."),
+        ("9" * 5000, 1, "wasn’t a number"),
+        ("2", 2, ""),
+    ],
+)
+def test_odd_page_numbers_show_a_real_page_with_a_note(client, page, shown, note):
+    for n in range(25):
+        make_programme(title=f"Programme {n:02}")
+
+    response = client.get(URL, {"page": page})
+
+    assert response.status_code == 200
+    assert response.context["page"].number == shown
+    assert note in response.context["page_note"]
+    assert len(response.context["programmes"]) == (20 if shown == 1 else 5)
+
+
+def test_pagination_links_keep_the_filters(client):
+    for _ in range(21):
+        make_programme(pay="fee")
+
+    html = text(client.get(URL, {"pay": "fee"}))
+
+    assert 'href="?pay=fee&amp;page=2" rel="next"' in html
+    assert "Page 1 of 2" in html
+
+
+# One named query per page.
+
+
+def build_directory(size: int) -> None:
+    europe = make_region(slug="europe")
+    countries = [make_country(region=europe) for _ in range(3)]
+    levels = [make_study_level() for _ in range(2)]
+    specialities = [make_speciality() for _ in range(3)]
+    for n in range(size):
+        programme = make_programme(
+            countries=countries[: n % 3 + 1],
+            study_levels=levels,
+            specialities=specialities[: n % 3 + 1],
+            duration_min_weeks=n % 6 + 1,
+            deadline_kind="fixed",
+            deadline_month=n % 12 + 1,
+            deadline_day=1,
+        )
+        programme.cities.set([make_city(country=countries[0])])
+        make_cost(programme, amount_min=Decimal(100))
+
+
+QUERIES = 11
+FILTERED_QUERIES = 15  # + validating region, country, speciality and level against the database
+EVERY_FILTER = {
+    "q": "programme",
+    "region": "europe",
+    "type": "shadowing",
+    "pay": ["unpaid", "fee"],
+    "duration": "up-to-4",
+    "deadline": "open",
+    "delivery": "in_person",
+    "sort": "deadline",
+}
+
+
+@pytest.mark.parametrize("size", [5, 50])
+def test_the_list_issues_the_same_queries_for_5_or_50_programmes(
+    client, django_assert_num_queries, size
+):
+    build_directory(size)
+
+    with django_assert_num_queries(QUERIES):
+        response = client.get(URL)
+
+    assert response.context["count"] == size
+
+
+@pytest.mark.parametrize("size", [5, 50])
+def test_every_filter_at_once_still_issues_a_fixed_number_of_queries(
+    client, django_assert_num_queries, size
+):
+    build_directory(size)
+    country = Programme.objects.first().countries.first()
+    level = Programme.objects.first().study_levels.first()
+    speciality = Programme.objects.first().specialities.first()
+    params = {
+        **EVERY_FILTER,
+        "country": country.code,
+        "level": level.slug,
+        "speciality": speciality.slug,
+    }
+
+    with django_assert_num_queries(FILTERED_QUERIES):
+        response = client.get(URL, params)
+
+    assert response.context["count"] > 0
+
+
+NASTY = ["", " ", "\x00", "É", "%", "_", "a" * 300, "<script>", "1e999", "[]", "../", "GB\n"]
+PARAMS = ["q", "region", "country", "type", "speciality", "level", "pay", "duration"]
+PARAMS += ["deadline", "delivery", "sort", "page"]
+
+
+@pytest.mark.parametrize("name", PARAMS)
+def test_no_value_of_any_parameter_breaks_the_page(client, name):
+    make_programme(countries=[make_country("GB")])
+
+    for value in NASTY:
+        response = client.get(
+            URL, {name: value, "pay": "unpaid"} if name != "pay" else {name: value}
+        )
+        assert response.status_code == 200, repr(value)
+        assert "<script>" not in text(response)
