@@ -71,6 +71,7 @@ class Programme(Sourced):
         IN_PERSON = "in_person", "In person"
         VIRTUAL = "virtual", "Virtual"
         HYBRID = "hybrid", "In person and virtual"
+        UNKNOWN = "unknown", "Not stated in source"
 
     class DeadlineKind(models.TextChoices):
         FIXED = "fixed", "Fixed date each year"
