@@ -8,7 +8,8 @@ needs review (archived ones never do) when it is:
 - **past its deadline**: a yearly deadline (fixed, or approximate with a month) has passed this
   year and the record has not been changed since that date, so the next cycle's facts are unchecked;
 - **unsourced**: it cites no guide section;
-- **missing facts**: pay, deadline and duration are all unknown, so a student learns nothing
+- **missing facts**: a named programme (not a pathway, whose terms vary by host and are rightly
+  left open) whose pay, deadline and duration are all unknown, so a student learns nothing
   practical from it.
 """
 
@@ -60,6 +61,7 @@ def unsourced_q() -> Q:
 
 def missing_facts_q() -> Q:
     return Q(
+        listing_kind="programme",
         pay="unknown",
         deadline_kind="unknown",
         duration_min_weeks__isnull=True,
@@ -76,6 +78,13 @@ def reason_conditions(today: date) -> dict[str, Q]:
     }
 
 
+def any_reason_q(today: date) -> Q:
+    any_reason = Q()
+    for condition in reason_conditions(today).values():
+        any_reason |= condition
+    return any_reason
+
+
 class ReviewQuerySetMixin:
     def with_updated_parts(self) -> Self:
         return self.annotate(
@@ -84,40 +93,32 @@ class ReviewQuerySetMixin:
             updated_day=ExtractDay("updated_at"),
         )
 
-    def needs_review(self, today: date) -> Self:
-        """Live programmes with at least one reason to review, each reason as a boolean column."""
-        conditions = reason_conditions(today)
-        any_reason = Q()
-        for condition in conditions.values():
-            any_reason |= condition
-        return (
-            self.exclude(status="archived")
-            .with_updated_parts()
-            .annotate(
-                **{
-                    f"review_{name}": ExpressionWrapper(condition, output_field=BooleanField())
-                    for name, condition in conditions.items()
-                }
-            )
-            .filter(any_reason)
+    def with_review_flags(self, today: date) -> Self:
+        """Each reason to review as a boolean column `review_<reason>`, computed in the query."""
+        return self.with_updated_parts().annotate(
+            **{
+                f"review_{name}": ExpressionWrapper(condition, output_field=BooleanField())
+                for name, condition in reason_conditions(today).items()
+            }
         )
+
+    def needs_review(self, today: date) -> Self:
+        """Live (not archived) programmes with at least one reason to review."""
+        return self.exclude(status="archived").with_review_flags(today).filter(any_reason_q(today))
 
     def review_counts(self, today: date) -> dict[str, int]:
         """How many live programmes need review, in total and per reason, in one query."""
         conditions = reason_conditions(today)
-        any_reason = Q()
-        for condition in conditions.values():
-            any_reason |= condition
         return (
             self.exclude(status="archived")
             .with_updated_parts()
             .aggregate(
-                total=Count("pk", filter=any_reason),
+                total=Count("pk", filter=any_reason_q(today)),
                 **{name: Count("pk", filter=q) for name, q in conditions.items()},
             )
         )
 
 
 def review_reasons(programme) -> list[str]:
-    """The labels of a programme fetched through `needs_review()`."""
+    """The labels of a programme fetched through `with_review_flags()` or `needs_review()`."""
     return [label for name, label in REASONS.items() if getattr(programme, f"review_{name}", False)]
