@@ -14,7 +14,6 @@ from django.apps import apps
 from django.core import serializers
 from django.db import DEFAULT_DB_ALIAS, models
 
-
 # Which models each file holds, parents before children.
 FILE_MODELS = {
     "guides.yaml": ["programs.guide"],
