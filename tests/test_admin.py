@@ -428,9 +428,7 @@ def test_a_new_programme_gets_its_slug_suggested_from_the_title(staff_client, db
 # Links and actions.
 
 
-def test_view_on_site_is_offered_for_drafts_too_because_staff_can_preview_them(
-    staff_client, db
-):
+def test_view_on_site_is_offered_for_drafts_too_because_staff_can_preview_them(staff_client, db):
     published = make_programme()
     draft = make_programme(status=Programme.Status.DRAFT)
 
