@@ -14,7 +14,7 @@ from programs.roles import create_staff_user
 pytestmark = pytest.mark.browser
 
 SLUG = "ucl-summer-research-internship"
-PASSWORD = "a-long-adviser-password"
+PASSWORD = "a-long-adviser-password"  # noqa: S105 (a test login)
 
 
 def test_adviser_fixes_a_stale_programme_from_the_review_queue(
