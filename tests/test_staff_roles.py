@@ -3,10 +3,14 @@ login refuses guessing (django-axes) and short passwords."""
 
 from __future__ import annotations
 
+from importlib import import_module
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 from django.urls import reverse
 
 from programs.roles import ADVISER, EDITOR_IN_CHIEF, create_staff_user
@@ -25,7 +29,19 @@ def adviser_client(client, adviser):
     return client
 
 
+def run_the_group_migration() -> None:
+    """Run migration 0003's data step against the migration state, as `migrate` does."""
+    name = "0003_adviser_workflow_history"
+    migration = import_module(f"programs.migrations.{name}")
+    state = MigrationLoader(connection).project_state(("programs", name))
+    migration.create_groups(state.apps, None)
+
+
 def test_the_migration_creates_both_groups_and_only_the_editor_may_delete(db):
+    # A transactional test elsewhere may have flushed the groups `migrate` made: make them again.
+    Group.objects.all().delete()
+    run_the_group_migration()
+
     adviser = set(Group.objects.get(name=ADVISER).permissions.values_list("codename", flat=True))
     editor = set(
         Group.objects.get(name=EDITOR_IN_CHIEF).permissions.values_list("codename", flat=True)
