@@ -133,16 +133,28 @@ def test_a_bad_row_in_the_admin_import_names_row_and_field_and_saves_nothing(
     assert Programme.objects.get(slug="first").title == "First"
 
 
-def test_an_unknown_organisation_is_a_row_error_not_a_crash(adviser_client, two_programmes):
+def test_an_unknown_organisation_is_an_error_on_that_field(adviser_client, two_programmes):
     dataset = edit(exported(), "second", organisation="no-such-organisation")
 
     response = adviser_client.post(IMPORT, {"format": CSV, "import_file": as_csv(dataset)})
 
     assert response.status_code == 200
-    assert response.context["result"].has_errors()
+    (invalid,) = response.context["result"].invalid_rows
+    assert invalid.field_specific_errors["organisation"] == [
+        "No organisation has slug 'no-such-organisation'."
+    ]
     assert "confirm_form" not in response.context
-    assert f"Line number: {row_index(dataset, 'second') + 1}" in response.content.decode()
-    assert Programme.objects.get(slug="second").organisation.slug != "no-such-organisation"
+
+
+def test_an_unknown_country_code_rejects_the_import_instead_of_being_dropped(two_programmes):
+    dataset = edit(exported(), "first", countries="GB|XX", title="First, renamed")
+
+    result = ProgrammeResource().import_data(dataset, dry_run=False)
+
+    assert result.has_errors()
+    assert "No countries with code XX." in str(result.row_errors()[0][1][0].error)
+    first = Programme.objects.get(slug="first")
+    assert first.title == "First"
 
 
 def test_xlsx_is_offered_for_import_and_export(adviser_client, db):

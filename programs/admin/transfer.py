@@ -14,11 +14,35 @@ from programs.models import Country, Guide, Organisation, Programme, Speciality,
 SEPARATOR = "|"
 
 
+class StrictForeignKeyWidget(widgets.ForeignKeyWidget):
+    """An unknown key is a field error naming the value, not a traceback."""
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row, **kwargs)
+        except self.model.DoesNotExist:
+            name = self.model._meta.verbose_name
+            raise ValueError(f"No {name} has {self.field} {value!r}.") from None
+
+
+class StrictManyToManyWidget(widgets.ManyToManyWidget):
+    """Refuse unknown keys instead of silently dropping them from the list."""
+
+    def clean(self, value, row=None, **kwargs):
+        found = super().clean(value, row, **kwargs)
+        wanted = {part.strip() for part in str(value or "").split(self.separator) if part.strip()}
+        missing = wanted - {str(getattr(obj, self.field)) for obj in found}
+        if missing:
+            name = self.model._meta.verbose_name_plural
+            raise ValueError(f"No {name} with {self.field} {', '.join(sorted(missing))}.")
+        return found
+
+
 def _related(attribute: str, model, key: str, many: bool = False) -> fields.Field:
     widget = (
-        widgets.ManyToManyWidget(model, separator=SEPARATOR, field=key)
+        StrictManyToManyWidget(model, separator=SEPARATOR, field=key)
         if many
-        else widgets.ForeignKeyWidget(model, field=key)
+        else StrictForeignKeyWidget(model, field=key)
     )
     return fields.Field(attribute=attribute, column_name=attribute, widget=widget)
 
