@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from programs.models import Cost, Programme
-from tests.factories import make_cost, make_programme
+from tests.factories import make_cost, make_country, make_programme
 from tests.test_admin import change_form_post, form_values
 
 
@@ -171,3 +171,21 @@ def test_the_change_form_refuses_a_fixed_deadline_without_a_day_with_a_fix(advis
 
     errors = response.context["adminform"].form.errors
     assert "needs both a month and a day" in errors["deadline_day"][0]
+
+
+def test_changing_destinations_in_admin_is_recorded_as_a_history_difference(
+    adviser_client, adviser
+):
+    programme = make_programme(countries=[make_country("GB")])
+    france = make_country("FR")
+    url = admin_url("change", programme.pk)
+    data = change_form_post(adviser_client.get(url))
+    data["countries"] = [str(france.pk)]
+
+    adviser_client.post(url, data)
+
+    latest = programme.history.latest()
+    delta = latest.diff_against(programme.history.earliest())
+    assert "countries" in {change.field for change in delta.changes}
+    assert [row.country.code for row in latest.countries.all()] == ["FR"]
+    assert latest.history_user == adviser

@@ -176,7 +176,17 @@ class Programme(Sourced):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = SlugNaturalKeyManager.from_queryset(ProgrammeQuerySet)()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(
+        excluded_fields=["updated_at"],
+        m2m_fields=[
+            "partners",
+            "countries",
+            "cities",
+            "specialities",
+            "disciplines",
+            "study_levels",
+        ],
+    )
 
     class Meta:
         ordering = ["title"]
