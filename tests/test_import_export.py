@@ -164,6 +164,17 @@ def test_xlsx_is_offered_for_import_and_export(adviser_client, db):
     assert {"csv", "xlsx"} <= set(formats.values())
 
 
+def test_an_xlsx_file_previews_like_a_csv_file(adviser_client, two_programmes):
+    dataset = edit(exported(), "second", title="Second, renamed")
+    upload = SimpleUploadedFile("programmes.xlsx", dataset.export("xlsx"))
+
+    response = adviser_client.post(IMPORT, {"format": "1", "import_file": upload})
+
+    result = response.context["result"]
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert [row.import_type for row in result.rows] == ["skip", "update"]
+
+
 def test_a_stranger_cannot_reach_the_import_page(client, db):
     response = client.get(IMPORT)
 

@@ -7,11 +7,19 @@ is validated with `full_clean()`, and one bad row rolls the whole import back.
 
 from __future__ import annotations
 
+from django.db import models
 from import_export import fields, resources, widgets
 
 from programs.models import Country, Guide, Organisation, Programme, Speciality, StudyLevel
 
 SEPARATOR = "|"
+
+# Spreadsheets give an empty cell as None; our optional text is stored as "" (never NULL).
+BLANK_TEXT_FIELDS = [
+    f.name
+    for f in Programme._meta.concrete_fields
+    if isinstance(f, models.CharField | models.TextField) and f.blank and not f.null
+]
 
 
 class StrictForeignKeyWidget(widgets.ForeignKeyWidget):
@@ -104,6 +112,11 @@ class ProgrammeResource(resources.ModelResource):
         return Programme.objects.select_related("organisation", "source_guide").prefetch_related(
             "countries", "specialities", "study_levels"
         )
+
+    def before_import_row(self, row, **kwargs) -> None:
+        for name in BLANK_TEXT_FIELDS:
+            if name in row and row[name] is None:
+                row[name] = ""
 
     def import_data(self, dataset, **kwargs):
         # All or nothing: a row that fails validation rolls back the rows before it, too.
