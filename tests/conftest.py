@@ -27,3 +27,20 @@ def staff(db):
 @pytest.fixture
 def stranger(client):
     return client
+
+
+@pytest.fixture
+def adviser(db):
+    """A staff login in the Adviser group, made the way the README says."""
+    from programs.roles import create_staff_user
+
+    return create_staff_user("adviser", "adviser@example.org", "a-long-adviser-password")
+
+
+@pytest.fixture
+def editor_in_chief(db):
+    from programs.roles import EDITOR_IN_CHIEF, create_staff_user
+
+    return create_staff_user(
+        "editor", "editor@example.org", "a-long-editor-password", EDITOR_IN_CHIEF
+    )

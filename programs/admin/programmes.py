@@ -11,10 +11,15 @@ from django.contrib.admin.widgets import AdminTextareaWidget
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from import_export.admin import ImportExportModelAdmin
+from import_export.formats.base_formats import CSV, XLSX
+from simple_history.admin import SimpleHistoryAdmin
 
 from programs.models import City, Cost, EligibilityRule, Programme, Region
+from programs.models.review import REASONS, review_reasons
 
 from .base import DirectoryAdmin, format_amount
+from .transfer import ProgrammeResource
 
 MONTH_CHOICES = [("", "—"), *((n, calendar.month_name[n]) for n in range(1, 13))]
 MONTH_FIELDS = {"deadline_month", "start_month", "end_month"}
@@ -55,6 +60,24 @@ class RegionListFilter(admin.SimpleListFilter):
         return queryset.filter(countries__region__slug=value).distinct()
 
 
+class NeedsReviewFilter(admin.SimpleListFilter):
+    """The review queue: programmes with any (or one) reason to be checked again."""
+
+    title = "needs review"
+    parameter_name = "review"
+    ANY = "any"
+
+    def lookups(self, request: HttpRequest, model_admin):
+        return [(self.ANY, "Any reason"), *REASONS.items()]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        value = self.value()
+        if value not in {self.ANY, *REASONS}:
+            return queryset
+        queue = queryset.needs_review(timezone.localdate())
+        return queue if value == self.ANY else queue.filter(**{f"review_{value}": True})
+
+
 class EligibilityRuleInline(admin.StackedInline):
     model = EligibilityRule
     extra = 0
@@ -89,7 +112,10 @@ class CostInline(admin.StackedInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(DirectoryAdmin):
+class ProgrammeAdmin(ImportExportModelAdmin, SimpleHistoryAdmin, DirectoryAdmin):
+    resource_classes = [ProgrammeResource]
+    formats = [CSV, XLSX]
+    history_list_display = ["status", "last_verified", "verified_by"]
     inlines = [EligibilityRuleInline, CostInline]
     list_display = [
         "title",
@@ -99,8 +125,10 @@ class ProgrammeAdmin(DirectoryAdmin):
         "deadline",
         "status",
         "last_verified",
+        "review_reasons",
     ]
     list_filter = [
+        NeedsReviewFilter,
         RegionListFilter,
         "programme_type",
         "pay",
@@ -108,7 +136,7 @@ class ProgrammeAdmin(DirectoryAdmin):
         "deadline_kind",
         "listing_kind",
     ]
-    list_select_related = ["organisation"]
+    list_select_related = ["organisation", "verified_by"]
     search_fields = ["title", "slug", "organisation__name", "summary"]
     autocomplete_fields = [
         "organisation",
@@ -120,7 +148,7 @@ class ProgrammeAdmin(DirectoryAdmin):
         "study_levels",
     ]
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["created_at", "updated_at", "verified_by"]
     save_on_top = True
     actions = ["publish", "archive", "mark_verified_today"]
     fieldsets = [
@@ -177,7 +205,7 @@ class ProgrammeAdmin(DirectoryAdmin):
             {
                 "fields": [
                     "status",
-                    "last_verified",
+                    ("last_verified", "verified_by"),
                     "source_guide",
                     "source_section",
                     "guide_references",
@@ -191,11 +219,19 @@ class ProgrammeAdmin(DirectoryAdmin):
     def deadline(self, programme: Programme) -> str:
         return deadline_summary(programme)
 
-    def view_on_site(self, programme: Programme) -> str | None:
-        # Only published programmes have a public page; a draft's link would 404.
-        if programme.status == Programme.Status.PUBLISHED:
-            return programme.get_absolute_url()
-        return None
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # The reasons are columns of the same query, so the list column costs nothing extra.
+        return super().get_queryset(request).with_review_flags(timezone.localdate())
+
+    @admin.display(description="needs review")
+    def review_reasons(self, programme: Programme) -> str:
+        if programme.status == Programme.Status.ARCHIVED:
+            return "—"
+        return "; ".join(review_reasons(programme)) or "—"
+
+    def view_on_site(self, programme: Programme) -> str:
+        # Staff see drafts and archived programmes on the site with a preview notice.
+        return programme.get_absolute_url()
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name in MONTH_FIELDS:
@@ -210,10 +246,8 @@ class ProgrammeAdmin(DirectoryAdmin):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def _set_status(self, request: HttpRequest, queryset: QuerySet, status: str) -> int:
-        changed = list(queryset.exclude(status=status))
-        Programme.objects.filter(pk__in=[p.pk for p in changed]).update(
-            status=status, updated_at=timezone.now()
-        )
+        # One save per programme, so each change lands in its history with who made it.
+        changed = [p for p in queryset if p.set_status(status)]
         self._log(request, changed, f"Set status to {Programme.Status(status).label}.")
         return len(changed)
 
@@ -252,15 +286,14 @@ class ProgrammeAdmin(DirectoryAdmin):
     def mark_verified_today(self, request: HttpRequest, queryset: QuerySet) -> None:
         today = timezone.localdate()
         programmes = list(queryset)
-        Programme.objects.filter(pk__in=[p.pk for p in programmes]).update(
-            last_verified=today, updated_at=timezone.now()
-        )
+        for programme in programmes:
+            programme.mark_verified(request.user, today)
         self._log(request, programmes, f"Marked as verified on {today.isoformat()}.")
         self.message_user(request, f"Marked {len(programmes)} programme(s) as verified today.")
 
 
 @admin.register(EligibilityRule)
-class EligibilityRuleAdmin(DirectoryAdmin):
+class EligibilityRuleAdmin(SimpleHistoryAdmin, DirectoryAdmin):
     list_display = ["text", "programme", "kind", "applies_to", "position"]
     list_filter = ["kind", "applies_to"]
     list_select_related = ["programme"]
@@ -269,7 +302,7 @@ class EligibilityRuleAdmin(DirectoryAdmin):
 
 
 @admin.register(Cost)
-class CostAdmin(DirectoryAdmin):
+class CostAdmin(SimpleHistoryAdmin, DirectoryAdmin):
     list_display = ["__str__", "programme", "kind", "amount", "position"]
     list_filter = ["kind", "currency", "period"]
     list_select_related = ["programme"]

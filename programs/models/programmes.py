@@ -2,17 +2,20 @@
 
 import calendar
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from .base import SlugNaturalKeyManager, Sourced, check_range
 from .destinations import City
 from .finding import FindingQuerySetMixin
+from .review import ReviewQuerySetMixin
 
 
-class ProgrammeQuerySet(FindingQuerySetMixin, models.QuerySet):
+class ProgrammeQuerySet(ReviewQuerySetMixin, FindingQuerySetMixin, models.QuerySet):
     def published(self) -> "ProgrammeQuerySet":
         return self.filter(status=Programme.Status.PUBLISHED)
 
@@ -161,10 +164,29 @@ class Programme(Sourced):
 
     status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT)
     last_verified = models.DateField(null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who last checked every fact against the source.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = SlugNaturalKeyManager.from_queryset(ProgrammeQuerySet)()
+    history = HistoricalRecords(
+        excluded_fields=["updated_at"],
+        m2m_fields=[
+            "partners",
+            "countries",
+            "cities",
+            "specialities",
+            "disciplines",
+            "study_levels",
+        ],
+    )
 
     class Meta:
         ordering = ["title"]
@@ -257,6 +279,20 @@ class Programme(Sourced):
         if errors:
             raise ValidationError(errors)
 
+    def set_status(self, status: str) -> bool:
+        """Move along draft → published → archived (or back); False when already there."""
+        if self.status == status:
+            return False
+        self.status = status
+        self.save(update_fields=["status", "updated_at"])
+        return True
+
+    def mark_verified(self, user, today) -> None:
+        """Record that `user` checked every fact against the source on `today`."""
+        self.last_verified = today
+        self.verified_by = user
+        self.save(update_fields=["last_verified", "verified_by", "updated_at"])
+
     @property
     def role_includes_list(self) -> list[str]:
         return [line.strip() for line in self.role_includes.splitlines() if line.strip()]
@@ -310,6 +346,7 @@ class EligibilityRule(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
 
     objects = ProgrammeChildManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["programme", "position", "id"]
@@ -456,6 +493,7 @@ class Cost(Amount):
     key = models.SlugField(max_length=80, help_text="Stable identifier within the programme.")
 
     objects = ProgrammeChildManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["programme", "position", "id"]

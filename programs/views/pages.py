@@ -106,8 +106,12 @@ def group_items(items: Iterable[GuideItem]) -> list[ItemGroup]:
 # Programme detail
 
 
-def get_published_programme(slug: str) -> Programme:
-    return get_object_or_404(Programme.objects.published().for_detail(), slug=slug)
+def get_programme_for(request: HttpRequest, slug: str) -> Programme:
+    """Published programmes for everyone; drafts and archived ones too for staff, to preview."""
+    programmes = Programme.objects.for_detail()
+    if not request.user.is_staff:
+        programmes = programmes.published()
+    return get_object_or_404(programmes, slug=slug)
 
 
 def advice_for_applicants() -> tuple[list[GuideItem], list[GuideItem]]:
@@ -123,12 +127,13 @@ def advice_for_applicants() -> tuple[list[GuideItem], list[GuideItem]]:
 
 
 def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    programme = get_published_programme(slug)
+    programme = get_programme_for(request, slug)
     documents, checklist = advice_for_applicants()
     today = local_today()
     ctx = {
         "section": "programmes",
         "programme": programme,
+        "preview": programme.status != Programme.Status.PUBLISHED,
         "rules": list(programme.eligibility_rules.all()),
         "costs": list(programme.costs.all()),
         "deadline": deadline_status(programme, today),

@@ -1,0 +1,18 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from programs import deadlines
+from programs.audit import audit_directory
+
+
+class Command(BaseCommand):
+    help = (
+        "Print the review queue (stale, past deadline, unsourced, missing facts) and any record "
+        "that fails validation; exit with status 1 when anything needs attention."
+    )
+
+    def handle(self, *args, **options) -> None:
+        report = audit_directory(deadlines.local_today())
+        self.stdout.write("\n".join(report.lines()))
+        if report.needs_attention:
+            raise CommandError("The directory needs attention (see above).", returncode=1)
+        self.stdout.write(self.style.SUCCESS("Nothing needs attention."))

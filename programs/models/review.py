@@ -1,0 +1,124 @@
+"""Which programmes an adviser should look at next, and why.
+
+A mixin of `ProgrammeQuerySet`. The same conditions feed the admin's "needs review" filter, the
+counts on the admin index and `manage.py audit_directory`, so the three always agree. A programme
+needs review (archived ones never do) when it is:
+
+- **stale**: never verified, or last verified more than `STALE_AFTER_DAYS` days ago;
+- **past its deadline**: a yearly deadline (fixed, or approximate with a month) has passed this
+  year and the record has not been changed since that date, so the next cycle's facts are unchecked;
+- **unsourced**: it cites no guide section;
+- **missing facts**: a named programme (not a pathway, whose terms vary by host and are rightly
+  left open) whose pay, deadline and duration are all unknown, so a student learns nothing
+  practical from it.
+"""
+
+from datetime import date, timedelta
+from typing import Self
+
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
+
+from .finding import FindingQuerySetMixin
+
+STALE_AFTER_DAYS = 180
+
+REASONS = {
+    "stale": f"Not verified in {STALE_AFTER_DAYS} days",
+    "past_deadline": "Deadline passed this cycle without an update",
+    "unsourced": "No source section",
+    "missing_facts": "Pay, deadline and duration all unknown",
+}
+
+
+def stale_q(today: date) -> Q:
+    cutoff = today - timedelta(days=STALE_AFTER_DAYS)
+    return Q(last_verified__isnull=True) | Q(last_verified__lt=cutoff)
+
+
+def past_deadline_q(today: date) -> Q:
+    """This year's deadline has passed and `updated_at` falls on a day before it.
+
+    Dates are compared by their parts because the deadline is a month and day without a year;
+    a missing day (the month's last) counts any change within that month as made in time.
+    """
+    closed = FindingQuerySetMixin.deadline_q("closed", today)
+    year, month, day = "updated_year", "updated_month", "updated_day"
+    before_deadline = (
+        Q(**{f"{year}__lt": today.year})
+        | Q(**{year: today.year, f"{month}__lt": F("deadline_month")})
+        | Q(
+            **{year: today.year, month: F("deadline_month"), f"{day}__lt": F("deadline_day")},
+            deadline_day__isnull=False,
+        )
+    )
+    return closed & before_deadline
+
+
+def unsourced_q() -> Q:
+    return Q(source_section="")
+
+
+def missing_facts_q() -> Q:
+    return Q(
+        listing_kind="programme",
+        pay="unknown",
+        deadline_kind="unknown",
+        duration_min_weeks__isnull=True,
+        duration_max_weeks__isnull=True,
+    )
+
+
+def reason_conditions(today: date) -> dict[str, Q]:
+    return {
+        "stale": stale_q(today),
+        "past_deadline": past_deadline_q(today),
+        "unsourced": unsourced_q(),
+        "missing_facts": missing_facts_q(),
+    }
+
+
+def any_reason_q(today: date) -> Q:
+    any_reason = Q()
+    for condition in reason_conditions(today).values():
+        any_reason |= condition
+    return any_reason
+
+
+class ReviewQuerySetMixin:
+    def with_updated_parts(self) -> Self:
+        return self.annotate(
+            updated_year=ExtractYear("updated_at"),
+            updated_month=ExtractMonth("updated_at"),
+            updated_day=ExtractDay("updated_at"),
+        )
+
+    def with_review_flags(self, today: date) -> Self:
+        """Each reason to review as a boolean column `review_<reason>`, computed in the query."""
+        return self.with_updated_parts().annotate(
+            **{
+                f"review_{name}": ExpressionWrapper(condition, output_field=BooleanField())
+                for name, condition in reason_conditions(today).items()
+            }
+        )
+
+    def needs_review(self, today: date) -> Self:
+        """Live (not archived) programmes with at least one reason to review."""
+        return self.exclude(status="archived").with_review_flags(today).filter(any_reason_q(today))
+
+    def review_counts(self, today: date) -> dict[str, int]:
+        """How many live programmes need review, in total and per reason, in one query."""
+        conditions = reason_conditions(today)
+        return (
+            self.exclude(status="archived")
+            .with_updated_parts()
+            .aggregate(
+                total=Count("pk", filter=any_reason_q(today)),
+                **{name: Count("pk", filter=q) for name, q in conditions.items()},
+            )
+        )
+
+
+def review_reasons(programme) -> list[str]:
+    """The labels of a programme fetched through `with_review_flags()` or `needs_review()`."""
+    return [label for name, label in REASONS.items() if getattr(programme, f"review_{name}", False)]
