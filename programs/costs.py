@@ -183,7 +183,7 @@ def estimate(
             if cost.kind in PAY_KINDS:
                 label = f"{cost.get_kind_display()} (if you receive it)"
                 result.lines.append(_line(label, cost, weeks, currency, rates, source, True))
-    result.rates = rates.illustrative
+    result.rates = list(rates.used.values())
     return result
 
 
