@@ -190,3 +190,25 @@ class EstimateForm(forms.Form):
         self.is_valid()
         data = {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
         return data.get("weeks"), data.get("currency") or Currency.EUR
+
+
+class ListExtrasForm(forms.Form):
+    """List parameters that need the profile or the estimates, so the view applies them."""
+
+    eligible = forms.ChoiceField(
+        label="Eligibility",
+        required=False,
+        choices=[("", "Any"), ("1", "Only programmes I may be eligible for")],
+        error_messages={"invalid_choice": "Use eligible=1 to keep programmes you may apply to."},
+    )
+    max_cost = forms.IntegerField(
+        label="Budget, all-in (EUR)",
+        required=False,
+        min_value=0,
+        max_value=1_000_000,
+        error_messages={
+            "invalid": "Enter your budget as a whole number of euros.",
+            "min_value": "A budget can’t be negative.",
+            "max_value": "Enter a budget of at most 1,000,000 euros.",
+        },
+    )
