@@ -168,13 +168,22 @@ def _judge_residency(rule: EligibilityRule, profile: Profile) -> Reason:
     return Reason(CHECK, f"{where}; confirm that your address is inside it.")
 
 
+def _score(value: Decimal) -> str:
+    """5.0 → "5", 6.5 → "6.5"."""
+    return f"{value.normalize():f}"
+
+
 def _judge_language(rule: EligibilityRule, profile: Profile) -> Reason:
     test = rule.language_test
     low = rule.language_score_min
     band = ""
     if low is not None:
         high = rule.language_score_max
-        band = f" {low:g}–{high:g}" if high is not None and high != low else f" {low:g} or more"
+        band = (
+            f" {_score(low)}–{_score(high)}"
+            if high is not None and high != low
+            else f" {_score(low)} or more"
+        )
     wanted = f"Asks for {test}{band} or an equivalent"
     if not profile.english_test:
         return Reason(CHECK, f"{wanted}; you did not give an English test.")
@@ -183,8 +192,8 @@ def _judge_language(rule: EligibilityRule, profile: Profile) -> Reason:
     if low is None or profile.english_score is None:
         return Reason(CHECK, f"{wanted}; compare your score with the provider's requirement.")
     if profile.english_score >= low:
-        return Reason(ELIGIBLE, f"{wanted}; your {test} score is {profile.english_score:g}.")
-    return Reason(NOT_ELIGIBLE, f"{wanted}; your {test} score is {profile.english_score:g}.")
+        return Reason(ELIGIBLE, f"{wanted}; your {test} score is {_score(profile.english_score)}.")
+    return Reason(NOT_ELIGIBLE, f"{wanted}; your {test} score is {_score(profile.english_score)}.")
 
 
 def _combine(reasons: Iterable[Reason]) -> str:
