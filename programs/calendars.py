@@ -38,11 +38,11 @@ def deadline_event(programme: Programme, status: DeadlineStatus, url: str) -> Ev
     """The programme's next yearly deadline, repeating every year; None when it has no date."""
     if status.date is None:
         return None
-    about = "About " if status.approximate else ""
+    about = " (approximate)" if status.approximate else ""
     event = all_day(
         f"deadline-{programme.slug}",
         status.date,
-        f"{about}Deadline: {programme.title}",
+        f"Deadline{about}: {programme.title}",
         f"As the guide states it: “{programme.deadline_note}”. {status.label}. "
         f"Source: {programme.citation}. Confirm with the provider.",
         url,

@@ -117,7 +117,7 @@ def plan(
             )
             if deadline < today:
                 notes.append(
-                    f"The deadline for a start on {start:%d %B %Y} was {deadline:%d %B %Y}, "
+                    f"The deadline for a start on {_day(start)} was {_day(deadline)}, "
                     "which has passed: choose a later start date."
                 )
         else:
@@ -140,6 +140,10 @@ def plan(
         )
     milestones.sort(key=lambda m: (m.begins, m.key))
     return Plan(start, milestones, notes)
+
+
+def _day(value: date) -> str:
+    return f"{value.day} {value:%B %Y}"
 
 
 def _window(stage: TimelineStage) -> str:
