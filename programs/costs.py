@@ -191,11 +191,18 @@ def weeks_within(programme: Programme, weeks: int | None) -> tuple[int, str]:
     """The chosen duration kept inside the programme's range, with a note when it was moved."""
     low, high = programme.duration_min_weeks, programme.duration_max_weeks
     low, high = (low if low is not None else high), (high if high is not None else low)
+    if low is None:
+        note = (
+            ""
+            if weeks
+            else f"The source states no duration, so the estimate uses {DEFAULT_WEEKS} weeks."
+        )
+        return (weeks or DEFAULT_WEEKS), note
     if weeks is None:
-        return (low if low is not None else DEFAULT_WEEKS), ""
-    if low is not None and weeks < low:
+        return low, ""
+    if weeks < low:
         return low, f"This programme lasts at least {low} weeks, so the estimate uses {low}."
-    if high is not None and weeks > high:
+    if weeks > high:
         return high, f"This programme lasts at most {high} weeks, so the estimate uses {high}."
     return weeks, ""
 

@@ -43,7 +43,7 @@ class ProfileForm(forms.Form):
         },
     )
     study = forms.ModelChoiceField(
-        label="Study level",
+        label="Your study level",
         queryset=StudyLevel.objects.all(),
         to_field_name="slug",
         required=False,
@@ -51,7 +51,7 @@ class ProfileForm(forms.Form):
         error_messages={"invalid_choice": "Choose a study level from the list."},
     )
     discipline = forms.ModelChoiceField(
-        label="Discipline",
+        label="Your discipline",
         queryset=Discipline.objects.all(),
         to_field_name="slug",
         required=False,
@@ -59,7 +59,7 @@ class ProfileForm(forms.Form):
         error_messages={"invalid_choice": "Choose a discipline from the list."},
     )
     residence = forms.ChoiceField(
-        label="Country of residence",
+        label="Your country of residence",
         required=False,
         error_messages={"invalid_choice": "Choose a country from the list."},
     )
@@ -71,7 +71,7 @@ class ProfileForm(forms.Form):
         error_messages={"max_length": "Keep the area under 80 characters."},
     )
     english = forms.ChoiceField(
-        label="English test",
+        label="Your English test",
         required=False,
         choices=[
             ("", "None or not saying"),

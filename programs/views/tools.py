@@ -85,11 +85,13 @@ def compare(request: HttpRequest) -> HttpResponse:
             programme, profile, weeks, currency, benchmarks, rates, None, today
         )
         others = [slug for slug in slugs if slug != programme.slug and slug in found]
+        signals = decide.legitimacy(programme, checklist)
         columns.append(
             {
                 "programme": programme,
                 "decision": decision,
-                "signals": decide.legitimacy(programme, checklist),
+                "signals": signals,
+                "red_flags": sum(1 for s in signals if s.state == "red_flag"),
                 "remove": others,
             }
         )
