@@ -224,3 +224,28 @@ def test_a_deadline_within_30_days_is_closing_soon(client, seeded, monkeypatch):
     html = get(client, "deadlines").content.decode()
 
     assert html.count("Closing soon") == 5  # four in February, JHIBS on 1 March
+
+
+def test_the_eligibility_page_query_count_does_not_grow_with_programmes(
+    client, seeded, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from programs.models import Programme, StudyLevel
+    from tests.factories import make_programme, make_rule
+
+    url = reverse("programs:eligibility") + "?" + UK_SCHOOL_STUDENT
+    with CaptureQueriesContext(connection) as before:
+        assert client.get(url).status_code == 200
+    for _ in range(5):
+        programme = make_programme(status=Programme.Status.PUBLISHED)
+        make_rule(programme, kind="min_age", min_age=18, text="18 or over")
+        make_rule(programme, kind="study_level", text="Students").study_levels.set(
+            StudyLevel.objects.all()[:2]
+        )
+
+    with django_assert_num_queries(len(before)):
+        response = client.get(url)
+
+    assert sum(len(g["programmes"]) for g in response.context["groups"]) == 23

@@ -136,3 +136,11 @@ def test_bad_calendar_input_is_a_400_with_a_message(client, seeded):
     assert "Choose a start date between today" in bad_start.content.decode()
     assert bad_filter.status_code == 400
     assert "Type of placement: Choose a valid programme type." in bad_filter.content.decode()
+
+
+def test_a_deadline_closes_soon_within_30_days_and_not_before(seeded):
+    nih = programme(NIH)
+
+    assert deadlines.deadline_status(nih, date(2027, 1, 16)).closing_soon
+    assert not deadlines.deadline_status(nih, date(2027, 1, 15)).closing_soon
+    assert not deadlines.deadline_status(nih, date(2027, 3, 1)).closing_soon

@@ -22,7 +22,6 @@ from programs.views import decide
 from programs.views.listing import prepare_cards
 from programs.views.pages import advice_for_applicants
 
-CLOSING_SOON_DAYS = 30
 DEADLINE_HORIZON_DAYS = 366
 
 
@@ -129,16 +128,13 @@ def upcoming_deadlines(request: HttpRequest) -> HttpResponse:
             key=lambda p: p.deadline_status.date.replace(day=1),
         )
     ]
-    for programme in dated:
-        days = (programme.deadline_status.date - today).days
-        programme.closing_soon = 0 <= days <= CLOSING_SOON_DAYS
     ctx = {
         "section": "deadlines",
         "today": today,
         "months": months,
         "rolling": [p for p in programmes if p.deadline_status.state == deadlines.ROLLING],
         "varies": [p for p in programmes if p.deadline_status.state == deadlines.VARIES],
-        "closing_soon_days": CLOSING_SOON_DAYS,
+        "closing_soon_days": deadlines.CLOSING_SOON_DAYS,
     }
     return render(request, "programs/tools/deadlines.html", ctx)
 
