@@ -26,6 +26,7 @@ VARIES = "varies"
 UNKNOWN = "unknown"
 
 NOT_STATED = "Not stated in source"
+CLOSING_SOON_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,14 @@ class DeadlineStatus:
     days_left: int | None  # for open only
     label: str
     approximate: bool  # the guide gives the date as "about 15 Feb"
+
+    @property
+    def closing_soon(self) -> bool:
+        return (
+            self.state == OPEN
+            and self.days_left is not None
+            and self.days_left <= CLOSING_SOON_DAYS
+        )
 
     @property
     def tone(self) -> str:

@@ -32,6 +32,8 @@ FILE_MODELS = {
     ],
     "organisations.yaml": ["programs.organisation"],
     "programmes.yaml": ["programs.programme", "programs.eligibilityrule", "programs.cost"],
+    "exchange_rates.yaml": ["programs.exchangerate"],
+    "legitimacy.yaml": ["programs.legitimacysignal"],
 }
 
 LOCAL_FIELDS = {"verified_by"}

@@ -1,7 +1,8 @@
 """The public list's filters, and the facet counts shown beside each option.
 
 Parameter names are a public contract (bookmarks and the home page link to them):
-q, region, country, type, speciality, level, pay, duration, deadline, delivery, sort.
+q, region, country, type, speciality, level, pay, duration, deadline, delivery, no_red_flags, sort
+(sort=cost is applied by the view, which computes the estimates).
 A lookup value is checked for shape before it reaches the database (so a NUL byte or a
 50,000-character slug is a form error, not a 500); an invalid value is reported and ignored while
 the other filters still apply.
@@ -63,6 +64,7 @@ class Sort(models.TextChoices):
     NAME = "name", "Name (A–Z)"
     DEADLINE = "deadline", "Next deadline"
     DURATION = "duration", "Shortest first"
+    COST = "cost", "Lowest estimated all-in cost"
 
 
 # Fields that check a lookup's shape before the database sees it.
@@ -184,6 +186,12 @@ class ProgrammeFilter(django_filters.FilterSet):
         label="In person or virtual",
         error_messages=_invalid("Choose in person or virtual."),
     )
+    no_red_flags = django_filters.ChoiceFilter(
+        method="filter_no_red_flags",
+        choices=[("1", "No red flags reported")],
+        label="Legitimacy",
+        error_messages=_invalid("Use no_red_flags=1 to keep programmes with no red flags."),
+    )
     sort = django_filters.ChoiceFilter(
         method="sort_by",
         choices=Sort.choices,
@@ -210,6 +218,9 @@ class ProgrammeFilter(django_filters.FilterSet):
 
     def filter_delivery(self, queryset, name, value):
         return queryset.delivered(value)
+
+    def filter_no_red_flags(self, queryset, name, value):
+        return queryset.exclude(legitimacy_signals__state="red_flag")
 
     def sort_by(self, queryset, name, value):
         if value == Sort.DEADLINE:
@@ -311,6 +322,9 @@ def facets(filterset: ProgrammeFilter) -> dict[str, list[Option]]:
             )
             for row in rows
         ]
+    result["no_red_flags"] = [
+        Option("1", "No red flags reported", 0, "1" in chosen["no_red_flags"])
+    ]
     result["sort"] = [
         Option(value, str(label), 0, value in chosen["sort"]) for value, label in Sort.choices
     ]

@@ -25,6 +25,8 @@ FIXTURE_FILES = (
     "guide_content.yaml",
     "organisations.yaml",
     "programmes.yaml",
+    "exchange_rates.yaml",
+    "legitimacy.yaml",
 )
 
 

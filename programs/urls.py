@@ -1,13 +1,23 @@
 from django.urls import path
 
-from .views import listing, pages
+from .views import listing, pages, tools
 
 app_name = "programs"
 
 urlpatterns = [
     path("", listing.home, name="home"),
     path("programmes/", listing.programme_list, name="list"),
+    # Before programmes/<slug>/: "calendar.ics" is not a slug, but keep the feed's route first.
+    path("programmes/calendar.ics", tools.list_calendar, name="list_calendar"),
     path("programmes/<slug:slug>/", pages.programme_detail, name="detail"),
+    path(
+        "programmes/<slug:slug>/calendar.ics",
+        tools.programme_calendar,
+        name="programme_calendar",
+    ),
+    path("eligibility/", tools.eligibility, name="eligibility"),
+    path("compare/", tools.compare, name="compare"),
+    path("deadlines/", tools.upcoming_deadlines, name="deadlines"),
     path("destinations/", pages.destination_list, name="destinations"),
     path("destinations/<slug:slug>/", pages.region_detail, name="region"),
     path("guides/", pages.guide_list, name="guides"),

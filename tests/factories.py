@@ -168,3 +168,24 @@ def make_cost_benchmark(**fields) -> CostBenchmark:
     benchmark.full_clean()
     benchmark.save()
     return benchmark
+
+
+def make_exchange_rate(currency: str = "USD", per_eur: str = "1.16", **fields):
+    import datetime
+    from decimal import Decimal
+
+    from programs.models import ExchangeRate
+
+    defaults = {"as_of": datetime.date(2026, 11, 23), "source_note": "Illustrative, for tests."}
+    return ExchangeRate.objects.create(
+        currency=currency, per_eur=Decimal(per_eur), **{**defaults, **fields}
+    )
+
+
+def make_legitimacy_signal(programme: Programme, check_item: GuideItem, **fields):
+    from programs.models import LegitimacySignal
+
+    defaults = {"state": LegitimacySignal.State.CONFIRMED, "note": "Named in the guide."}
+    return LegitimacySignal.objects.create(
+        **_source({"programme": programme, "check_item": check_item, **defaults, **fields})
+    )

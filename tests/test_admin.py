@@ -25,7 +25,10 @@ from tests.factories import (
     make_country,
     make_destination_note,
     make_discipline,
+    make_exchange_rate,
     make_guide_item,
+    make_guide_topic,
+    make_legitimacy_signal,
     make_organisation,
     make_programme,
     make_region,
@@ -81,6 +84,9 @@ def directory(db):
     stage = make_timeline_stage(months_before_min=6, months_before_max=12)
     make_guide_item(stage=stage, study_level=level)
     make_cost_benchmark(amount_min=Decimal("400"), amount_max=Decimal("900"))
+    make_exchange_rate()
+    legitimacy = make_guide_topic(slug="legitimacy")
+    make_legitimacy_signal(programme, make_guide_item(topic=legitimacy, kind="check"))
     return programme
 
 

@@ -1,5 +1,5 @@
 """Admin for every model in the directory; importing the modules registers them."""
 
-from . import content, places, programmes
+from . import content, decisions, places, programmes
 
-__all__ = ["content", "places", "programmes"]
+__all__ = ["content", "decisions", "places", "programmes"]

@@ -1,4 +1,5 @@
 from .base import Guide, Sourced
+from .decisions import ExchangeRate, LegitimacySignal
 from .destinations import City, Country, DestinationNote, Region
 from .guides import CostBenchmark, GuideItem, GuideTopic, TimelineStage
 from .organisations import Organisation
@@ -25,9 +26,11 @@ __all__ = [
     "DestinationNote",
     "Discipline",
     "EligibilityRule",
+    "ExchangeRate",
     "Guide",
     "GuideItem",
     "GuideTopic",
+    "LegitimacySignal",
     "Organisation",
     "Period",
     "Programme",

@@ -9,12 +9,16 @@ from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.urls import reverse
 
-from programs import deadlines
-from programs.filters import ProgrammeFilter, facets, related_counts
+from programs import costs, deadlines
+from programs.filters import ProgrammeFilter, Sort, facets, related_counts
+from programs.matching import attach_verdicts, rules_prefetch
 from programs.models import CURRENCY_SYMBOLS, Programme, Region, StudyLevel
+from programs.profile import ListExtrasForm
+from programs.views import decide
 
 PER_PAGE = 20
 SOONEST_DEADLINES = 5
@@ -62,19 +66,55 @@ def programme_list(request: HttpRequest) -> HttpResponse:
     filterset = ProgrammeFilter(
         request.GET, queryset=Programme.objects.published().for_cards(), today=today
     )
-    paginator = Paginator(filterset.qs, PER_PAGE)
+    profile_form, profile = decide.read_profile(request, today)
+    extras = ListExtrasForm(request.GET)
+    extras.is_valid()
+    queryset = filterset.qs.select_related("source_guide")
+    if not profile.is_empty:
+        queryset = queryset.prefetch_related(rules_prefetch(), "disciplines")
+    programmes = list(queryset)
+    if not profile.is_empty:
+        attach_verdicts(programmes, profile)
+        if extras.cleaned_data.get("eligible"):
+            programmes = [p for p in programmes if p.verdict.may_apply]
+    benchmarks, rates = costs.benchmarks(), costs.Rates.load()
+    for programme in programmes:
+        programme.estimate = costs.estimate(programme, None, "EUR", benchmarks, rates)
+    budget = extras.cleaned_data.get("max_cost")
+    if budget is not None:
+        programmes = [p for p in programmes if p.estimate.low <= budget]
+    if filterset.form.cleaned_data.get("sort") == Sort.COST:
+        # Estimates that leave out a fee the source does not state sort after complete ones.
+        programmes.sort(key=lambda p: (bool(p.estimate.missing), p.estimate.low, p.estimate.high))
+    compare = decide.compare_slugs(request.GET)[0]
+    paginator = Paginator(programmes, PER_PAGE)
     page, page_note = page_of(paginator, request.GET.get("page"))
+    cards = prepare_cards(page.object_list, today)
+    for programme in cards:
+        programme.in_comparison = programme.slug in compare
+        programme.compare_query = (
+            compare_query(request, [*compare, programme.slug])
+            if len(compare) < decide.MAX_COMPARE
+            else ""
+        )
     ctx = {
         "section": "programmes",
         "filterset": filterset,
         "options": facets(filterset),
         "chips": active_filters(filterset),
-        "problems": problems(filterset),
+        "problems": problems(filterset) + extra_problems(profile_form, extras),
         "search_text": filterset.form.cleaned_data.get("q") or "",
         "count": paginator.count,
         "page": page,
         "page_note": page_note,
-        "programmes": prepare_cards(page.object_list, today),
+        "programmes": cards,
+        "profile_form": profile_form,
+        "profile": profile,
+        "profile_query": decide.profile_query(request.GET),
+        "extras": extras,
+        "compare": compare,
+        "compare_url": compare_url(compare, decide.profile_query(request.GET)),
+        "rates": [rate for rate in rates.by_currency.values() if rate.illustrative],
     }
     return render(request, "programs/programme_list.html", ctx)
 
@@ -141,6 +181,35 @@ def problems(filterset: ProgrammeFilter) -> list[Problem]:
         for name, messages in filterset.form.errors.items()
         if name in filterset.filters
     ]
+
+
+def extra_problems(*forms) -> list[Problem]:
+    return [
+        Problem(str(form.fields[name].label), list(messages), {name: None})
+        for form in forms
+        for name, messages in form.errors.items()
+        if name in form.fields
+    ]
+
+
+def compare_query(request: HttpRequest, slugs: list[str]) -> str:
+    """This page's query string with `p` set to `slugs` (and back to page 1)."""
+    query = request.GET.copy()
+    query.setlist("p", slugs)
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def compare_url(slugs: list[str], profile_query: str) -> str:
+    if not slugs:
+        return ""
+    query = QueryDict(mutable=True)
+    query.setlist("p", slugs)
+    return (
+        reverse("programs:compare")
+        + "?"
+        + "&".join(filter(None, [query.urlencode(), profile_query]))
+    )
 
 
 # What a result card shows, computed from prefetched rows (no queries).

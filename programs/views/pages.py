@@ -14,6 +14,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from programs import costs, planning
 from programs.deadlines import deadline_status, local_today
 from programs.models import (
     CostBenchmark,
@@ -25,6 +26,7 @@ from programs.models import (
     Region,
     TimelineStage,
 )
+from programs.views import decide
 from programs.views.listing import prepare_cards
 
 # Guide topics other pages borrow from, by the slugs the fixtures use.
@@ -108,7 +110,7 @@ def group_items(items: Iterable[GuideItem]) -> list[ItemGroup]:
 
 def get_programme_for(request: HttpRequest, slug: str) -> Programme:
     """Published programmes for everyone; drafts and archived ones too for staff, to preview."""
-    programmes = Programme.objects.for_detail()
+    programmes = Programme.objects.for_detail().prefetch_related("legitimacy_signals")
     if not request.user.is_staff:
         programmes = programmes.published()
     return get_object_or_404(programmes, slug=slug)
@@ -130,6 +132,12 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     programme = get_programme_for(request, slug)
     documents, checklist = advice_for_applicants()
     today = local_today()
+    profile_form, profile = decide.read_profile(request, today)
+    estimate_form, weeks, currency = decide.read_estimate(request)
+    stages = planning.timeline() if profile.start else None
+    decision = decide.decide(
+        programme, profile, weeks, currency, costs.benchmarks(), costs.Rates.load(), stages, today
+    )
     ctx = {
         "section": "programmes",
         "programme": programme,
@@ -139,8 +147,12 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "deadline": deadline_status(programme, today),
         "today": today,
         "document_runs": runs_by_source(documents),
-        "check_runs": runs_by_source(i for i in checklist if i.kind == Kind.CHECK),
-        "red_flag_runs": runs_by_source(i for i in checklist if i.kind == Kind.RED_FLAG),
+        "signals": decide.legitimacy(programme, checklist),
+        "profile_form": profile_form,
+        "profile_query": decide.profile_query(request.GET),
+        "estimate_form": estimate_form,
+        "decision": decision,
+        "input_problems": decide.input_problems(profile_form, estimate_form),
     }
     return render(request, "programs/programme_detail.html", ctx)
 

@@ -1,0 +1,118 @@
+"""Data behind the student decision tools: exchange rates and per-programme legitimacy signals."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from .base import Sourced
+from .programmes import Currency
+
+
+class ExchangeRateManager(models.Manager):
+    def get_by_natural_key(self, currency: str):
+        return self.get(currency=currency)
+
+
+class ExchangeRate(models.Model):
+    """How many units of `currency` one euro buys, as an adviser recorded it.
+
+    The guides state no exchange rates, so every rate says where it comes from and whether it is
+    only illustrative; pages show that label beside any converted figure. Nothing is fetched at
+    request time.
+    """
+
+    currency = models.CharField(max_length=3, choices=Currency, unique=True)
+    per_eur = models.DecimalField(
+        "units per euro", max_digits=12, decimal_places=6, help_text="e.g. 1.16 for USD."
+    )
+    as_of = models.DateField("rate date")
+    source_note = models.CharField(
+        max_length=300, help_text="Where the rate comes from, e.g. 'ECB reference rate on …'."
+    )
+    illustrative = models.BooleanField(
+        default=True,
+        help_text="Tick unless the rate is a published reference rate you can cite.",
+    )
+
+    objects = ExchangeRateManager()
+
+    class Meta:
+        ordering = ["currency"]
+        constraints = [
+            models.CheckConstraint(condition=Q(per_eur__gt=0), name="exchange_rate_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"1 EUR = {self.per_eur} {self.currency} ({self.as_of:%d %b %Y})"
+
+    def natural_key(self) -> tuple[str]:
+        return (self.currency,)
+
+    def clean(self) -> None:
+        if self.per_eur is not None and self.per_eur <= Decimal(0):
+            raise ValidationError({"per_eur": "A rate must be above zero."})
+
+
+class LegitimacySignalManager(models.Manager):
+    def get_by_natural_key(self, programme_slug: str, topic_slug: str, key: str):
+        return self.get(
+            programme__slug=programme_slug, check_item__topic__slug=topic_slug, check_item__key=key
+        )
+
+
+class LegitimacySignal(Sourced):
+    """What the source says about one of the guide's legitimacy checks or red flags for a programme.
+
+    A check without a signal is "not stated"; the detail page turns it into a question to ask.
+    """
+
+    class State(models.TextChoices):
+        CONFIRMED = "confirmed", "Confirmed in the source"
+        NOT_STATED = "not_stated", "Not stated in source"
+        RED_FLAG = "red_flag", "Red flag"
+
+    programme = models.ForeignKey(
+        "programs.Programme", on_delete=models.CASCADE, related_name="legitimacy_signals"
+    )
+    check_item = models.ForeignKey(
+        "programs.GuideItem",
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"topic__slug": "legitimacy", "kind__in": ["check", "red_flag"]},
+        help_text="The guide's legitimacy check or red flag this signal answers.",
+    )
+    state = models.CharField(max_length=20, choices=State, default=State.NOT_STATED)
+    note = models.CharField(max_length=400, blank=True, help_text="What the source says.")
+
+    objects = LegitimacySignalManager()
+
+    class Meta:
+        ordering = ["programme", "check_item__position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "check_item"], name="legitimacy_signal_unique_per_check"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme}: {self.check_item} ({self.get_state_display()})"
+
+    def natural_key(self) -> tuple:
+        return (self.programme.slug, *self.check_item.natural_key())
+
+    natural_key.dependencies = ["programs.programme", "programs.guideitem"]
+
+    def clean(self) -> None:
+        item = getattr(self, "check_item", None) if self.check_item_id else None
+        if item is not None and (
+            item.topic.slug != "legitimacy" or item.kind not in ("check", "red_flag")
+        ):
+            raise ValidationError(
+                {"check_item": "Choose one of the legitimacy guide's checks or red flags."}
+            )
+        if item is not None and self.state == self.State.CONFIRMED and item.kind == "red_flag":
+            raise ValidationError(
+                {"state": "A red flag is either present (red flag) or not stated."}
+            )

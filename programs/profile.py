@@ -1,0 +1,214 @@
+"""The student's profile and estimate choices, read from the query string with Django forms.
+
+Nothing is stored: the profile lives in the URL so it can be bookmarked and shared. Each field is
+optional; a bad value (age "abc", a start in 1900) is reported and left out, never a 500.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django import forms
+from django.http import QueryDict
+
+from programs.matching import Profile
+from programs.models import Country, Currency, Discipline, StudyLevel
+
+# Public parameter names (bookmarks use them): none clashes with the list's filters.
+PROFILE_FIELDS = (
+    "age",
+    "study",
+    "discipline",
+    "residence",
+    "area",
+    "english",
+    "score",
+    "enrolled",
+    "start",
+)
+ESTIMATE_CURRENCIES = (Currency.EUR, Currency.GBP, Currency.USD)
+MAX_PLAN_YEARS = 3
+
+
+class ProfileForm(forms.Form):
+    age = forms.IntegerField(
+        label="Your age at the start date",
+        required=False,
+        min_value=12,
+        max_value=99,
+        error_messages={
+            "invalid": "Enter your age as a whole number of years, e.g. 19.",
+            "min_value": "Enter an age of 12 or more.",
+            "max_value": "Enter an age of 99 or less.",
+        },
+    )
+    study = forms.ModelChoiceField(
+        label="Your study level",
+        queryset=StudyLevel.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label="Not saying",
+        error_messages={"invalid_choice": "Choose a study level from the list."},
+    )
+    discipline = forms.ModelChoiceField(
+        label="Your discipline",
+        queryset=Discipline.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label="Not saying",
+        error_messages={"invalid_choice": "Choose a discipline from the list."},
+    )
+    residence = forms.ChoiceField(
+        label="Your country of residence",
+        required=False,
+        error_messages={"invalid_choice": "Choose a country from the list."},
+    )
+    area = forms.CharField(
+        label="Town, county or state (optional)",
+        required=False,
+        max_length=80,
+        help_text="Some programmes take residents of one area only, e.g. “Baltimore City”.",
+        error_messages={"max_length": "Keep the area under 80 characters."},
+    )
+    english = forms.ChoiceField(
+        label="Your English test",
+        required=False,
+        choices=[
+            ("", "None or not saying"),
+            ("IELTS", "IELTS"),
+            ("TOEFL", "TOEFL iBT"),
+            ("other", "Another test"),
+        ],
+        error_messages={"invalid_choice": "Choose an English test from the list."},
+    )
+    score = forms.DecimalField(
+        label="Overall score",
+        required=False,
+        min_value=0,
+        max_value=120,
+        max_digits=4,
+        decimal_places=1,
+        error_messages={
+            "invalid": "Enter your overall score as a number, e.g. 6.5.",
+            "min_value": "A score can’t be below 0.",
+            "max_value": "Enter a score of at most 120.",
+            "max_digits": "Enter your overall score as a number, e.g. 6.5.",
+            "max_decimal_places": "Give the score with at most one decimal place.",
+        },
+    )
+    enrolled = forms.ChoiceField(
+        label="Currently enrolled in school or university?",
+        required=False,
+        choices=[("", "Not saying"), ("yes", "Yes"), ("no", "No")],
+        error_messages={"invalid_choice": "Choose yes, no or not saying."},
+    )
+    start = forms.DateField(
+        label="Intended start date",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter the start date as YYYY-MM-DD, e.g. 2027-07-01."},
+    )
+
+    def __init__(self, data: QueryDict, *, today: date):
+        super().__init__(data)
+        self.today = today
+        countries = [(c.code, c.name) for c in Country.objects.order_by("name")]
+        self.fields["residence"].choices = [
+            ("", "Not saying"),
+            *countries,
+            ("other", "Another country"),
+        ]
+        self.fields["start"].widget.attrs.update(
+            min=today.isoformat(), max=self.latest_start.isoformat()
+        )
+
+    @property
+    def latest_start(self) -> date:
+        return self.today + timedelta(days=365 * MAX_PLAN_YEARS)
+
+    def clean_start(self) -> date | None:
+        start = self.cleaned_data.get("start")
+        if start is not None and not self.today <= start <= self.latest_start:
+            raise forms.ValidationError(
+                f"Choose a start date between today ({self.today:%d %B %Y}) and "
+                f"{self.latest_start:%d %B %Y}.",
+                code="out_of_range",
+            )
+        return start
+
+    def clean(self):
+        data = super().clean()
+        if data.get("english") == "IELTS" and data.get("score") is not None and data["score"] > 9:
+            self.add_error("score", "IELTS scores run from 0 to 9.")
+        return data
+
+    def profile(self) -> Profile:
+        """The valid answers; a field with an error counts as not given."""
+        self.is_valid()
+        data = {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
+        study, discipline = data.get("study"), data.get("discipline")
+        residence = data.get("residence") or ""
+        names = dict(self.fields["residence"].choices)
+        return Profile(
+            age=data.get("age"),
+            level=study.slug if study else "",
+            level_name=study.name if study else "",
+            discipline=discipline.slug if discipline else "",
+            discipline_name=discipline.name if discipline else "",
+            country=residence,
+            country_name=names.get(residence, "") if residence != "other" else "another country",
+            area=(data.get("area") or "").strip(),
+            english_test=data.get("english") or "",
+            english_score=data.get("score"),
+            enrolled=data.get("enrolled") or "",
+            start=data.get("start"),
+        )
+
+
+class EstimateForm(forms.Form):
+    """Duration and currency of the all-in cost estimate."""
+
+    weeks = forms.IntegerField(
+        label="Weeks",
+        required=False,
+        min_value=1,
+        max_value=52,
+        error_messages={
+            "invalid": "Enter the number of weeks as a whole number.",
+            "min_value": "Enter at least 1 week.",
+            "max_value": "Enter at most 52 weeks.",
+        },
+    )
+    currency = forms.ChoiceField(
+        label="Currency",
+        required=False,
+        choices=[(c.value, c.label) for c in ESTIMATE_CURRENCIES],
+        error_messages={"invalid_choice": "Choose EUR, GBP or USD."},
+    )
+
+    def choice(self) -> tuple[int | None, str]:
+        self.is_valid()
+        data = {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
+        return data.get("weeks"), data.get("currency") or Currency.EUR
+
+
+class ListExtrasForm(forms.Form):
+    """List parameters that need the profile or the estimates, so the view applies them."""
+
+    eligible = forms.ChoiceField(
+        label="Eligibility",
+        required=False,
+        choices=[("", "Any"), ("1", "Only programmes I may be eligible for")],
+        error_messages={"invalid_choice": "Use eligible=1 to keep programmes you may apply to."},
+    )
+    max_cost = forms.IntegerField(
+        label="Budget, all-in (EUR)",
+        required=False,
+        min_value=0,
+        max_value=1_000_000,
+        error_messages={
+            "invalid": "Enter your budget as a whole number of euros.",
+            "min_value": "A budget can’t be negative.",
+            "max_value": "Enter a budget of at most 1,000,000 euros.",
+        },
+    )
