@@ -155,11 +155,11 @@ def build_directory(size: int) -> None:
         make_cost(programme, amount_min=Decimal(100))
 
 
-# 11 for the list itself (one fewer since the results are read once, not counted then sliced),
-# + 5 for the decision tools: the profile form's study levels, disciplines and countries, the cost
-# benchmarks and the exchange rates.
-QUERIES = 15
-FILTERED_QUERIES = 19  # + validating region, country, speciality and level against the database
+# 11 for the list itself (a count, then one page of results from the database), + 5 for the
+# decision tools: the profile form's study levels, disciplines and countries, the cost benchmarks
+# and the exchange rates.
+QUERIES = 16
+FILTERED_QUERIES = 20  # + validating region, country, speciality and level against the database
 EVERY_FILTER = {
     "q": "programme",
     "region": "europe",

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
@@ -69,26 +69,14 @@ def programme_list(request: HttpRequest) -> HttpResponse:
     profile_form, profile = decide.read_profile(request, today)
     extras = ListExtrasForm(request.GET)
     extras.is_valid()
-    queryset = filterset.qs.select_related("source_guide")
-    if not profile.is_empty:
-        queryset = queryset.prefetch_related(rules_prefetch(), "disciplines")
-    programmes = list(queryset)
-    if not profile.is_empty:
-        attach_verdicts(programmes, profile)
-        if extras.cleaned_data.get("eligible"):
-            programmes = [p for p in programmes if p.verdict.may_apply]
     benchmarks, rates = costs.benchmarks(), costs.Rates.load()
-    for programme in programmes:
-        programme.estimate = costs.estimate(programme, None, "EUR", benchmarks, rates)
-    budget = extras.cleaned_data.get("max_cost")
-    if budget is not None:
-        programmes = [p for p in programmes if p.estimate.low <= budget]
-    if filterset.form.cleaned_data.get("sort") == Sort.COST:
-        # Estimates that leave out a fee the source does not state sort after complete ones.
-        programmes.sort(key=lambda p: (bool(p.estimate.missing), p.estimate.low, p.estimate.high))
-    compare = decide.compare_slugs(request.GET)[0]
-    paginator = Paginator(programmes, PER_PAGE)
+    results = ranked_results(filterset, profile, extras, benchmarks, rates)
+    paginator = Paginator(results, PER_PAGE)
     page, page_note = page_of(paginator, request.GET.get("page"))
+    if isinstance(results, QuerySet):
+        # Only this page's programmes need an estimate when nothing filters or sorts by one.
+        attach_estimates(page.object_list, benchmarks, rates)
+    compare = decide.compare_slugs(request.GET)[0]
     cards = prepare_cards(page.object_list, today)
     for programme in cards:
         programme.in_comparison = programme.slug in compare
@@ -117,6 +105,35 @@ def programme_list(request: HttpRequest) -> HttpResponse:
         "rates": [rate for rate in rates.by_currency.values() if rate.illustrative],
     }
     return render(request, "programs/programme_list.html", ctx)
+
+
+def ranked_results(filterset, profile, extras, benchmarks, rates) -> QuerySet | list[Programme]:
+    """The filtered programmes in order: a lazy QuerySet paginated by the database, or, when a
+    verdict or an estimate filters or sorts them, a list worked out in Python."""
+    queryset = filterset.qs.select_related("source_guide")
+    if not profile.is_empty:
+        queryset = queryset.prefetch_related(rules_prefetch(), "disciplines")
+    budget = extras.cleaned_data.get("max_cost")
+    by_cost = filterset.form.cleaned_data.get("sort") == Sort.COST
+    if profile.is_empty and budget is None and not by_cost:
+        return queryset
+    programmes = list(queryset)
+    if not profile.is_empty:
+        attach_verdicts(programmes, profile)
+        if extras.cleaned_data.get("eligible"):
+            programmes = [p for p in programmes if p.verdict.may_apply]
+    attach_estimates(programmes, benchmarks, rates)
+    if budget is not None:
+        programmes = [p for p in programmes if p.estimate.low <= budget]
+    if by_cost:
+        # Estimates that leave out a fee the source does not state sort after complete ones.
+        programmes.sort(key=lambda p: (bool(p.estimate.missing), p.estimate.low, p.estimate.high))
+    return programmes
+
+
+def attach_estimates(programmes, benchmarks, rates) -> None:
+    for programme in programmes:
+        programme.estimate = costs.estimate(programme, None, "EUR", benchmarks, rates)
 
 
 def page_of(paginator: Paginator, raw: str | None) -> tuple[Page, str]:
