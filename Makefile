@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 DEV := DJANGO_DEBUG=true
 
-.PHONY: install run test lint format migrations-check test-postgres
+.PHONY: install run test lint format migrations-check test-postgres lighthouse
 
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.12 is required: install it, or run 'make PYTHON=/path/to/python3.12 ...'"; exit 1; }
@@ -39,3 +39,9 @@ test: lint migrations-check
 # The whole suite on the local PostgreSQL server.
 test-postgres: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(BIN)/pytest
+
+# Lighthouse (pinned in tools/lighthouse, run in Debian's Chromium) on home, list and detail of a
+# production-like local run; prints the four category scores. LIGHTHOUSE_MIN=100 makes it a gate.
+lighthouse: install
+	cd tools/lighthouse && npm ci --no-audit --no-fund --silent
+	CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} $(BIN)/python tools/lighthouse/run.py
