@@ -221,7 +221,11 @@ class ProgrammeFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         if not self.form.cleaned_data.get("sort"):
-            queryset = queryset.order_by(Lower("title"), "pk")
+            # A search on PostgreSQL lists the most relevant first (search_rank, see .search()).
+            if "search_rank" in queryset.query.annotations:
+                queryset = queryset.order_by("-search_rank", Lower("title"), "pk")
+            else:
+                queryset = queryset.order_by(Lower("title"), "pk")
         return queryset
 
     def without(self, name: str):

@@ -1,0 +1,133 @@
+"""Whole-page caching for anonymous readers, invalidated by any change to the directory.
+
+Every cached page's key includes a "generation" stored in the cache itself. Saving, deleting or
+re-linking any row of this app (from the admin, an import or `load_directory`, which all save
+through the ORM) bumps the generation, so the next request misses and renders fresh data; old
+entries simply expire. Code that writes in bulk (`bulk_create`, `update`) calls
+`bump_generation()` itself. The cache is per process (LocMem) by default and shared (Redis) when
+REDIS_URL is set, so every gunicorn worker and container sees the same generation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpRequest, HttpResponse
+from django.urls import Resolver404, resolve
+
+from programs import deadlines
+
+GENERATION_KEY = "pages:generation"
+APP_LABEL = "programs"
+# URL names (in the `programs` namespace and at the root) whose anonymous GETs are cached.
+CACHED_VIEWS = {
+    "programs:home",
+    "programs:list",
+    "programs:detail",
+    "programs:destinations",
+    "programs:region",
+    "programs:guides",
+    "programs:guide",
+    "programs:export_csv",
+    "programs:export_json",
+    "programs:feed",
+    "sitemap",
+}
+
+
+def generation() -> str:
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        value = uuid.uuid4().hex
+        # add() so two processes starting together agree on one value.
+        cache.add(GENERATION_KEY, value, timeout=None)
+        value = cache.get(GENERATION_KEY, value)
+    return value
+
+
+def bump_generation() -> None:
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def _data_changed(sender, **kwargs) -> None:
+    if sender._meta.app_label == APP_LABEL:
+        bump_generation()
+
+
+def _m2m_changed(sender, action: str, **kwargs) -> None:
+    if action.startswith("post_"):
+        _data_changed(sender)
+
+
+def connect_signals() -> None:
+    post_save.connect(_data_changed, dispatch_uid="pages-cache-save")
+    post_delete.connect(_data_changed, dispatch_uid="pages-cache-delete")
+    m2m_changed.connect(_m2m_changed, dispatch_uid="pages-cache-m2m")
+
+
+def page_key(request: HttpRequest) -> str:
+    """Pages show deadline states ("open now") that change at midnight, so the day is part of
+    the key as well as the data's generation."""
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return f"pages:{generation()}:{deadlines.local_today().isoformat()}:{path}"
+
+
+def _cacheable_request(request: HttpRequest) -> bool:
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return False  # staff (or anyone with a session) always sees the live page
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return False
+    return match.view_name in CACHED_VIEWS
+
+
+def _cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
+    return (
+        request.method == "GET"
+        and response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not getattr(request, "_csp_nonce", None)  # a nonce must differ on every response
+        and "private" not in response.get("Cache-Control", "")
+        and "no-store" not in response.get("Cache-Control", "")
+    )
+
+
+class AnonymousPageCacheMiddleware:
+    """Innermost middleware: a hit skips the view (and the database) but still passes out through
+    the security, CSP and session middleware, so headers are always fresh."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not _cacheable_request(request):
+            return self.get_response(request)
+        key = page_key(request)
+        stored = cache.get(key)
+        if stored is not None:
+            status, headers, content = stored
+            response = HttpResponse(content, status=status)
+            for name, value in headers:
+                response.headers[name] = value
+            response.headers["X-Page-Cache"] = "hit"
+            return response
+        response = self.get_response(request)
+        if _cacheable_response(request, response):
+            headers = [(k, v) for k, v in response.headers.items() if k != "X-Page-Cache"]
+            cache.set(
+                key,
+                (response.status_code, headers, response.content),
+                settings.PAGE_CACHE_SECONDS,
+            )
+            response.headers["X-Page-Cache"] = "miss"
+        return response
