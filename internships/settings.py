@@ -98,7 +98,10 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = True
+    # Seconds a request waits for a pooled connection before /healthz reports 503.
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "timeout": float(os.environ.get("DJANGO_DB_POOL_TIMEOUT", "10"))
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -141,6 +144,8 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = 31_536_000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # The container's health probe speaks plain HTTP to 127.0.0.1.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # Headers for Mozilla's HTTP Observatory: no inline script or style anywhere (JSON-LD is data,
 # not script, so the CSP does not block it), nothing framed, nothing loaded from elsewhere.
@@ -158,7 +163,7 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
-    "microphone=(), payment=(), usb=(), interest-cohort=()"
+    "microphone=(), payment=(), usb=()"
 )
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -33,8 +33,6 @@ CACHED_VIEWS = {
     "programs:region",
     "programs:guides",
     "programs:guide",
-    "programs:export_csv",
-    "programs:export_json",
     "programs:feed",
     "sitemap",
 }

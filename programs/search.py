@@ -45,9 +45,7 @@ def refresh(programme_ids: Iterable[int]) -> None:
     """Recompute the search text of these programmes (after their countries or names change)."""
     from programs.models import Programme
 
-    programmes = Programme.objects.filter(pk__in=list(programme_ids)).select_related(
-        "organisation"
-    )
+    programmes = Programme.objects.filter(pk__in=list(programme_ids)).select_related("organisation")
     for programme in programmes.prefetch_related("countries"):
         text = text_for(programme, (c.name for c in programme.countries.all()))
         if text != programme.search_text:

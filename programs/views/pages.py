@@ -25,6 +25,7 @@ from programs.models import (
     Region,
     TimelineStage,
 )
+from programs.open_data import json_ld, json_ld_text
 from programs.views.listing import prepare_cards
 
 # Guide topics other pages borrow from, by the slugs the fixtures use.
@@ -126,12 +127,15 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     programme = get_published_programme(slug)
     documents, checklist = advice_for_applicants()
     today = local_today()
+    deadline = deadline_status(programme, today)
+    url = request.build_absolute_uri(programme.get_absolute_url())
     ctx = {
         "section": "programmes",
         "programme": programme,
+        "json_ld": json_ld_text(json_ld(programme, deadline, url)),
         "rules": list(programme.eligibility_rules.all()),
         "costs": list(programme.costs.all()),
-        "deadline": deadline_status(programme, today),
+        "deadline": deadline,
         "today": today,
         "document_runs": runs_by_source(documents),
         "check_runs": runs_by_source(i for i in checklist if i.kind == Kind.CHECK),
