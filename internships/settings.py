@@ -172,7 +172,7 @@ if not DEBUG:
     # `__Host-` cookies are only accepted over HTTPS, for this host, with Path=/.
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
-    SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", False)
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", True)
 
 # Whole anonymous pages are cached; programs/caching.py explains the invalidation.
 REDIS_URL = os.environ.get("REDIS_URL", "")
