@@ -12,7 +12,6 @@ graceful_timeout = 8
 timeout = 30
 max_requests = 1000
 max_requests_jitter = 100
-worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 
 
 # gunicorn has no setting for its `Server: gunicorn` header; drop it so responses don't name

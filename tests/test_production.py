@@ -25,7 +25,7 @@ def run(code_or_args: list[str], env: dict) -> subprocess.CompletedProcess:
         for k, v in os.environ.items()
         if not k.startswith("DJANGO_") and k not in ("DATABASE_URL", "REDIS_URL")
     }
-    return subprocess.run(
+    return subprocess.run(  # noqa: S603 (our own interpreter and arguments)
         [sys.executable, *code_or_args],
         cwd=ROOT,
         env={**clean, **env},
@@ -164,7 +164,7 @@ def test_gunicorn_does_not_announce_itself(tmp_path):
         "PORT": "8159",
         "WEB_CONCURRENCY": "1",
     }
-    server = subprocess.Popen(
+    server = subprocess.Popen(  # noqa: S603
         [str(Path(sys.executable).with_name("gunicorn")), "--config", "gunicorn.conf.py"],
         cwd=ROOT,
         env=env,
