@@ -1,0 +1,84 @@
+"""Anonymous pages come from the cache until anything in the directory changes."""
+
+import pytest
+from django.core.management import call_command
+
+from programs.models import Programme
+from tests.factories import make_country, make_programme
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_second_anonymous_request_is_served_from_the_cache_without_queries(
+    client, django_assert_num_queries
+):
+    programme = make_programme(title="Cached shadowing")
+
+    assert client.get(programme.get_absolute_url())["X-Page-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        response = client.get(programme.get_absolute_url())
+
+    assert response["X-Page-Cache"] == "hit"
+    assert "Cached shadowing" in response.content.decode()
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+
+
+def test_changing_a_programme_shows_on_the_next_request(client):
+    programme = make_programme(title="Old title")
+    for url in (programme.get_absolute_url(), "/programmes/", "/"):
+        client.get(url)
+
+    programme.title = "New title"
+    programme.save()
+
+    for url in (programme.get_absolute_url(), "/programmes/"):
+        html = client.get(url).content.decode()
+        assert "New title" in html
+        assert "Old title" not in html
+
+
+def test_linking_a_country_or_renaming_an_organisation_shows_on_the_next_request(client):
+    programme = make_programme()
+    client.get(programme.get_absolute_url())
+
+    programme.countries.add(make_country("KE", name="Kenya"))
+    assert "Kenya" in client.get(programme.get_absolute_url()).content.decode()
+
+    organisation = programme.organisation
+    organisation.name = "Renamed Trust"
+    organisation.save()
+    assert "Renamed Trust" in client.get(programme.get_absolute_url()).content.decode()
+
+
+def test_deleting_or_unpublishing_a_programme_removes_it_at_once(client):
+    programme = make_programme(title="Soon gone")
+    assert "Soon gone" in client.get("/programmes/").content.decode()
+
+    Programme.objects.filter(pk=programme.pk).get().delete()
+
+    assert "Soon gone" not in client.get("/programmes/").content.decode()
+    assert client.get(programme.get_absolute_url()).status_code == 404
+
+
+def test_load_directory_invalidates_the_cache(client):
+    assert client.get("/programmes/").context["count"] == 0  # rendered, and now cached
+    call_command("load_directory", verbosity=0)
+
+    html = client.get("/programmes/").content.decode()
+
+    assert Programme.objects.published().order_by("pk").first().get_absolute_url() in html
+
+
+def test_staff_with_a_session_always_see_the_live_page(admin_client):
+    programme = make_programme()
+
+    admin_client.get(programme.get_absolute_url())
+    response = admin_client.get(programme.get_absolute_url())
+
+    assert "X-Page-Cache" not in response
+
+
+def test_error_pages_and_exports_are_never_cached(client):
+    assert "X-Page-Cache" not in client.get("/programmes/no-such-thing/")
+    assert "X-Page-Cache" not in client.get("/programmes.csv")
+    assert "X-Page-Cache" not in client.get("/healthz")
