@@ -36,6 +36,9 @@ CACHED_VIEWS = {
     "programs:feed",
     "sitemap",
 }
+# Only these read their query string; every other cached page is keyed by its path alone, so
+# random parameters can't be used to bypass the cache (and its pages never echo them).
+QUERY_VARIANT_VIEWS = {"programs:list", "sitemap"}
 
 
 def generation() -> str:
@@ -68,23 +71,25 @@ def connect_signals() -> None:
     m2m_changed.connect(_m2m_changed, dispatch_uid="pages-cache-m2m")
 
 
-def page_key(request: HttpRequest) -> str:
+def page_key(request: HttpRequest, view_name: str) -> str:
     """Pages show deadline states ("open now") that change at midnight, so the day is part of
     the key as well as the data's generation."""
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    url = request.get_full_path() if view_name in QUERY_VARIANT_VIEWS else request.path
+    path = hashlib.sha256(url.encode()).hexdigest()
     return f"pages:{generation()}:{deadlines.local_today().isoformat()}:{path}"
 
 
-def _cacheable_request(request: HttpRequest) -> bool:
+def _cached_view_name(request: HttpRequest) -> str | None:
+    """The URL name of a page this request may be served from the cache for, else None."""
     if request.method not in ("GET", "HEAD"):
-        return False
+        return None
     if settings.SESSION_COOKIE_NAME in request.COOKIES:
-        return False  # staff (or anyone with a session) always sees the live page
+        return None  # staff (or anyone with a session) always sees the live page
     try:
         match = resolve(request.path_info)
     except Resolver404:
-        return False
-    return match.view_name in CACHED_VIEWS
+        return None
+    return match.view_name if match.view_name in CACHED_VIEWS else None
 
 
 def _cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
@@ -108,9 +113,10 @@ class AnonymousPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not _cacheable_request(request):
+        view_name = _cached_view_name(request)
+        if view_name is None:
             return self.get_response(request)
-        key = page_key(request)
+        key = page_key(request, view_name)
         stored = cache.get(key)
         if stored is not None:
             status, headers, content = stored
