@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 DEV := DJANGO_DEBUG=true
 
-.PHONY: install run test lint format migrations-check test-postgres
+.PHONY: install run test lint format migrations-check test-postgres bench
 
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.12 is required: install it, or run 'make PYTHON=/path/to/python3.12 ...'"; exit 1; }
@@ -39,3 +39,9 @@ test: lint migrations-check
 # The whole suite on the local PostgreSQL server.
 test-postgres: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(BIN)/pytest
+
+# Page speed on synthetic data (10,000 and 100,000 programmes, SQLite and PostgreSQL) and
+# gunicorn under wrk. Reports, never asserts; not part of `make test` or CI. See README.
+bench: install
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+	$(BIN)/python bench/run.py

@@ -10,8 +10,8 @@ errorlog = "-"
 # Below the container runtime's default 10 s stop timeout, so requests finish before SIGKILL.
 graceful_timeout = 8
 timeout = 30
-max_requests = 1000
-max_requests_jitter = 100
+max_requests = 20000
+max_requests_jitter = 2000
 
 
 # gunicorn has no setting for its `Server: gunicorn` header; drop it so responses don't name
