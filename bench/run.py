@@ -83,7 +83,9 @@ def build(name: str, size: int, database_url: str) -> None:
         db = database_url.rsplit("/", 1)[1]
         for sql in (f"DROP DATABASE IF EXISTS {db}", f"CREATE DATABASE {db}"):
             subprocess.run(  # noqa: S603
-                ["psql", f"{PG}/postgres", "-qc", sql], check=True, capture_output=True
+                [shutil.which("psql") or "psql", f"{PG}/postgres", "-qc", sql],
+                check=True,
+                capture_output=True,
             )
     manage(database_url, "migrate", "--noinput")
     manage(database_url, "load_directory")
