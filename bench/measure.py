@@ -70,6 +70,43 @@ def sizes(client: Client) -> dict[str, object]:
     }
 
 
+def plans() -> dict[str, str]:
+    """The planner's choice for each filter and sort on its own (EXPLAIN), first index named."""
+    from django.db.models.functions import Lower
+
+    from programs.filters import ProgrammeFilter
+    from programs.models import Programme
+
+    published = Programme.objects.published()
+    checks = {
+        "type": published.filter(programme_type="research"),
+        "pay": published.filter(pay="unpaid"),
+        "delivery": published.delivered("virtual"),
+        "deadline open": published.with_deadline("open", time_today()),
+        "duration 4-8": published.lasting(4, 8),
+        "sort name": published.order_by(Lower("title"), "pk")[:20],
+        "sort duration": published.by_duration()[:20],
+        "search": ProgrammeFilter(
+            {"q": "cardiology surgery"}, queryset=published, today=time_today()
+        ).qs[:20],
+    }
+    result = {}
+    for name, queryset in checks.items():
+        plan = queryset.explain()
+        index = re.search(
+            r"(?:USING (?:COVERING )?INDEX|Index Scan using|Bitmap Index Scan on|Index Only Scan using) (\w+)",
+            plan,
+        )
+        result[name] = index.group(1) if index else "no index (" + plan.splitlines()[0][:60] + ")"
+    return result
+
+
+def time_today():
+    from programs.deadlines import local_today
+
+    return local_today()
+
+
 def main() -> None:
     client = Client()
     urls = page_urls()
@@ -78,6 +115,7 @@ def main() -> None:
         "programmes": Programme.objects.count(),
         "pages": pages,
         "sizes": sizes(client),
+        "plans": plans(),
     }
     json.dump(result, sys.stdout)
 

@@ -205,6 +205,12 @@ def main() -> None:
                     f"| {name} | {size:,} | {page} | {result['queries']} | {result['median_ms']} |"
                 )
 
+    print("\n## EXPLAIN: the index each filter and sort uses\n")
+    print("| database | programmes | " + " | ".join(rows[0][2]["plans"]) + " |")
+    print("|---|---:|" + "---|" * len(rows[0][2]["plans"]))
+    for name, size, data in rows:
+        print(f"| {name} | {size:,} | " + " | ".join(data["plans"].values()) + " |")
+
     sizes = rows[0][2]["sizes"]
     print("\n## List page weight\n")
     print(
