@@ -1,5 +1,12 @@
 """Anonymous pages come from the cache until anything in the directory changes."""
 
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+
 import pytest
 from django.core.management import call_command
 
@@ -82,3 +89,38 @@ def test_error_pages_and_exports_are_never_cached(client):
     assert "X-Page-Cache" not in client.get("/programmes/no-such-thing/")
     assert "X-Page-Cache" not in client.get("/programmes.csv")
     assert "X-Page-Cache" not in client.get("/healthz")
+
+
+@pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server")
+def test_with_redis_url_the_page_cache_is_shared_through_redis(tmp_path):
+    redis = subprocess.Popen(  # noqa: S603
+        [shutil.which("redis-server"), "--port", "8152", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    code = (
+        "import django; django.setup(); from django.core.cache import cache; "
+        "from programs.caching import generation, bump_generation; "
+        "from django.core.cache import caches; print(type(caches['default']).__name__); before = generation(); bump_generation(); "
+        "print(before != generation())"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "internships.test_settings",
+        "REDIS_URL": "redis://127.0.0.1:8152/0",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    try:
+        for _ in range(50):
+            try:
+                socket.create_connection(("127.0.0.1", 8152), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        result = subprocess.run(  # noqa: S603
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
+        )
+    finally:
+        redis.terminate()
+        redis.wait(timeout=10)
+
+    assert result.stdout.split() == ["RedisCache", "True"], result.stderr
