@@ -35,10 +35,11 @@ CACHED_VIEWS = {
     "programs:guide",
     "programs:feed",
     "sitemap",
+    "sitemap-section",
 }
 # Only these read their query string; every other cached page is keyed by its path alone, so
 # random parameters can't be used to bypass the cache (and its pages never echo them).
-QUERY_VARIANT_VIEWS = {"programs:list", "sitemap"}
+QUERY_VARIANT_VIEWS = {"programs:list", "sitemap", "sitemap-section"}
 
 
 def generation() -> str:

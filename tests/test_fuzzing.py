@@ -49,6 +49,7 @@ ENDPOINTS = [
     "/programmes.json",
     "/programmes/feed.atom",
     "/sitemap.xml",
+    "/sitemap-programmes.xml",
     "/robots.txt",
     "/healthz",
     "/favicon.ico",

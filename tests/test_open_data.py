@@ -102,11 +102,13 @@ def test_the_sitemap_lists_published_programmes_and_the_main_pages(client):
     published = make_programme(slug="listed")
     make_programme(slug="hidden", status="draft")
 
-    xml = body(client.get("/sitemap.xml"))
+    index = body(client.get("/sitemap.xml"))
+    xml = body(client.get("/sitemap-programmes.xml"))
 
+    assert "<loc>http://testserver/sitemap-programmes.xml</loc>" in index
     assert f"<loc>http://testserver{published.get_absolute_url()}</loc>" in xml
     assert "/programmes/hidden/" not in xml
-    assert "<loc>http://testserver/guides/</loc>" in xml
+    assert "<loc>http://testserver/guides/</loc>" in body(client.get("/sitemap-pages.xml"))
 
 
 def test_the_atom_feed_lists_new_and_updated_programmes_newest_first(client):
