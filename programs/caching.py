@@ -37,9 +37,17 @@ CACHED_VIEWS = {
     "sitemap",
     "sitemap-section",
 }
-# Only these read their query string; every other cached page is keyed by its path alone, so
-# random parameters can't be used to bypass the cache (and its pages never echo them).
-QUERY_VARIANT_VIEWS = {"programs:list", "sitemap", "sitemap-section"}
+# Pages that never read their query string, keyed by path alone so random parameters can't be
+# used to bypass the cache. Every other page is keyed by its full URL: safe by default when a
+# view starts reading parameters (the detail page will, for a student's profile).
+PATH_ONLY_VIEWS = {
+    "programs:home",
+    "programs:destinations",
+    "programs:region",
+    "programs:guides",
+    "programs:guide",
+    "programs:feed",
+}
 
 
 def generation() -> str:
@@ -75,7 +83,7 @@ def connect_signals() -> None:
 def page_key(request: HttpRequest, view_name: str) -> str:
     """Pages show deadline states ("open now") that change at midnight, so the day is part of
     the key as well as the data's generation."""
-    url = request.get_full_path() if view_name in QUERY_VARIANT_VIEWS else request.path
+    url = request.path if view_name in PATH_ONLY_VIEWS else request.get_full_path()
     path = hashlib.sha256(url.encode()).hexdigest()
     return f"pages:{generation()}:{deadlines.local_today().isoformat()}:{path}"
 

@@ -124,3 +124,17 @@ def test_with_redis_url_the_page_cache_is_shared_through_redis(tmp_path):
         redis.wait(timeout=10)
 
     assert result.stdout.split() == ["RedisCache", "True"], result.stderr
+
+
+def test_a_page_that_reads_its_parameters_is_cached_per_query_string(client):
+    make_programme(slug="one", title="Alpha")
+    make_programme(slug="two", title="Beta")
+
+    assert "Beta" not in client.get("/programmes/", {"q": "alpha"}).content.decode()
+    assert "Alpha" not in client.get("/programmes/", {"q": "beta"}).content.decode()
+
+
+def test_pages_that_ignore_parameters_share_one_entry_so_parameters_cannot_bypass_it(client):
+    client.get("/guides/")
+
+    assert client.get("/guides/?nocache=123")["X-Page-Cache"] == "hit"
