@@ -59,6 +59,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Early, so a hit skips the session, CSRF and auth layers; it replays the inner headers (CSP…).
+    "programs.caching.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -68,7 +70,6 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "internships.middleware.SecurityHeadersMiddleware",
     "internships.middleware.ReadOnlyPublicPagesMiddleware",
-    "programs.caching.AnonymousPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "internships.urls"

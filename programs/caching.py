@@ -92,8 +92,8 @@ def _cached_view_name(request: HttpRequest) -> str | None:
     """The URL name of a page this request may be served from the cache for, else None."""
     if request.method not in ("GET", "HEAD"):
         return None
-    if settings.SESSION_COOKIE_NAME in request.COOKIES:
-        return None  # staff (or anyone with a session) always sees the live page
+    if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
+        return None  # staff (or anyone with a session or a flash message) sees the live page
     try:
         match = resolve(request.path_info)
     except Resolver404:
@@ -115,8 +115,11 @@ def _cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
 
 
 class AnonymousPageCacheMiddleware:
-    """Innermost middleware: a hit skips the view (and the database) but still passes out through
-    the security, CSP and session middleware, so headers are always fresh."""
+    """Placed right after WhiteNoise: a hit skips every inner layer (session, CSRF, auth, the view
+    and the database). A miss stores the response as the inner layers finished it, with their
+    headers (CSP, X-Frame-Options, CORP, Permissions-Policy), and never one that sets a cookie
+    (a CSRF token, a session) or carries a CSP nonce. SecurityMiddleware, outermost, adds HSTS and
+    nosniff to hits and misses alike."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response

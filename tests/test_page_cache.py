@@ -138,3 +138,21 @@ def test_pages_that_ignore_parameters_share_one_entry_so_parameters_cannot_bypas
     client.get("/guides/")
 
     assert client.get("/guides/?nocache=123")["X-Page-Cache"] == "hit"
+
+
+def test_a_cache_hit_carries_every_security_header(client):
+    client.get("/guides/")
+
+    hit = client.get("/guides/")
+
+    assert hit["X-Page-Cache"] == "hit"
+    for header in (
+        "Content-Security-Policy",
+        "X-Frame-Options",
+        "Cross-Origin-Resource-Policy",
+        "Cross-Origin-Opener-Policy",
+        "Permissions-Policy",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+    ):
+        assert header in hit, header
