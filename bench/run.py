@@ -119,7 +119,7 @@ def wait_for_port(port: int) -> None:
 
 def wrk(url: str) -> dict[str, float]:
     out = subprocess.run(  # noqa: S603
-        [WRK, "-t2", "-c8", f"-d{WRK_SECONDS}s", "--latency", url],
+        [WRK, "-t2", "-c8", f"-d{WRK_SECONDS}s", "--timeout", "10s", "--latency", url],
         capture_output=True,
         text=True,
         check=True,
