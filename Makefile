@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 DEV := DJANGO_DEBUG=true
 
-.PHONY: install run test lint format migrations-check test-postgres lighthouse
+.PHONY: install run test lint format migrations-check test-postgres lighthouse bench
 
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.12 is required: install it, or run 'make PYTHON=/path/to/python3.12 ...'"; exit 1; }
@@ -45,3 +45,9 @@ test-postgres: install
 lighthouse: install
 	cd tools/lighthouse && npm ci --no-audit --no-fund --silent
 	CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} $(BIN)/python tools/lighthouse/run.py
+
+# Page speed on synthetic data (10,000 and 100,000 programmes, SQLite and PostgreSQL) and
+# gunicorn under wrk. Reports, never asserts; not part of `make test` or CI. See README.
+bench: install
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+	$(BIN)/python bench/run.py

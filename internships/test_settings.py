@@ -11,6 +11,9 @@ from internships.settings import STORAGES
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+# Browsers drop `__Host-` cookies that are not Secure, and the live test server speaks plain HTTP.
+SESSION_COOKIE_NAME = "sessionid"
+CSRF_COOKIE_NAME = "csrftoken"
 # The manifest storage needs collectstatic; tests serve the plain files instead.
 STORAGES = {
     **STORAGES,

@@ -232,10 +232,14 @@ class ProgrammeFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         if not self.form.cleaned_data.get("sort"):
-            queryset = queryset.order_by(Lower("title"), "pk")
+            # A search on PostgreSQL lists the most relevant first (search_rank, see .search()).
+            if "search_rank" in queryset.query.annotations:
+                queryset = queryset.order_by("-search_rank", Lower("title"), "pk")
+            else:
+                queryset = queryset.order_by(Lower("title"), "pk")
         return queryset
 
-    def without(self, name: str):
+    def without(self, name: str | None):
         """The results with every valid filter applied except `name` (and unsorted): the base a
         facet counts over, so each option shows what choosing it would give."""
         self.is_valid()  # cleaned_data then holds the valid filters; invalid ones are ignored
@@ -291,12 +295,21 @@ def facets(filterset: ProgrammeFilter) -> dict[str, list[Option]]:
         "deadline": DeadlineChoice.choices,
         "delivery": DeliveryChoice.choices,
     }
-    aggregates = {}
+    # Facets whose own filter is not in use all count over the filtered results, in one query
+    # with conditional counts (no subqueries: fast at 100,000 rows); each facet in use counts
+    # over the results without itself, one query each.
+    filterset.is_valid()
+    bases: dict[str | None, list[str]] = {}
     for name in SCALAR_FACETS:
-        base = Q(pk__in=filterset.without(name).values("pk"))
-        for value, condition in _scalar_conditions(name, filterset.today).items():
-            aggregates[f"{name}__{value}"] = Count("pk", filter=base & condition)
-    counts = Programme.objects.aggregate(**aggregates)
+        bases.setdefault(name if filterset.form.cleaned_data.get(name) else None, []).append(name)
+    counts: dict[str, int] = {}
+    for own, names in bases.items():
+        aggregates = {
+            f"{name}__{value}": Count("pk", filter=condition)
+            for name in names
+            for value, condition in _scalar_conditions(name, filterset.today).items()
+        }
+        counts.update(filterset.without(own).aggregate(**aggregates))
     result = {
         name: [
             Option(str(value), str(label), counts[f"{name}__{value}"], value in chosen[name])

@@ -67,6 +67,7 @@ def _field_values(obj: models.Model) -> dict:
         f.attname: getattr(obj, f.attname)
         for f in obj._meta.concrete_fields
         if not f.primary_key
+        and f.editable  # derived columns (search_text) are not in the fixtures
         and not getattr(f, "auto_now", False)
         and not getattr(f, "auto_now_add", False)
     }

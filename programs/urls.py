@@ -1,6 +1,8 @@
 from django.urls import path
 
-from .views import listing, pages, tools
+from programs.open_data import ProgrammeFeed
+
+from .views import listing, open_data, pages, tools
 
 app_name = "programs"
 
@@ -22,4 +24,10 @@ urlpatterns = [
     path("destinations/<slug:slug>/", pages.region_detail, name="region"),
     path("guides/", pages.guide_list, name="guides"),
     path("guides/<slug:slug>/", pages.guide_detail, name="guide"),
+    path("programmes.csv", open_data.export_csv, name="export_csv"),
+    path("programmes.json", open_data.export_json, name="export_json"),
+    path("programmes/feed.atom", ProgrammeFeed(), name="feed"),
+    path("healthz", open_data.healthz, name="healthz"),
+    path("robots.txt", open_data.robots_txt, name="robots"),
+    path("favicon.ico", open_data.favicon, name="favicon"),
 ]

@@ -7,7 +7,7 @@ return plain `Q` objects because the list page also uses them inside aggregates 
 from datetime import date
 from typing import Self
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.db.models.functions import Coalesce, Lower
 
@@ -106,14 +106,16 @@ class FindingQuerySetMixin:
         return self.filter(self.delivered_q(mode))
 
     def search(self, text: str) -> Self:
-        """Case-insensitive words in the title, summary, organisation or a country's name."""
+        """Every word in the title, summary, organisation or a country's name, ignoring case and
+        accents; on PostgreSQL a web-style query ("a -b", "\"exact phrase\"", "a or b") with
+        `search_rank` annotated for ordering by relevance. See programs/search.py."""
+        from programs import search
+
+        if connection.vendor == "postgresql":
+            return self.annotate(
+                search_vector=search.search_vector(), search_rank=search.search_rank(text)
+            ).filter(search_vector=search.search_query(text))
         queryset = self
-        for word in text.split():
-            in_country = self.model.countries.through.objects.filter(country__name__icontains=word)
-            queryset = queryset.filter(
-                Q(title__icontains=word)
-                | Q(summary__icontains=word)
-                | Q(organisation__name__icontains=word)
-                | Q(pk__in=in_country.values("programme_id"))
-            )
+        for word in search.fold(text).split():
+            queryset = queryset.filter(search_text__contains=word)
         return queryset

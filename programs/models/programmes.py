@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -163,6 +164,8 @@ class Programme(Sourced):
     )
 
     status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT)
+    # Folded title, organisation, countries and summary, kept by programs/search.py.
+    search_text = models.TextField(editable=False, default="")
     last_verified = models.DateField(null=True, blank=True)
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -198,6 +201,15 @@ class Programme(Sourced):
                 fields=["status", "deadline_month", "deadline_day"],
                 name="programme_status_deadline",
             ),
+            # The default sort, ORDER BY LOWER(title), id, and the sitemap/feed by update time.
+            models.Index(Lower("title"), "id", name="programme_lower_title"),
+            models.Index(fields=["status", "delivery"], name="programme_status_delivery"),
+            # sort=duration and the duration filter compare both bounds.
+            models.Index(
+                fields=["status", "duration_min_weeks", "duration_max_weeks"],
+                name="programme_status_duration",
+            ),
+            models.Index(fields=["status", "-updated_at"], name="programme_status_updated"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -26,6 +26,7 @@ from programs.models import (
     Region,
     TimelineStage,
 )
+from programs.open_data import json_ld, json_ld_text
 from programs.views import decide
 from programs.views.listing import prepare_cards
 
@@ -138,13 +139,16 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     decision = decide.decide(
         programme, profile, weeks, currency, costs.benchmarks(), costs.Rates.load(), stages, today
     )
+    deadline = deadline_status(programme, today)
+    url = request.build_absolute_uri(programme.get_absolute_url())
     ctx = {
         "section": "programmes",
         "programme": programme,
         "preview": programme.status != Programme.Status.PUBLISHED,
+        "json_ld": json_ld_text(json_ld(programme, deadline, url)),
         "rules": list(programme.eligibility_rules.all()),
         "costs": list(programme.costs.all()),
-        "deadline": deadline_status(programme, today),
+        "deadline": deadline,
         "today": today,
         "document_runs": runs_by_source(documents),
         "signals": decide.legitimacy(programme, checklist),

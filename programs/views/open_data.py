@@ -1,0 +1,85 @@
+"""Pages for machines: health, robots.txt, favicon and the list's CSV and JSON exports."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect
+from django.templatetags.static import static
+from django.urls import reverse
+
+from programs import deadlines
+from programs.filters import ProgrammeFilter
+from programs.models import Programme
+from programs.open_data import EXPORT_COLUMNS, export_rows
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    """One query: 200 when the database answers, 503 when it doesn't (the load balancer then
+    stops sending traffic here). Never cached, never redirected to HTTPS."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Allow: /",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    return redirect(static("favicon.svg"), permanent=True)
+
+
+def filtered_programmes(request: HttpRequest):
+    """The list page's results for these parameters: the same filters, the same sort."""
+    filterset = ProgrammeFilter(
+        request.GET, queryset=Programme.objects.published(), today=deadlines.local_today()
+    )
+    return filterset.qs
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def export_csv(request: HttpRequest) -> StreamingHttpResponse:
+    base_url = request.build_absolute_uri("/").rstrip("/")
+    rows = export_rows(filtered_programmes(request), base_url)
+    writer = csv.DictWriter(_Echo(), fieldnames=EXPORT_COLUMNS)
+
+    def lines() -> Iterator[str]:
+        yield writer.writeheader()
+        for row in rows:
+            yield writer.writerow(row)
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="programmes.csv"'
+    return response
+
+
+def export_json(request: HttpRequest) -> StreamingHttpResponse:
+    base_url = request.build_absolute_uri("/").rstrip("/")
+    rows = export_rows(filtered_programmes(request), base_url)
+
+    def chunks() -> Iterator[str]:
+        yield '{"columns":' + json.dumps(EXPORT_COLUMNS) + ',"programmes":['
+        for index, row in enumerate(rows):
+            yield ("," if index else "") + json.dumps(row, ensure_ascii=False)
+        yield "]}\n"
+
+    return StreamingHttpResponse(chunks(), content_type="application/json")

@@ -1,0 +1,79 @@
+"""Search ignores case and accents on both databases; PostgreSQL ranks by relevance."""
+
+import pytest
+from django.db import connection
+
+from programs.models import Programme
+from programs.search import fold
+from tests.factories import make_country, make_organisation, make_programme
+
+pytestmark = pytest.mark.django_db
+URL = "/programmes/"
+
+
+def found(client, q: str) -> list[str]:
+    response = client.get(URL, {"q": q})
+    assert response.status_code == 200
+    return [p.slug for p in response.context["programmes"]]
+
+
+def test_folding_drops_accents_and_case():
+    assert fold("Côte d'Ivoire") == "cote d'ivoire"
+    assert fold("CÔTE") == "cote"
+    assert fold("Straße") == "strasse"
+
+
+def test_cote_finds_cote_divoire_whatever_the_accents_or_case(client):
+    ivory = make_country("CI", name="Côte d'Ivoire")
+    make_programme(slug="abidjan", title="Abidjan elective", countries=[ivory])
+    make_programme(slug="elsewhere", title="Lyon elective")
+
+    for q in ("cote", "Côte", "CÔTE", "COTE d'ivoire"):
+        assert found(client, q) == ["abidjan"], q
+
+
+def test_accented_words_in_titles_and_organisations_match_plain_letters(client):
+    make_programme(
+        slug="geneve",
+        title="Stage à Genève",
+        organisation=make_organisation(name="Hôpital Universitaire"),
+    )
+
+    assert found(client, "geneve") == ["geneve"]
+    assert found(client, "hopital") == ["geneve"]
+
+
+def test_renaming_a_country_updates_what_search_finds(client):
+    country = make_country("CI", name="Ivory Coast")
+    make_programme(slug="abidjan", countries=[country])
+    country.name = "Côte d'Ivoire"
+    country.save()
+
+    assert found(client, "cote") == ["abidjan"]
+    assert Programme.objects.get().search_text.count("ivoire") == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="websearch and ranking: PostgreSQL")
+def test_postgresql_ranks_by_relevance_and_understands_web_search_syntax(client):
+    make_programme(slug="a-passing-mention", title="Alpha placement", summary="Some cardiology.")
+    make_programme(
+        slug="z-all-about-it",
+        title="Zeta cardiology cardiology",
+        summary="Cardiology wards, cardiology clinics.",
+    )
+    make_programme(slug="surgery", title="Surgery placement", summary="Theatre and cardiology.")
+
+    assert found(client, "cardiology") == ["z-all-about-it", "a-passing-mention", "surgery"]
+    assert set(found(client, "cardiology -surgery")) == {"z-all-about-it", "a-passing-mention"}
+    assert found(client, "cardiology sort") == []  # every word must match
+    assert found(client, '"theatre and cardiology"') == ["surgery"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="GIN index: PostgreSQL")
+def test_postgresql_has_the_gin_index_the_search_expression_uses():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'programme_search_gin'")
+        (definition,) = cursor.fetchone()
+
+    assert "gin" in definition.lower()
+    assert "to_tsvector('english'::regconfig" in definition
