@@ -2,17 +2,9 @@ from .base import Guide, Sourced
 from .decisions import ExchangeRate, LegitimacySignal
 from .destinations import City, Country, DestinationNote, Region
 from .guides import CostBenchmark, GuideItem, GuideTopic, TimelineStage
+from .money import CURRENCY_SYMBOLS, Cost, CostKind, Currency, Period
 from .organisations import Organisation
-from .programmes import (
-    CURRENCY_SYMBOLS,
-    Cost,
-    CostKind,
-    Currency,
-    EligibilityRule,
-    Period,
-    Programme,
-    ProgrammeQuerySet,
-)
+from .programmes import EligibilityRule, Programme, ProgrammeQuerySet
 from .taxonomy import Discipline, Speciality, StudyLevel
 
 __all__ = [

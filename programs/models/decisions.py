@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from .base import Sourced
-from .programmes import Currency
+from .money import Currency
 
 
 class ExchangeRateManager(models.Manager):

@@ -5,7 +5,7 @@ from django.db import models
 from django.urls import reverse
 
 from .base import SlugNaturalKeyManager, Sourced, check_range
-from .programmes import Amount
+from .money import Amount
 
 
 class GuideTopic(models.Model):

@@ -1,0 +1,124 @@
+"""Money: currencies, periods, min–max amounts, and the costs attached to a programme."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from .base import check_range
+from .programmes import Programme, ProgrammeChildManager
+
+
+class Currency(models.TextChoices):
+    EUR = "EUR", "Euro (€)"
+    GBP = "GBP", "Pound sterling (£)"
+    USD = "USD", "US dollar ($)"
+    AUD = "AUD", "Australian dollar (A$)"
+    CAD = "CAD", "Canadian dollar (C$)"
+    CHF = "CHF", "Swiss franc (CHF)"
+
+
+CURRENCY_SYMBOLS = {"EUR": "€", "GBP": "£", "USD": "US$", "AUD": "A$", "CAD": "C$", "CHF": "CHF "}
+
+
+class CostKind(models.TextChoices):
+    PROGRAMME_FEE = "programme_fee", "Programme fee"
+    APPLICATION_FEE = "application_fee", "Application fee"
+    STIPEND = "stipend", "Stipend"
+    SALARY = "salary", "Salary"
+    ACCOMMODATION = "accommodation", "Accommodation"
+    FLIGHTS = "flights", "Flights"
+    INSURANCE_VISA = "insurance_visa", "Insurance and visas"
+    VACCINATIONS = "vaccinations", "Vaccinations and health checks"
+    OTHER = "other", "Other"
+
+
+class Period(models.TextChoices):
+    ONE_OFF = "one_off", "one-off"
+    PER_HOUR = "per_hour", "per hour"
+    PER_WEEK = "per_week", "per week"
+    PER_MONTH = "per_month", "per month"
+    PER_YEAR = "per_year", "per year (full-time equivalent)"
+
+
+class Amount(models.Model):
+    """A min–max money range with its currency and period, shared by costs and benchmarks."""
+
+    kind = models.CharField(max_length=30, choices=CostKind)
+    amount_min = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    amount_max = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Leave empty when the guide gives one figure or an open upper end ('3,000+').",
+    )
+    open_ended = models.BooleanField(
+        default=False, help_text="The guide writes the figure with '+'."
+    )
+    approximate = models.BooleanField(default=False, help_text="The guide writes '~' or 'approx.'")
+    currency = models.CharField(max_length=3, choices=Currency, blank=True)
+    period = models.CharField(max_length=20, choices=Period, default=Period.ONE_OFF)
+    notes = models.CharField(max_length=400, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+    def clean(self) -> None:
+        errors: dict[str, ValidationError] = {}
+        check_range(errors, self.amount_min, self.amount_max, "amount_min", "amount_max", "amount")
+        if self.amount_max is not None and self.amount_min is None:
+            errors["amount_min"] = ValidationError(
+                "Give the single figure as the minimum; the maximum is only for a range."
+            )
+        if (self.amount_min is not None) and not self.currency:
+            errors["currency"] = ValidationError("An amount needs its currency.")
+        if errors:
+            raise ValidationError(errors)
+
+    @staticmethod
+    def amount_constraints(prefix: str) -> list[models.BaseConstraint]:
+        return [
+            models.CheckConstraint(
+                condition=Q(amount_min__isnull=True)
+                | Q(amount_max__isnull=True)
+                | Q(amount_min__lte=models.F("amount_max")),
+                name=f"{prefix}_min_lte_max",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_max__isnull=True) | Q(amount_min__isnull=False),
+                name=f"{prefix}_max_needs_min",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_min__isnull=True) | ~Q(currency=""),
+                name=f"{prefix}_amount_has_currency",
+            ),
+        ]
+
+
+class Cost(Amount):
+    """A cost or payment attached to one programme."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="costs")
+    key = models.SlugField(max_length=80, help_text="Stable identifier within the programme.")
+
+    objects = ProgrammeChildManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["programme", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "key"], name="cost_key_unique_per_programme"
+            ),
+            *Amount.amount_constraints("cost"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.programme}"
+
+    def natural_key(self) -> tuple[str, str]:
+        return (self.programme.slug, self.key)
+
+    natural_key.dependencies = ["programs.programme"]
