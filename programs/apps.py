@@ -1,4 +1,13 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def sync_role_groups(sender, **kwargs) -> None:
+    """Keep the Adviser and Editor-in-chief groups covering every directory model, including
+    models added by migrations after the one that first created the groups."""
+    from programs.roles import ensure_groups
+
+    ensure_groups()
 
 
 class ProgramsConfig(AppConfig):
@@ -10,3 +19,4 @@ class ProgramsConfig(AppConfig):
 
         caching.connect_signals()
         search.connect_signals()
+        post_migrate.connect(sync_role_groups, sender=self)

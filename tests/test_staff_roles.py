@@ -158,3 +158,12 @@ def test_creating_a_staff_login_restores_the_groups_a_flush_removed(db):
 
     assert user.has_perm("programs.change_programme")
     assert not user.has_perm("programs.delete_programme")
+
+
+def test_after_migrate_advisers_may_edit_models_added_after_the_groups_were_made(db):
+    call_command("migrate", verbosity=0)
+
+    adviser = set(Group.objects.get(name=ADVISER).permissions.values_list("codename", flat=True))
+
+    assert {"change_exchangerate", "change_legitimacysignal"} <= adviser
+    assert "delete_exchangerate" not in adviser
