@@ -1,11 +1,14 @@
 """Shared pytest fixtures: personas and the seeded directory."""
 
 import os
+from collections.abc import Callable
+from datetime import date
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 
+from programs import deadlines
 from programs.loading import load_directory
 
 # Playwright's sync API runs an event loop in the test thread; Django must allow ORM calls there.
@@ -51,3 +54,18 @@ def editor_in_chief(db):
     return create_staff_user(
         "editor", "editor@example.org", "a-long-editor-password", EDITOR_IN_CHIEF
     )
+
+
+@pytest.fixture
+def pin_today(monkeypatch) -> Callable[[date], None]:
+    """Set the directory's clock (every view reads `deadlines.local_today`) to a fixed day."""
+
+    def pin(day: date) -> None:
+        monkeypatch.setattr(deadlines, "local_today", lambda: day)
+
+    return pin
+
+
+@pytest.fixture
+def new_years_day(pin_today) -> None:
+    pin_today(date(2027, 1, 1))

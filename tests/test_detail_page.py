@@ -206,7 +206,7 @@ def test_the_next_deadline_is_worked_out_from_today(client, lite_regal):
 def test_a_pinned_calendar_shows_next_years_deadline_once_this_years_has_passed(
     client, lite_regal, monkeypatch
 ):
-    monkeypatch.setattr("programs.views.pages.local_today", lambda: date(2026, 3, 1))
+    monkeypatch.setattr("programs.deadlines.local_today", lambda: date(2026, 3, 1))
 
     html = client.get(detail_url(lite_regal)).content.decode()
 
@@ -300,7 +300,7 @@ def test_the_query_count_does_not_grow_with_the_record(client, django_assert_num
 
 def test_every_seeded_programme_region_and_guide_page_renders(client, seeded, monkeypatch):
     """The real fixtures: every published programme, every region and every guide topic."""
-    monkeypatch.setattr("programs.views.pages.local_today", lambda: date(2026, 11, 20))
+    monkeypatch.setattr("programs.deadlines.local_today", lambda: date(2026, 11, 20))
     programmes = list(Programme.objects.published())
     regions, topics = list(Region.objects.all()), list(GuideTopic.objects.all())
     assert len(programmes) >= 10 and len(regions) >= 5 and len(topics) >= 13

@@ -18,8 +18,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def new_years_day(monkeypatch):
-    monkeypatch.setattr(deadlines, "local_today", lambda: date(2027, 1, 1))
+def _on_new_years_day(new_years_day):
+    """Every test here sees 1 January 2027 as today."""
 
 
 def text(response) -> str:

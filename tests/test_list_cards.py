@@ -1,11 +1,9 @@
 """What a result card on the programme list shows, and the list form's accessible structure."""
 
-from datetime import date
 from decimal import Decimal
 
 import pytest
 
-from programs import deadlines
 from programs.views.listing import headline_cost
 from tests.factories import (
     make_city,
@@ -22,8 +20,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def new_years_day(monkeypatch):
-    monkeypatch.setattr(deadlines, "local_today", lambda: date(2027, 1, 1))
+def _on_new_years_day(new_years_day):
+    """Every test here sees 1 January 2027 as today."""
 
 
 def text(response) -> str:

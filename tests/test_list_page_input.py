@@ -1,11 +1,9 @@
 """The programme list under bad input and growing data: explained errors, fixed query counts."""
 
-from datetime import date
 from decimal import Decimal
 
 import pytest
 
-from programs import deadlines
 from programs.models import Programme
 from tests.factories import (
     make_city,
@@ -23,8 +21,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def new_years_day(monkeypatch):
-    monkeypatch.setattr(deadlines, "local_today", lambda: date(2027, 1, 1))
+def _on_new_years_day(new_years_day):
+    """Every test here sees 1 January 2027 as today."""
 
 
 def slugs(response) -> list[str]:

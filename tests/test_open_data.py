@@ -3,12 +3,10 @@
 import csv
 import io
 import json
-from datetime import date
 from decimal import Decimal
 
 import pytest
 
-from programs import deadlines
 from programs.open_data import EXPORT_COLUMNS
 from tests.factories import make_cost, make_country, make_programme, make_rule
 
@@ -16,9 +14,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def new_years_day(monkeypatch):
-    monkeypatch.setattr(deadlines, "local_today", lambda: date(2027, 1, 1))
-    monkeypatch.setattr("programs.views.pages.local_today", lambda: date(2027, 1, 1))
+def _on_new_years_day(new_years_day):
+    """Every test here sees 1 January 2027 as today."""
 
 
 def body(response) -> str:

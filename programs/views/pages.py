@@ -14,8 +14,8 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from programs import costs, planning
-from programs.deadlines import deadline_status, local_today
+from programs import costs, deadlines, planning
+from programs.deadlines import deadline_status
 from programs.models import (
     CostBenchmark,
     DestinationNote,
@@ -132,7 +132,7 @@ def advice_for_applicants() -> tuple[list[GuideItem], list[GuideItem]]:
 def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     programme = get_programme_for(request, slug)
     documents, checklist = advice_for_applicants()
-    today = local_today()
+    today = deadlines.local_today()
     profile_form, profile = decide.read_profile(request, today)
     estimate_form, weeks, currency = decide.read_estimate(request)
     stages = planning.timeline() if profile.start else None
@@ -208,7 +208,7 @@ def region_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "section": "destinations",
         "region": region,
         "note_groups": notes_by_kind(notes),
-        "programmes": prepare_cards(programmes, local_today()),
+        "programmes": prepare_cards(programmes, deadlines.local_today()),
     }
     return render(request, "programs/region_detail.html", ctx)
 
