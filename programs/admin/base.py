@@ -6,8 +6,6 @@ from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.http import HttpRequest, QueryDict
 
-from programs.models import CURRENCY_SYMBOLS
-
 
 def has_nul(params: QueryDict) -> bool:
     """PostgreSQL refuses NUL in string literals, so a filter or search holding one would 500."""
@@ -54,18 +52,6 @@ def format_amount(amount) -> str:
     """'US$1,000–2,000+', '~£500 per week': a Cost or CostBenchmark as the guide wrote it."""
     if amount.amount_min is None:
         return "—"
-    symbol = CURRENCY_SYMBOLS.get(amount.currency, f"{amount.currency} ")
-    text = f"{symbol}{_money(amount.amount_min)}"
-    if amount.amount_max is not None and amount.amount_max != amount.amount_min:
-        text += f"–{_money(amount.amount_max)}"
-    if amount.open_ended:
-        text += "+"
-    if amount.approximate:
-        text = f"~{text}"
-    if amount.period != "one_off":
-        text += f" {amount.get_period_display()}"
-    return text
-
-
-def _money(value) -> str:
-    return f"{value:,.2f}".removesuffix(".00")
+    if amount.period == "one_off":
+        return amount.figures()
+    return f"{amount.figures()} {amount.get_period_display()}"

@@ -1,5 +1,7 @@
 """Money: currencies, periods, min–max amounts, and the costs attached to a programme."""
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -19,6 +21,34 @@ class Currency(models.TextChoices):
 
 
 CURRENCY_SYMBOLS = {"EUR": "€", "GBP": "£", "USD": "US$", "AUD": "A$", "CAD": "C$", "CHF": "CHF "}
+
+
+def format_figures(
+    amount_min: Decimal,
+    amount_max: Decimal | None,
+    currency: str,
+    *,
+    open_ended: bool = False,
+    approximate: bool = False,
+) -> str:
+    """The figures as a guide writes them: "~£350", "US$2,000–5,000", "€800–3,000+".
+
+    The one place money is spelled out; the symbol is written once, before the first figure.
+    """
+    symbol = CURRENCY_SYMBOLS.get(currency, f"{currency} " if currency else "")
+    text = f"{symbol}{_figure(amount_min)}"
+    if amount_max is not None and amount_max != amount_min:
+        text += f"–{_figure(amount_max)}"
+    if open_ended:
+        text += "+"
+    return f"~{text}" if approximate else text
+
+
+def _figure(value: Decimal) -> str:
+    """2000.00 → "2,000"; 7.50 → "7.50"."""
+    if value == value.to_integral_value():
+        return f"{value:,.0f}"
+    return f"{value:,.2f}"
 
 
 class CostKind(models.TextChoices):
@@ -76,6 +106,18 @@ class Amount(models.Model):
             errors["currency"] = ValidationError("An amount needs its currency.")
         if errors:
             raise ValidationError(errors)
+
+    def figures(self) -> str:
+        """The amount without its period, e.g. "~US$2,000–5,000"; empty when not stated."""
+        if self.amount_min is None:
+            return ""
+        return format_figures(
+            self.amount_min,
+            self.amount_max,
+            self.currency,
+            open_ended=self.open_ended,
+            approximate=self.approximate,
+        )
 
     @staticmethod
     def amount_constraints(prefix: str) -> list[models.BaseConstraint]:

@@ -11,19 +11,13 @@ from decimal import Decimal
 
 from django import template
 
-from programs.models import CURRENCY_SYMBOLS, Period
+from programs.models import Period
+from programs.models.money import format_figures
 
 register = template.Library()
 
 NOT_STATED = "Not stated in source"
 AMOUNT_NOT_STATED = "Amount not stated in source"
-
-
-def _figure(value: Decimal) -> str:
-    """2000.00 → "2,000"; 7.50 → "7.50"."""
-    if value == value.to_integral_value():
-        return f"{value:,.0f}"
-    return f"{value:,.2f}"
 
 
 def money_range(
@@ -34,36 +28,20 @@ def money_range(
     open_ended: bool = False,
     approximate: bool = False,
 ) -> str:
-    """The figures only: "~£350", "US$2,000–5,000", "€800–3,000+".
-
-    The symbol is written once, as on the result cards (programs.views.listing.headline_cost).
-    """
+    """The figures only, or "Amount not stated in source" when the guide gives none."""
     if amount_min is None:
         return AMOUNT_NOT_STATED
-    symbol = CURRENCY_SYMBOLS.get(currency, f"{currency} " if currency else "")
-    text = f"{symbol}{_figure(amount_min)}"
-    if amount_max is not None and amount_max != amount_min:
-        text += f"–{_figure(amount_max)}"
-    if open_ended:
-        text += "+"
-    if approximate:
-        text = f"~{text}"
-    return text
+    return format_figures(
+        amount_min, amount_max, currency, open_ended=open_ended, approximate=approximate
+    )
 
 
 @register.filter
 def amount(cost) -> str:
     """A Cost or CostBenchmark as "US$2,000–5,000 per week" or "~£350 per week"."""
-    figures = money_range(
-        cost.amount_min,
-        cost.amount_max,
-        cost.currency,
-        open_ended=cost.open_ended,
-        approximate=cost.approximate,
-    )
     if cost.amount_min is None:
-        return figures
-    return f"{figures} {Period(cost.period).label}"
+        return AMOUNT_NOT_STATED
+    return f"{cost.figures()} {Period(cost.period).label}"
 
 
 @register.filter

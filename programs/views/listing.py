@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet
@@ -16,7 +15,7 @@ from django.urls import reverse
 from programs import costs, deadlines
 from programs.filters import ProgrammeFilter, Sort, facets, related_counts
 from programs.matching import attach_verdicts, rules_prefetch
-from programs.models import CURRENCY_SYMBOLS, Programme, Region, StudyLevel
+from programs.models import Programme, Region, StudyLevel
 from programs.profile import ListExtrasForm
 from programs.views import decide
 
@@ -267,10 +266,6 @@ def duration_label(programme: Programme) -> str:
     return "1 week" if weeks == 1 else f"{weeks} weeks"
 
 
-def _money(value: Decimal) -> str:
-    return f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
-
-
 def headline_cost(programme: Programme) -> str:
     """e.g. "Fee ~US$2,000–5,000 per week": the first cost with a figure that fits the pay."""
     costs = [c for c in programme.costs.all() if c.amount_min is not None]
@@ -280,14 +275,8 @@ def headline_cost(programme: Programme) -> str:
             continue
         if kind == "programme_fee" and not cost.amount_min and cost.amount_max is None:
             return "No programme fee"
-        figure = CURRENCY_SYMBOLS.get(cost.currency, f"{cost.currency} ") + _money(cost.amount_min)
-        if cost.amount_max is not None and cost.amount_max != cost.amount_min:
-            figure += f"–{_money(cost.amount_max)}"
-        if cost.open_ended:
-            figure += "+"
-        about = "~" if cost.approximate else ""
         period = "" if cost.period == "one_off" else " " + cost.get_period_display()
         # "Stipend · Stipend US$3,000" says it twice.
         word = "" if kind == programme.pay else COST_WORDS[kind] + " "
-        return f"{word}{about}{figure}{period.replace(' (full-time equivalent)', '')}"
+        return f"{word}{cost.figures()}{period.replace(' (full-time equivalent)', '')}"
     return ""
