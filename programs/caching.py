@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
@@ -67,6 +68,10 @@ def bump_generation() -> None:
 def _data_changed(sender, **kwargs) -> None:
     if sender._meta.app_label == APP_LABEL:
         bump_generation()
+        # Again once the change is committed: a request in another process that read the data
+        # before the commit (and cached a page or built the list index under the new generation)
+        # must not keep that stale copy.
+        transaction.on_commit(bump_generation)
 
 
 def _m2m_changed(sender, action: str, **kwargs) -> None:
