@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from programs.models import CostBenchmark, ExchangeRate, Programme
+from programs.models.money import format_figures
 
 WEEKS_PER_MONTH = Decimal(52) / Decimal(12)
 DEFAULT_WEEKS = 4
@@ -110,6 +111,10 @@ class Estimate:
     @property
     def open_ended(self) -> bool:
         return any(line.open_ended for line in self.lines if not line.subtract)
+
+    def figures(self) -> str:
+        """The total as money is written everywhere else, e.g. "€4,190–11,375+"."""
+        return format_figures(self.low, self.high, self.currency, open_ended=self.open_ended)
 
     @property
     def missing(self) -> list[str]:

@@ -11,25 +11,20 @@ the other filters still apply.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
 import django_filters
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Q
 from django.db.models.functions import Lower
 from django_filters import fields as filter_fields
 
 from programs import deadlines
-from programs.models import (
-    Country,
-    Programme,
-    ProgrammeQuerySet,
-    Region,
-    Speciality,
-    StudyLevel,
-)
+from programs.listing_index import Selection
+from programs.models import Country, Programme, Region, Speciality, StudyLevel
+from programs.snapshot import Vocabulary
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]{1,80}")
 COUNTRY_CODE = re.compile(r"[A-Z]{2}")
@@ -67,7 +62,9 @@ class Sort(models.TextChoices):
     COST = "cost", "Lowest estimated all-in cost"
 
 
-# Fields that check a lookup's shape before the database sees it.
+# Fields that check a lookup's shape before anything else sees it, then find the row in the
+# vocabulary held in memory (programs/snapshot.py) when the filter set was given one, else in the
+# database.
 
 
 def _check_shape(value: object, pattern: re.Pattern, message: str) -> None:
@@ -75,27 +72,48 @@ def _check_shape(value: object, pattern: re.Pattern, message: str) -> None:
         raise ValidationError(message, code="invalid_choice")
 
 
-class SlugChoiceField(filter_fields.ModelChoiceField):
+class VocabularyLookup:
+    pattern = SLUG
+    lookup: Mapping[str, models.Model] | None = None
+
+    def find(self, value: str) -> models.Model:
+        _check_shape(value, self.pattern, self.error_messages["invalid_choice"])
+        try:
+            return self.lookup[value]
+        except KeyError:
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            ) from None
+
+
+class SlugChoiceField(VocabularyLookup, filter_fields.ModelChoiceField):
+    def normalise(self, value):
+        return value
+
     def to_python(self, value):
-        if value not in self.empty_values:
-            _check_shape(value, SLUG, self.error_messages["invalid_choice"])
+        if value in self.empty_values:
+            return None
+        value = self.normalise(value)
+        if self.lookup is not None:
+            return self.find(value)
+        _check_shape(value, self.pattern, self.error_messages["invalid_choice"])
         return super().to_python(value)
 
 
-class SlugMultipleChoiceField(filter_fields.ModelMultipleChoiceField):
+class SlugMultipleChoiceField(VocabularyLookup, filter_fields.ModelMultipleChoiceField):
     def _check_values(self, value):
+        if self.lookup is not None:
+            return [self.find(item) for item in dict.fromkeys(value)]
         for item in value:
-            _check_shape(item, SLUG, self.error_messages["invalid_choice"])
+            _check_shape(item, self.pattern, self.error_messages["invalid_choice"])
         return super()._check_values(value)
 
 
-class CountryCodeField(filter_fields.ModelChoiceField):
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.strip().upper()
-        if value not in self.empty_values:
-            _check_shape(value, COUNTRY_CODE, self.error_messages["invalid_choice"])
-        return super().to_python(value)
+class CountryCodeField(SlugChoiceField):
+    pattern = COUNTRY_CODE
+
+    def normalise(self, value):
+        return value.strip().upper() if isinstance(value, str) else value
 
 
 class SlugChoiceFilter(django_filters.ModelChoiceFilter):
@@ -203,9 +221,17 @@ class ProgrammeFilter(django_filters.FilterSet):
         model = Programme
         fields: list[str] = []
 
-    def __init__(self, *args, today: date, **kwargs):
+    def __init__(self, *args, today: date, vocabulary: Vocabulary | None = None, **kwargs):
         self.today = today
         super().__init__(*args, **kwargs)
+        if vocabulary is not None:
+            for name, rows in (
+                ("region", vocabulary.regions),
+                ("country", vocabulary.countries),
+                ("speciality", vocabulary.specialities),
+                ("level", vocabulary.levels),
+            ):
+                self.form.fields[name].lookup = rows
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)
@@ -239,18 +265,8 @@ class ProgrammeFilter(django_filters.FilterSet):
                 queryset = queryset.order_by(Lower("title"), "pk")
         return queryset
 
-    def without(self, name: str | None):
-        """The results with every valid filter applied except `name` (and unsorted): the base a
-        facet counts over, so each option shows what choosing it would give."""
-        self.is_valid()  # cleaned_data then holds the valid filters; invalid ones are ignored
-        queryset = self.queryset.all()
-        for key, value in self.form.cleaned_data.items():
-            if key not in (name, "sort"):
-                queryset = self.filters[key].filter(queryset, value)
-        return queryset.order_by()
 
-
-# Facets: every option of every filter with its count, in a fixed number of queries.
+# Facets: every option of every filter with its count, from the list index (no queries).
 
 
 @dataclass(frozen=True)
@@ -261,79 +277,35 @@ class Option:
     selected: bool = False
 
 
-def related_counts(model: type[models.Model], path: str, base) -> models.QuerySet:
-    """`model` rows annotated with how many programmes of `base` reach them through `path`."""
-    return model.objects.annotate(
-        n=Count(path, filter=Q(**{f"{path}__in": base.values("pk")}), distinct=True)
-    )
+SCALAR_CHOICES = {
+    "type": Programme.Type.choices,
+    "pay": Programme.Pay.choices,
+    "duration": DurationBucket.choices,
+    "deadline": DeadlineChoice.choices,
+    "delivery": DeliveryChoice.choices,
+}
 
 
-SCALAR_FACETS = ("type", "pay", "duration", "deadline", "delivery")
-
-
-def _scalar_conditions(name: str, today: date) -> dict[str, Q]:
-    if name == "type":
-        return {value: Q(programme_type=value) for value in Programme.Type.values}
-    if name == "pay":
-        return {value: Q(pay=value) for value in Programme.Pay.values}
-    if name == "duration":
-        return {k: ProgrammeQuerySet.lasting_q(*weeks) for k, weeks in DURATION_WEEKS.items()}
-    if name == "deadline":
-        return {k: ProgrammeQuerySet.deadline_q(k, today) for k in DeadlineChoice.values}
-    return {k: ProgrammeQuerySet.delivered_q(k) for k in DeliveryChoice.values}
-
-
-def facets(filterset: ProgrammeFilter) -> dict[str, list[Option]]:
-    """Five queries: one aggregate for the choice filters and one per related vocabulary.
-    Each count applies every other active filter but not its own."""
-    data = filterset.data
+def facets(
+    filterset: ProgrammeFilter, selection: Selection, vocabulary: Vocabulary
+) -> dict[str, list[Option]]:
+    """Each count applies every other valid filter but not its own, so an option shows what
+    choosing it would give."""
+    data, index = filterset.data, selection.index
     chosen = {name: set(data.getlist(name)) for name in filterset.filters}
-    choices = {
-        "type": Programme.Type.choices,
-        "pay": Programme.Pay.choices,
-        "duration": DurationBucket.choices,
-        "deadline": DeadlineChoice.choices,
-        "delivery": DeliveryChoice.choices,
+    chosen["country"] = {value.strip().upper() for value in chosen["country"]}
+    rows = {
+        "region": {slug: row.name for slug, row in vocabulary.regions.items()},
+        "country": {code: row.name for code, row in vocabulary.countries.items()},
+        "speciality": {slug: row.name for slug, row in vocabulary.specialities.items()},
+        "level": {slug: row.name for slug, row in vocabulary.levels.items()},
     }
-    # Facets whose own filter is not in use all count over the filtered results, in one query
-    # with conditional counts (no subqueries: fast at 100,000 rows); each facet in use counts
-    # over the results without itself, one query each.
-    filterset.is_valid()
-    bases: dict[str | None, list[str]] = {}
-    for name in SCALAR_FACETS:
-        bases.setdefault(name if filterset.form.cleaned_data.get(name) else None, []).append(name)
-    counts: dict[str, int] = {}
-    for own, names in bases.items():
-        aggregates = {
-            f"{name}__{value}": Count("pk", filter=condition)
-            for name in names
-            for value, condition in _scalar_conditions(name, filterset.today).items()
-        }
-        counts.update(filterset.without(own).aggregate(**aggregates))
-    result = {
-        name: [
-            Option(str(value), str(label), counts[f"{name}__{value}"], value in chosen[name])
-            for value, label in choices[name]
-        ]
-        for name in SCALAR_FACETS
-    }
-    related = {
-        "region": (Region, "countries__programmes", "slug"),
-        "country": (Country, "programmes", "code"),
-        "speciality": (Speciality, "programmes", "slug"),
-        "level": (StudyLevel, "programmes", "slug"),
-    }
-    for name, (model, path, key) in related.items():
-        rows = related_counts(model, path, filterset.without(name))
-        wanted = {value.strip().upper() for value in chosen[name]} if name == "country" else None
+    result = {}
+    for name, choices in [*SCALAR_CHOICES.items(), *((n, r.items()) for n, r in rows.items())]:
+        base = selection.without(name)
         result[name] = [
-            Option(
-                getattr(row, key),
-                row.name,
-                row.n,
-                getattr(row, key) in (wanted if wanted is not None else chosen[name]),
-            )
-            for row in rows
+            Option(str(value), str(label), index.count(name, value, base), value in chosen[name])
+            for value, label in choices
         ]
     result["no_red_flags"] = [
         Option("1", "No red flags reported", 0, "1" in chosen["no_red_flags"])

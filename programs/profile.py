@@ -12,7 +12,8 @@ from django import forms
 from django.http import QueryDict
 
 from programs.matching import Profile
-from programs.models import Country, Currency, Discipline, StudyLevel
+from programs.models import Currency
+from programs.snapshot import Vocabulary
 
 # Public parameter names (bookmarks use them): none clashes with the list's filters.
 PROFILE_FIELDS = (
@@ -42,20 +43,14 @@ class ProfileForm(forms.Form):
             "max_value": "Enter an age of 99 or less.",
         },
     )
-    study = forms.ModelChoiceField(
+    study = forms.ChoiceField(
         label="Your study level",
-        queryset=StudyLevel.objects.all(),
-        to_field_name="slug",
         required=False,
-        empty_label="Not saying",
         error_messages={"invalid_choice": "Choose a study level from the list."},
     )
-    discipline = forms.ModelChoiceField(
+    discipline = forms.ChoiceField(
         label="Your discipline",
-        queryset=Discipline.objects.all(),
-        to_field_name="slug",
         required=False,
-        empty_label="Not saying",
         error_messages={"invalid_choice": "Choose a discipline from the list."},
     )
     residence = forms.ChoiceField(
@@ -109,13 +104,22 @@ class ProfileForm(forms.Form):
         error_messages={"invalid": "Enter the start date as YYYY-MM-DD, e.g. 2027-07-01."},
     )
 
-    def __init__(self, data: QueryDict, *, today: date):
+    def __init__(self, data: QueryDict, *, today: date, vocabulary: Vocabulary):
         super().__init__(data)
         self.today = today
-        countries = [(c.code, c.name) for c in Country.objects.order_by("name")]
+        # Choices from the vocabulary held in memory (programs/snapshot.py): no queries.
+        self.fields["study"].choices = [
+            ("", "Not saying"),
+            *((slug, row.name) for slug, row in vocabulary.levels.items()),
+        ]
+        self.fields["discipline"].choices = [
+            ("", "Not saying"),
+            *((slug, row.name) for slug, row in vocabulary.disciplines.items()),
+        ]
+        countries = sorted(vocabulary.countries.values(), key=lambda c: c.name)
         self.fields["residence"].choices = [
             ("", "Not saying"),
-            *countries,
+            *((c.code, c.name) for c in countries),
             ("other", "Another country"),
         ]
         self.fields["start"].widget.attrs.update(
@@ -146,17 +150,21 @@ class ProfileForm(forms.Form):
         """The valid answers; a field with an error counts as not given."""
         self.is_valid()
         data = {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
-        study, discipline = data.get("study"), data.get("discipline")
+        study, discipline = data.get("study") or "", data.get("discipline") or ""
         residence = data.get("residence") or ""
-        names = dict(self.fields["residence"].choices)
+        names = {
+            name: dict(self.fields[name].choices) for name in ("study", "discipline", "residence")
+        }
         return Profile(
             age=data.get("age"),
-            level=study.slug if study else "",
-            level_name=study.name if study else "",
-            discipline=discipline.slug if discipline else "",
-            discipline_name=discipline.name if discipline else "",
+            level=study,
+            level_name=names["study"].get(study, "") if study else "",
+            discipline=discipline,
+            discipline_name=names["discipline"].get(discipline, "") if discipline else "",
             country=residence,
-            country_name=names.get(residence, "") if residence != "other" else "another country",
+            country_name=(
+                names["residence"].get(residence, "") if residence != "other" else "another country"
+            ),
             area=(data.get("area") or "").strip(),
             english_test=data.get("english") or "",
             english_score=data.get("score"),

@@ -22,6 +22,12 @@ def empty_page_cache():
 
 
 @pytest.fixture
+def pages_uncached(settings):
+    """Pages are rendered on every request (nothing is kept in the page cache)."""
+    settings.PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture
 def seeded(db):
     """The real fixtures transcribed from the two guides, loaded through load_directory."""
     load_directory()

@@ -13,12 +13,15 @@ from programs import costs, planning
 from programs.matching import Profile, Verdict, match
 from programs.models import GuideItem, LegitimacySignal, Programme
 from programs.profile import PROFILE_FIELDS, EstimateForm, ProfileForm
+from programs.snapshot import Vocabulary
 
 MAX_COMPARE = 4
 
 
-def read_profile(request: HttpRequest, today: date) -> tuple[ProfileForm, Profile]:
-    form = ProfileForm(request.GET, today=today)
+def read_profile(
+    request: HttpRequest, today: date, vocabulary: Vocabulary
+) -> tuple[ProfileForm, Profile]:
+    form = ProfileForm(request.GET, today=today, vocabulary=vocabulary)
     return form, form.profile()
 
 

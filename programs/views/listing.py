@@ -5,18 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 
-from programs import costs, deadlines
-from programs.filters import ProgrammeFilter, Sort, facets, related_counts
+from programs import costs, deadlines, listing_index, snapshot
+from programs.filters import ProgrammeFilter, Sort, facets
 from programs.matching import attach_verdicts, rules_prefetch
 from programs.models import Programme, Region, StudyLevel
-from programs.profile import ListExtrasForm
+from programs.profile import ListExtrasForm, ProfileForm
 from programs.views import decide
 
 PER_PAGE = 20
@@ -35,25 +36,35 @@ HEADLINE_COSTS = {
 COST_WORDS = {"programme_fee": "Fee", "stipend": "Stipend", "salary": "Salary"}
 
 
+@dataclass(frozen=True)
+class Counted:
+    row: Region | StudyLevel
+    n: int
+
+
 def home(request: HttpRequest) -> HttpResponse:
     today = deadlines.local_today()
-    published = Programme.objects.published()
-    totals = published.aggregate(
-        programmes=Count("pk", distinct=True),
-        countries=Count("countries", distinct=True),
-        organisations=Count("organisation", distinct=True),
-    )
+    vocabulary, index = snapshot.vocabulary(), listing_index.current(today)
+    everyone = index.universe
     # Open deadlines soonest first; when fewer than five are open, next year's fill the list.
-    upcoming = deadlines.attach_deadline_status(
-        published.with_yearly_deadline()
-        .by_next_deadline(today)
-        .select_related("organisation")[:SOONEST_DEADLINES],
-        today,
-    )
+    dated = index.options["deadline"].get("open", 0) | index.options["deadline"].get("closed", 0)
+    soonest = index.page(dated, index.orders["deadline"], 0, SOONEST_DEADLINES)
+    by_pk = Programme.objects.select_related("organisation").in_bulk(soonest)
+    upcoming = deadlines.attach_deadline_status([by_pk[pk] for pk in soonest if pk in by_pk], today)
     ctx = {
-        "totals": totals,
-        "regions": related_counts(Region, "countries__programmes", published),
-        "levels": related_counts(StudyLevel, "programmes", published),
+        "totals": {
+            "programmes": everyone.bit_count(),
+            "countries": sum(1 for bits in index.options["country"].values() if bits),
+            "organisations": index.organisations,
+        },
+        "regions": [
+            Counted(row, index.count("region", slug, everyone))
+            for slug, row in vocabulary.regions.items()
+        ],
+        "levels": [
+            Counted(row, index.count("level", slug, everyone))
+            for slug, row in vocabulary.levels.items()
+        ],
         "soonest": [p for p in upcoming if p.deadline_status.state == deadlines.OPEN],
         "next_round": [p for p in upcoming if p.deadline_status.state == deadlines.CLOSED],
     }
@@ -62,60 +73,74 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def programme_list(request: HttpRequest) -> HttpResponse:
     today = deadlines.local_today()
+    vocabulary, index = snapshot.vocabulary(), listing_index.current(today)
     filterset = ProgrammeFilter(
-        request.GET, queryset=Programme.objects.published().for_cards(), today=today
+        request.GET,
+        queryset=Programme.objects.published().for_cards(),
+        today=today,
+        vocabulary=vocabulary,
     )
-    profile_form, profile = decide.read_profile(request, today)
+    filterset.is_valid()
+    cleaned = filterset.form.cleaned_data
+    found = listing_index.search(cleaned["q"]) if cleaned.get("q") else None
+    rows = Programme.objects.published().for_cards().select_related("source_guide")
+    selection = listing_index.Selection(index, cleaned, found, rows)
+    profile_form, profile = decide.read_profile(request, today, vocabulary)
     extras = ListExtrasForm(request.GET)
     extras.is_valid()
-    benchmarks, rates = costs.benchmarks(), costs.Rates.load()
-    results = ranked_results(filterset, profile, extras, benchmarks, rates)
+    benchmarks, rates = vocabulary.benchmarks, costs.Rates(vocabulary.rates)
+    results = ranked_results(filterset, selection, profile, extras, benchmarks, rates)
     paginator = Paginator(results, PER_PAGE)
     page, page_note = page_of(paginator, request.GET.get("page"))
-    if isinstance(results, QuerySet):
+    if results is selection:
         # Only this page's programmes need an estimate when nothing filters or sorts by one.
         attach_estimates(page.object_list, benchmarks, rates)
     compare = decide.compare_slugs(request.GET)[0]
     cards = prepare_cards(page.object_list, today)
+    adding = compare_query(request, compare) if len(compare) < decide.MAX_COMPARE else None
     for programme in cards:
         programme.in_comparison = programme.slug in compare
         programme.compare_query = (
-            compare_query(request, [*compare, programme.slug])
-            if len(compare) < decide.MAX_COMPARE
+            "&".join(filter(None, [adding, urlencode({"p": programme.slug})]))
+            if adding is not None
             else ""
         )
+    profile_query = decide.profile_query(request.GET)
     ctx = {
         "section": "programmes",
         "filterset": filterset,
-        "options": facets(filterset),
+        "options": facets(filterset, selection, vocabulary),
         "chips": active_filters(filterset),
         "problems": problems(filterset) + extra_problems(profile_form, extras),
-        "search_text": filterset.form.cleaned_data.get("q") or "",
+        "search_text": cleaned.get("q") or "",
         "count": paginator.count,
         "page": page,
         "page_note": page_note,
         "programmes": cards,
         "profile_form": profile_form,
+        "profile_fields": "" if profile_query else empty_profile_fields(profile_form, today),
         "profile": profile,
-        "profile_query": decide.profile_query(request.GET),
+        "profile_query": profile_query,
         "extras": extras,
         "compare": compare,
-        "compare_url": compare_url(compare, decide.profile_query(request.GET)),
+        "compare_url": compare_url(compare, profile_query),
         "rates": [rate for rate in rates.by_currency.values() if rate.illustrative],
     }
     return render(request, "programs/programme_list.html", ctx)
 
 
-def ranked_results(filterset, profile, extras, benchmarks, rates) -> QuerySet | list[Programme]:
-    """The filtered programmes in order: a lazy QuerySet paginated by the database, or, when a
+def ranked_results(
+    filterset, selection, profile, extras, benchmarks, rates
+) -> listing_index.Selection | list[Programme]:
+    """The filtered programmes in order: the index's selection, paged by primary key, or, when a
     verdict or an estimate filters or sorts them, a list worked out in Python."""
-    queryset = filterset.qs.select_related("source_guide")
-    if not profile.is_empty:
-        queryset = queryset.prefetch_related(rules_prefetch(), "disciplines")
     budget = extras.cleaned_data.get("max_cost")
     by_cost = filterset.form.cleaned_data.get("sort") == Sort.COST
     if profile.is_empty and budget is None and not by_cost:
-        return queryset
+        return selection
+    queryset = filterset.qs.select_related("source_guide")
+    if not profile.is_empty:
+        queryset = queryset.prefetch_related(rules_prefetch(), "disciplines")
     programmes = list(queryset)
     if not profile.is_empty:
         attach_verdicts(programmes, profile)
@@ -208,6 +233,18 @@ def extra_problems(*forms) -> list[Problem]:
     ]
 
 
+def empty_profile_fields(form: ProfileForm, today: date) -> str:
+    """The profile fields as a student sees them before answering: the same for everyone until
+    the vocabularies change, so rendered once per data generation and day (programs/snapshot.py)."""
+    return snapshot.per_generation(
+        "empty-profile-fields",
+        today,
+        lambda: render_to_string(
+            "programs/_profile_fields.html", {"form": form, "legend": "Your profile"}
+        ),
+    )
+
+
 def compare_query(request: HttpRequest, slugs: list[str]) -> str:
     """This page's query string with `p` set to `slugs` (and back to page 1)."""
     query = request.GET.copy()
@@ -232,13 +269,15 @@ def compare_url(slugs: list[str], profile_query: str) -> str:
 
 
 def prepare_cards(programmes: Iterable[Programme], today: date) -> list[Programme]:
-    """Attach `deadline_status`, `where`, `duration_label` and `headline_cost` to each programme
+    """Attach `deadline_status`, `where`, `duration_label`, `headline_cost` and `levels_label`
+    to each programme
     of a `for_cards()` (or `for_listing()`) queryset, for templates/programs/_programme_card.html."""
     programmes = deadlines.attach_deadline_status(programmes, today)
     for programme in programmes:
         programme.where = where(programme)
         programme.duration_label = duration_label(programme)
         programme.headline_cost = headline_cost(programme)
+        programme.levels_label = ", ".join(level.name for level in programme.study_levels.all())
     return programmes
 
 

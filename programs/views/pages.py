@@ -14,7 +14,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from programs import costs, deadlines, planning
+from programs import costs, deadlines, planning, snapshot
 from programs.deadlines import deadline_status
 from programs.models import (
     CostBenchmark,
@@ -133,11 +133,13 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     programme = get_programme_for(request, slug)
     documents, checklist = advice_for_applicants()
     today = deadlines.local_today()
-    profile_form, profile = decide.read_profile(request, today)
+    vocabulary = snapshot.vocabulary()
+    profile_form, profile = decide.read_profile(request, today, vocabulary)
     estimate_form, weeks, currency = decide.read_estimate(request)
     stages = planning.timeline() if profile.start else None
+    rates = costs.Rates(vocabulary.rates)
     decision = decide.decide(
-        programme, profile, weeks, currency, costs.benchmarks(), costs.Rates.load(), stages, today
+        programme, profile, weeks, currency, vocabulary.benchmarks, rates, stages, today
     )
     deadline = deadline_status(programme, today)
     url = request.build_absolute_uri(programme.get_absolute_url())

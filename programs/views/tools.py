@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
 
-from programs import calendars, costs, deadlines, planning
+from programs import calendars, costs, deadlines, planning, snapshot
 from programs.filters import SLUG, ProgrammeFilter
 from programs.matching import CHECK, ELIGIBLE, LABELS, NOT_ELIGIBLE, attach_verdicts, rules_prefetch
 from programs.models import Programme
@@ -31,7 +31,7 @@ def _status(*forms, extra: Iterable[str] = ()) -> int:
 
 def eligibility(request: HttpRequest) -> HttpResponse:
     today = deadlines.local_today()
-    form, profile = decide.read_profile(request, today)
+    form, profile = decide.read_profile(request, today, snapshot.vocabulary())
     groups = []
     if not profile.is_empty:
         programmes = (
@@ -57,7 +57,8 @@ def eligibility(request: HttpRequest) -> HttpResponse:
 
 def compare(request: HttpRequest) -> HttpResponse:
     today = deadlines.local_today()
-    profile_form, profile = decide.read_profile(request, today)
+    vocabulary = snapshot.vocabulary()
+    profile_form, profile = decide.read_profile(request, today, vocabulary)
     estimate_form, weeks, currency = decide.read_estimate(request)
     slugs, messages = decide.compare_slugs(request.GET)
     valid = [slug for slug in slugs if SLUG.fullmatch(slug)]
@@ -76,7 +77,7 @@ def compare(request: HttpRequest) -> HttpResponse:
             + "; it is left out."
         )
     programmes = [found[slug] for slug in slugs if slug in found]
-    benchmarks, rates = costs.benchmarks(), costs.Rates.load()
+    benchmarks, rates = vocabulary.benchmarks, costs.Rates(vocabulary.rates)
     _, checklist = advice_for_applicants() if programmes else ([], [])
     columns = []
     for programme in prepare_cards(programmes, today):
@@ -156,7 +157,7 @@ def programme_calendar(request: HttpRequest, slug: str) -> HttpResponse:
         Programme.objects.published().select_related("source_guide"), slug=slug
     )
     today = deadlines.local_today()
-    form, profile = decide.read_profile(request, today)
+    form, profile = decide.read_profile(request, today, snapshot.vocabulary())
     if "start" in form.errors:
         return _bad_request(decide.input_problems(form))
     status = deadlines.deadline_status(programme, today)

@@ -1,0 +1,74 @@
+"""Small, read-mostly data kept in each process's memory and rebuilt when the directory changes.
+
+Every page needs the same few vocabularies (regions, countries, specialities, study levels,
+disciplines), the cost benchmarks and the exchange rates. Rather than query them on every request,
+each process keeps one copy per data *generation* (programs/caching.py): any save, delete or
+re-link in this app bumps the generation, and the next request rebuilds. The list index
+(programs/listing_index.py) is kept the same way, per generation and day.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+
+from programs import caching
+from programs.models import (
+    CostBenchmark,
+    Country,
+    Discipline,
+    ExchangeRate,
+    Region,
+    Speciality,
+    StudyLevel,
+)
+
+_memo: dict[str, tuple[Hashable, object]] = {}
+_lock = threading.Lock()
+
+
+def per_generation[T](name: str, key: Hashable, build: Callable[[], T]) -> T:
+    """The value `build()` made for this data generation and `key`, built at most once per
+    process. The generation is read before building, so a change that lands while building
+    leaves a value under the old generation, which the next request replaces."""
+    full_key = (caching.generation(), key)
+    held = _memo.get(name)
+    if held is not None and held[0] == full_key:
+        return held[1]  # type: ignore[return-value]
+    with _lock:
+        held = _memo.get(name)
+        if held is not None and held[0] == full_key:
+            return held[1]  # type: ignore[return-value]
+        value = build()
+        _memo[name] = (full_key, value)
+        return value
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Each in its model's display order, keyed by the value the public URLs use."""
+
+    regions: dict[str, Region]  # by slug
+    countries: dict[str, Country]  # by ISO code
+    specialities: dict[str, Speciality]  # by slug
+    levels: dict[str, StudyLevel]  # by slug
+    disciplines: dict[str, Discipline]  # by slug
+    benchmarks: tuple[CostBenchmark, ...]
+    rates: tuple[ExchangeRate, ...]
+
+
+def _build_vocabulary() -> Vocabulary:
+    return Vocabulary(
+        regions={r.slug: r for r in Region.objects.all()},
+        countries={c.code: c for c in Country.objects.all()},
+        specialities={s.slug: s for s in Speciality.objects.all()},
+        levels={s.slug: s for s in StudyLevel.objects.all()},
+        disciplines={d.slug: d for d in Discipline.objects.all()},
+        benchmarks=tuple(CostBenchmark.objects.select_related("source_guide")),
+        rates=tuple(ExchangeRate.objects.all()),
+    )
+
+
+def vocabulary() -> Vocabulary:
+    return per_generation("vocabulary", None, _build_vocabulary)
