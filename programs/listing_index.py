@@ -274,7 +274,8 @@ class Selection:
         return self.count()
 
     def __getitem__(self, window: slice) -> list[Programme]:
-        start, stop = window.start or 0, window.stop
+        start = window.start or 0
+        stop = self.count() if window.stop is None else window.stop
         if isinstance(self.order, list):  # relevance: the search's own order, filtered
             pks = first_members(self.matches, self.order, stop)[start:stop]
         else:

@@ -25,7 +25,7 @@ from programs.models import (
 )
 
 _memo: dict[str, tuple[Hashable, object]] = {}
-_lock = threading.Lock()
+_lock = threading.RLock()  # re-entrant: building the list index reads the vocabulary
 
 
 def per_generation[T](name: str, key: Hashable, build: Callable[[], T]) -> T:

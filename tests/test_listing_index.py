@@ -6,9 +6,11 @@ the same order, and each facet count must equal the number of results choosing t
 """
 
 import random
+import threading
 from datetime import date
 
 import pytest
+from django.core.cache import cache
 from django.http import QueryDict
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -220,3 +222,26 @@ def test_an_empty_multiple_choice_is_no_filter(varied_directory):
     expected, selection, _ = both_ways(data, date(2027, 1, 1))
 
     assert selection.count() == len(expected) == Programme.objects.published().count()
+
+
+def test_a_value_kept_per_generation_may_be_built_from_another():
+    """The list index reads the vocabulary while it is built; after a change both are rebuilt
+    in one request, so the lock around building must let the same thread in again."""
+    result = []
+
+    def inner() -> str:
+        return "vocabulary"
+
+    def outer() -> str:
+        return snapshot.per_generation("test-inner", None, inner) + " and index"
+
+    def build_both() -> None:
+        cache.clear()  # a new generation: nothing is held
+        result.append(snapshot.per_generation("test-outer", None, outer))
+
+    worker = threading.Thread(target=build_both, daemon=True)
+    worker.start()
+    worker.join(timeout=10)
+
+    assert not worker.is_alive(), "building one value from another deadlocked"
+    assert result == ["vocabulary and index"]
