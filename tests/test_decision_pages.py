@@ -184,6 +184,7 @@ def test_compare_reports_unknown_slugs_and_too_many_programmes(client, seeded):
     assert "Choose EUR, GBP or USD." in odd.content.decode()
 
 
+@pytest.mark.usefixtures("pages_uncached")
 def test_compare_runs_the_same_queries_for_two_or_four_programmes(
     client, seeded, django_assert_num_queries
 ):

@@ -156,3 +156,20 @@ def test_a_cache_hit_carries_every_security_header(client):
         "Referrer-Policy",
     ):
         assert header in hit, header
+
+
+def test_the_decision_tools_are_cached_per_query_string_and_refreshed_by_a_change(client):
+    first, second = make_programme(title="First place"), make_programme(title="Second place")
+    compare = f"/compare/?p={first.slug}&p={second.slug}"
+    pages = [compare, "/eligibility/?study=&age=20", "/deadlines/"]
+    for url in pages:
+        assert client.get(url)["X-Page-Cache"] == "miss", url
+        assert client.get(url)["X-Page-Cache"] == "hit", url
+    assert client.get(f"/compare/?p={first.slug}")["X-Page-Cache"] == "miss"
+
+    first.title = "Renamed place"
+    first.save()
+
+    response = client.get(compare)
+    assert response["X-Page-Cache"] == "miss"
+    assert "Renamed place" in response.content.decode()
