@@ -1,6 +1,11 @@
 """Run inside one benchmark database: queries and median server time per page type, uncached.
 
-Prints one JSON object: {"pages": {name: {"url", "queries", "median_ms"}}, "sizes": {...}}.
+"Uncached" means the page cache is off (PAGE_CACHE_SECONDS=0): every request runs the view and
+renders the page. What each process keeps in memory per data generation (the vocabularies and the
+list index, programs/snapshot.py) stays warm, as it does in production between changes; the cost
+of rebuilding it, paid by the first request after any change, is measured separately ("cold").
+
+Prints one JSON object: {"pages": {name: {"url", "queries", "median_ms"}}, "cold": {...}, ...}.
 """
 
 import gzip
@@ -16,11 +21,12 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "internships.test_settings")
 django.setup()
 
-from django.core.cache import cache  # noqa: E402
+from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from programs import caching, listing_index, snapshot  # noqa: E402
 from programs.models import Programme, Region  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "15"))
@@ -28,7 +34,9 @@ RUNS = int(os.environ.get("BENCH_RUNS", "15"))
 
 def page_urls() -> dict[str, str | None]:
     region = Region.objects.filter(countries__programmes__isnull=False).first()
-    detail = Programme.objects.published().filter(slug__startswith="synthetic-").first()
+    synthetic = Programme.objects.published().filter(slug__startswith="synthetic-")
+    detail = synthetic.first()
+    compared = "&".join(f"p={slug}" for slug in synthetic.values_list("slug", flat=True)[:3])
     return {
         "home": "/",
         "list": "/programmes/",
@@ -36,24 +44,49 @@ def page_urls() -> dict[str, str | None]:
             f"/programmes/?region={region.slug}&type=clinical_rotation&pay=unpaid&sort=deadline"
         ),
         "detail": detail.get_absolute_url(),
-        "compare": None,  # /compare/ arrives with issue 3
+        "compare": f"/compare/?{compared}",
     }
 
 
 def measure(client: Client, url: str) -> dict[str, float]:
-    client.get(url)  # warm templates and connections
+    client.get(url)  # warm templates, connections and the per-generation data
     times = []
     for _ in range(RUNS):
-        cache.clear()
         start = time.perf_counter()
         response = client.get(url)
         times.append((time.perf_counter() - start) * 1000)
         if response.status_code != 200:
             raise SystemExit(f"{url} answered {response.status_code}")
-    cache.clear()
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
     return {"url": url, "queries": len(queries), "median_ms": round(statistics.median(times), 1)}
+
+
+def cold(client: Client, url: str) -> dict[str, float]:
+    """The first request after a change: the vocabularies and the list index are rebuilt."""
+    times, builds = [], []
+    for _ in range(max(3, RUNS // 5)):
+        caching.bump_generation()
+        start = time.perf_counter()
+        client.get(url)
+        times.append((time.perf_counter() - start) * 1000)
+        caching.bump_generation()
+        start = time.perf_counter()
+        index = listing_index.current(time_today())
+        builds.append((time.perf_counter() - start) * 1000)
+    snapshot.vocabulary()
+    return {
+        "first_request_ms": round(statistics.median(times), 1),
+        "build_ms": round(statistics.median(builds), 1),
+        "index_kb": round(index_size(index) / 1024),
+    }
+
+
+def index_size(index) -> int:
+    sets = [index.universe, index.no_red_flags]
+    sets += [bits for options in index.options.values() for bits in options.values()]
+    arrays = [a for order in index.orders.values() for a in (order.pks, order.position)]
+    return sum(sys.getsizeof(s) for s in sets) + sum(a.itemsize * len(a) for a in arrays)
 
 
 def sizes(client: Client) -> dict[str, object]:
@@ -108,12 +141,14 @@ def time_today():
 
 
 def main() -> None:
+    settings.PAGE_CACHE_SECONDS = 0
     client = Client()
     urls = page_urls()
-    pages = {name: measure(client, url) if url else None for name, url in urls.items()}
+    pages = {name: measure(client, url) for name, url in urls.items()}
     result = {
         "programmes": Programme.objects.count(),
         "pages": pages,
+        "cold": cold(client, urls["list_3_filters_sort"]),
         "sizes": sizes(client),
         "plans": plans(),
     }
