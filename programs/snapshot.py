@@ -10,8 +10,11 @@ re-link in this app bumps the generation, and the next request rebuilds. The lis
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+
+from django.conf import settings
 
 from programs import caching
 from programs.models import (
@@ -24,25 +27,31 @@ from programs.models import (
     StudyLevel,
 )
 
-_memo: dict[str, tuple[Hashable, object]] = {}
+_memo: dict[str, tuple[Hashable, float, object]] = {}
 _lock = threading.RLock()  # re-entrant: building the list index reads the vocabulary
 
 
 def per_generation[T](name: str, key: Hashable, build: Callable[[], T]) -> T:
     """The value `build()` made for this data generation and `key`, built at most once per
-    process. The generation is read before building, so a change that lands while building
-    leaves a value under the old generation, which the next request replaces."""
+    process and at most `SNAPSHOT_SECONDS` old. The generation is read before building, so a
+    change that lands while building leaves a value under the old generation, which the next
+    request replaces. The age limit bounds how stale a process can be when it cannot see other
+    processes' changes (LocMem cache, no REDIS_URL)."""
     full_key = (caching.generation(), key)
     held = _memo.get(name)
-    if held is not None and held[0] == full_key:
-        return held[1]  # type: ignore[return-value]
+    if held is not None and _fresh(held, full_key):
+        return held[2]  # type: ignore[return-value]
     with _lock:
         held = _memo.get(name)
-        if held is not None and held[0] == full_key:
-            return held[1]  # type: ignore[return-value]
+        if held is not None and _fresh(held, full_key):
+            return held[2]  # type: ignore[return-value]
         value = build()
-        _memo[name] = (full_key, value)
+        _memo[name] = (full_key, time.monotonic(), value)
         return value
+
+
+def _fresh(held: tuple[Hashable, float, object], full_key: Hashable) -> bool:
+    return held[0] == full_key and time.monotonic() - held[1] < settings.SNAPSHOT_SECONDS
 
 
 @dataclass(frozen=True)

@@ -245,3 +245,18 @@ def test_a_value_kept_per_generation_may_be_built_from_another():
 
     assert not worker.is_alive(), "building one value from another deadlocked"
     assert result == ["vocabulary and index"]
+
+
+def test_what_a_process_keeps_is_rebuilt_once_older_than_the_limit(settings):
+    """Without a shared cache a process cannot see other processes' changes; age bounds that."""
+    builds = []
+
+    def build() -> int:
+        builds.append(1)
+        return len(builds)
+
+    assert snapshot.per_generation("test-age", None, build) == 1
+    assert snapshot.per_generation("test-age", None, build) == 1
+    settings.SNAPSHOT_SECONDS = 0
+
+    assert snapshot.per_generation("test-age", None, build) == 2
