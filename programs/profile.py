@@ -116,10 +116,9 @@ class ProfileForm(forms.Form):
             ("", "Not saying"),
             *((slug, row.name) for slug, row in vocabulary.disciplines.items()),
         ]
-        countries = sorted(vocabulary.countries.values(), key=lambda c: c.name)
         self.fields["residence"].choices = [
             ("", "Not saying"),
-            *((c.code, c.name) for c in countries),
+            *((c.code, c.name) for c in vocabulary.countries.values()),  # by name
             ("other", "Another country"),
         ]
         self.fields["start"].widget.attrs.update(

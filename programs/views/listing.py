@@ -49,7 +49,7 @@ def home(request: HttpRequest) -> HttpResponse:
     # Open deadlines soonest first; when fewer than five are open, next year's fill the list.
     dated = index.options["deadline"].get("open", 0) | index.options["deadline"].get("closed", 0)
     soonest = index.page(dated, index.orders["deadline"], 0, SOONEST_DEADLINES)
-    by_pk = Programme.objects.select_related("organisation").in_bulk(soonest)
+    by_pk = Programme.objects.published().select_related("organisation").in_bulk(soonest)
     upcoming = deadlines.attach_deadline_status([by_pk[pk] for pk in soonest if pk in by_pk], today)
     ctx = {
         "totals": {
