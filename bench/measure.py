@@ -26,7 +26,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from programs import caching, listing_index, snapshot  # noqa: E402
+from programs import caching, listing_index  # noqa: E402
 from programs.models import Programme, Region  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "15"))
@@ -74,7 +74,6 @@ def cold(client: Client, url: str) -> dict[str, float]:
         start = time.perf_counter()
         index = listing_index.current(time_today())
         builds.append((time.perf_counter() - start) * 1000)
-    snapshot.vocabulary()
     return {
         "first_request_ms": round(statistics.median(times), 1),
         "build_ms": round(statistics.median(builds), 1),

@@ -28,15 +28,12 @@ PAID = ("paid", "stipend", "partial")
 
 
 class Rates:
-    """Exchange rates by currency, read once per page; remembers which rates a figure used."""
+    """Exchange rates by currency (from snapshot.vocabulary(), one object per page); remembers
+    which rates a figure used."""
 
     def __init__(self, rates: Iterable[ExchangeRate]):
         self.by_currency = {rate.currency: rate for rate in rates}
         self.used: dict[str, ExchangeRate] = {}
-
-    @classmethod
-    def load(cls) -> Rates:
-        return cls(ExchangeRate.objects.all())
 
     def convert(self, value: Decimal, source: str, target: str) -> Decimal | None:
         if source == target:
@@ -210,7 +207,3 @@ def weeks_within(programme: Programme, weeks: int | None) -> tuple[int, str]:
     if weeks > high:
         return high, f"This programme lasts at most {high} weeks, so the estimate uses {high}."
     return weeks, ""
-
-
-def benchmarks() -> list[CostBenchmark]:
-    return list(CostBenchmark.objects.select_related("source_guide"))

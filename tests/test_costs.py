@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from programs import costs
+from programs import costs, snapshot
 from programs.models import Programme
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +14,10 @@ LITE_REGAL = "lite-regal-medical-internship-shadowing-london"
 
 def estimate_for(slug: str, weeks: int | None, currency: str) -> costs.Estimate:
     programme = Programme.objects.select_related("source_guide").get(slug=slug)
-    return costs.estimate(programme, weeks, currency, costs.benchmarks(), costs.Rates.load())
+    vocabulary = snapshot.vocabulary()
+    return costs.estimate(
+        programme, weeks, currency, vocabulary.benchmarks, costs.Rates(vocabulary.rates)
+    )
 
 
 def figures(estimate: costs.Estimate) -> list[tuple[str, Decimal | None, Decimal | None]]:

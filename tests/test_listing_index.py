@@ -92,6 +92,12 @@ def vocabulary_values(name: str) -> list[str]:
 
 
 MULTIPLE = {"pay", "speciality", "level"}
+# The directory is built once per test (a function-scoped fixture) and every example reads it.
+ONE_DATABASE_PER_TEST = {
+    "deadline": None,
+    "database": None,
+    "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+}
 FILTERS = [*SCALAR_CHOICES, "region", "country", "speciality", "level"]
 
 
@@ -128,12 +134,7 @@ def both_ways(data: QueryDict, today: date):
 
 
 @pytest.mark.usefixtures("varied_directory")
-@settings(
-    max_examples=150,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@settings(max_examples=150, **ONE_DATABASE_PER_TEST)
 @given(request=requests())
 def test_the_index_finds_what_the_database_finds_in_the_same_order(request):
     data, today = request
@@ -147,12 +148,7 @@ def test_the_index_finds_what_the_database_finds_in_the_same_order(request):
 
 
 @pytest.mark.usefixtures("varied_directory")
-@settings(
-    max_examples=25,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@settings(max_examples=25, **ONE_DATABASE_PER_TEST)
 @given(request=requests())
 def test_each_facet_count_is_what_choosing_that_option_would_give(request):
     data, today = request
