@@ -2,7 +2,7 @@
 gunicorn (2 workers) under wrk on loopback, cached and uncached, next to a static file.
 
 Bounded: databases are built once and reused (/tmp/bench-N.sqlite3, PostgreSQL `bench_N`), wrk
-runs are 5 s each. Synthetic data only (seed_synthetic); never touches the real database.
+runs are 5 s each. Synthetic data only (bench/synthetic.py); never touches the real database.
 Speed is reported here, not asserted in tests.
 """
 
@@ -42,6 +42,19 @@ def manage(database_url: str, *args: str, **extra: str) -> str:
         [PYTHON, "manage.py", *args],
         cwd=ROOT,
         env=env_for(database_url, DJANGO_SETTINGS_MODULE="internships.test_settings", **extra),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout
+
+
+def script(database_url: str, path: str, *args: str) -> str:
+    """Run one of bench/'s own scripts against a benchmark database."""
+    result = subprocess.run(  # noqa: S603 (our own interpreter and arguments)
+        [PYTHON, path, *args],
+        cwd=ROOT,
+        env=env_for(database_url, DJANGO_SETTINGS_MODULE="internships.test_settings"),
         capture_output=True,
         text=True,
         check=True,
@@ -89,7 +102,7 @@ def build(name: str, size: int, database_url: str) -> None:
             )
     manage(database_url, "migrate", "--noinput")
     manage(database_url, "load_directory")
-    manage(database_url, "seed_synthetic", "--programmes", str(size))
+    script(database_url, "bench/synthetic.py", "--programmes", str(size))
 
 
 def measure(database_url: str) -> dict:

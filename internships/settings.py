@@ -63,7 +63,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Early, so a hit skips the session, CSRF and auth layers; it replays the inner headers (CSP…).
-    "programs.caching.AnonymousPageCacheMiddleware",
+    "programs.caching.pages.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -196,7 +196,7 @@ if not DEBUG:
     CSRF_COOKIE_NAME = "__Host-csrftoken"
     SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", True)
 
-# Whole anonymous pages are cached; programs/caching.py explains the invalidation.
+# Whole anonymous pages are cached; programs/caching/ explains the invalidation.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": (

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
 
-from programs.open_data import SITEMAPS
+from programs.publishing.sitemaps import SITEMAPS
 
 admin.site.site_header = "Medical internships directory"
 admin.site.site_title = "Directory admin"

@@ -5,7 +5,7 @@ from django.db.models.signals import post_migrate
 def sync_role_groups(sender, **kwargs) -> None:
     """Keep the Adviser and Editor-in-chief groups covering every directory model, including
     models added by migrations after the one that first created the groups."""
-    from programs.roles import ensure_groups
+    from programs.catalogue.roles import ensure_groups
 
     ensure_groups()
 
@@ -15,8 +15,9 @@ class ProgramsConfig(AppConfig):
     verbose_name = "Directory"
 
     def ready(self) -> None:
-        from programs import caching, search
+        from programs.caching import generation
+        from programs.listing import search_sync
 
-        caching.connect_signals()
-        search.connect_signals()
+        generation.connect_signals()
+        search_sync.connect_signals()
         post_migrate.connect(sync_role_groups, sender=self)

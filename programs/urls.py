@@ -1,6 +1,6 @@
 from django.urls import path
 
-from programs.open_data import ProgrammeFeed
+from programs.publishing.feeds import ProgrammeFeed
 
 from .views import listing, open_data, pages, tools
 

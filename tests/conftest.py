@@ -8,8 +8,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 
-from programs import deadlines
-from programs.loading import load_directory
+from programs.catalogue.loading import load_directory
+from programs.core import clock
 
 # Playwright's sync API runs an event loop in the test thread; Django must allow ORM calls there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -48,14 +48,14 @@ def stranger(client):
 @pytest.fixture
 def adviser(db):
     """A staff login in the Adviser group, made the way the README says."""
-    from programs.roles import create_staff_user
+    from programs.catalogue.roles import create_staff_user
 
     return create_staff_user("adviser", "adviser@example.org", "a-long-adviser-password")
 
 
 @pytest.fixture
 def editor_in_chief(db):
-    from programs.roles import EDITOR_IN_CHIEF, create_staff_user
+    from programs.catalogue.roles import EDITOR_IN_CHIEF, create_staff_user
 
     return create_staff_user(
         "editor", "editor@example.org", "a-long-editor-password", EDITOR_IN_CHIEF
@@ -64,10 +64,10 @@ def editor_in_chief(db):
 
 @pytest.fixture
 def pin_today(monkeypatch) -> Callable[[date], None]:
-    """Set the directory's clock (every view reads `deadlines.local_today`) to a fixed day."""
+    """Set the directory's clock (every caller reads `clock.today`) to a fixed day."""
 
     def pin(day: date) -> None:
-        monkeypatch.setattr(deadlines, "local_today", lambda: day)
+        monkeypatch.setattr(clock, "today", lambda: day)
 
     return pin
 

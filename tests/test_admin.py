@@ -12,11 +12,11 @@ from django.contrib.admin.models import LogEntry
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from programs.admin.base import format_amount
 from programs.admin.programmes import deadline_summary
-from programs.loading import FIXTURE_FILES, fixtures_dir
+from programs.catalogue.loading import FIXTURE_FILES, fixtures_dir
+from programs.core import clock
 from programs.models import Cost, EligibilityRule, Programme
 from tests.factories import (
     make_city,
@@ -472,7 +472,7 @@ def test_a_programme_can_be_marked_verified_today_from_its_change_form(staff_cli
 
     assert response.status_code == 302
     programme.refresh_from_db()
-    assert programme.last_verified == timezone.localdate()
+    assert programme.last_verified == clock.today()
 
 
 # Query counts.

@@ -4,7 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from programs import costs, snapshot
+from programs.caching import snapshot
+from programs.decisions import costs
 from programs.models import Programme
 
 pytestmark = pytest.mark.django_db

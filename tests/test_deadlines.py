@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from programs.deadlines import DeadlineStatus, deadline_status, yearly_date
+from programs.decisions.deadlines import DeadlineStatus, deadline_status, yearly_date
 from programs.models import Programme
 from tests.factories import make_programme
 

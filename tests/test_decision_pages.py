@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from programs import deadlines
+from programs.core import clock
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ UK_SCHOOL_STUDENT = "age=17&study=secondary-school&residence=GB&enrolled=yes"
 
 @pytest.fixture(autouse=True)
 def pinned_today(monkeypatch):
-    monkeypatch.setattr(deadlines, "local_today", lambda: date(2026, 11, 23))
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 11, 23))
 
 
 def get(client, name: str, query: str = "", *args):
@@ -220,7 +220,7 @@ def test_the_deadlines_page_lists_the_next_twelve_months_month_by_month(client, 
 
 
 def test_a_deadline_within_30_days_is_closing_soon(client, seeded, monkeypatch):
-    monkeypatch.setattr(deadlines, "local_today", lambda: date(2027, 2, 1))
+    monkeypatch.setattr(clock, "today", lambda: date(2027, 2, 1))
 
     html = get(client, "deadlines").content.decode()
 

@@ -6,9 +6,10 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from programs.deadlines import deadline_status, local_today
-from programs.models import GuideItem, GuideTopic, Programme, Region
-from programs.templatetags.directory import money_range
+from programs.core import clock
+from programs.decisions.deadlines import deadline_status
+from programs.models import Cost, GuideItem, GuideTopic, Period, Programme, Region
+from programs.templatetags.directory import amount
 from tests.factories import (
     make_city,
     make_cost,
@@ -169,20 +170,26 @@ def test_costs_show_currency_range_period_and_missing_amounts(client, lite_regal
 @pytest.mark.parametrize(
     ("low", "high", "currency", "open_ended", "approximate", "expected"),
     [
-        (Decimal(350), None, "GBP", False, True, "~£350"),
-        (Decimal(2000), Decimal(5000), "USD", False, False, "US$2,000–5,000"),
-        (Decimal(800), Decimal(3000), "EUR", True, False, "€800–3,000+"),
-        (Decimal("7.50"), None, "CHF", False, False, "CHF 7.50"),
-        (Decimal(50), Decimal(50), "EUR", False, False, "€50"),
+        (Decimal(350), None, "GBP", False, True, "~£350 per week"),
+        (Decimal(2000), Decimal(5000), "USD", False, False, "US$2,000–5,000 per week"),
+        (Decimal(800), Decimal(3000), "EUR", True, False, "€800–3,000+ per week"),
+        (Decimal("7.50"), None, "CHF", False, False, "CHF 7.50 per week"),
+        (Decimal(50), Decimal(50), "EUR", False, False, "€50 per week"),
         (None, None, "", False, False, "Amount not stated in source"),
     ],
 )
 def test_money_ranges_read_as_the_guides_write_them(
     low, high, currency, open_ended, approximate, expected
 ):
-    assert (
-        money_range(low, high, currency, open_ended=open_ended, approximate=approximate) == expected
+    cost = Cost(
+        amount_min=low,
+        amount_max=high,
+        currency=currency,
+        open_ended=open_ended,
+        approximate=approximate,
+        period=Period.PER_WEEK,
     )
+    assert amount(cost) == expected
 
 
 def test_eligibility_rules_say_which_places_they_apply_to(client, lite_regal):
@@ -194,7 +201,7 @@ def test_eligibility_rules_say_which_places_they_apply_to(client, lite_regal):
 
 
 def test_the_next_deadline_is_worked_out_from_today(client, lite_regal):
-    expected = deadline_status(lite_regal, local_today())
+    expected = deadline_status(lite_regal, clock.today())
 
     html = client.get(detail_url(lite_regal)).content.decode()
 
@@ -206,7 +213,7 @@ def test_the_next_deadline_is_worked_out_from_today(client, lite_regal):
 def test_a_pinned_calendar_shows_next_years_deadline_once_this_years_has_passed(
     client, lite_regal, monkeypatch
 ):
-    monkeypatch.setattr("programs.deadlines.local_today", lambda: date(2026, 3, 1))
+    monkeypatch.setattr("programs.core.clock.today", lambda: date(2026, 3, 1))
 
     html = client.get(detail_url(lite_regal)).content.decode()
 
@@ -301,7 +308,7 @@ def test_the_query_count_does_not_grow_with_the_record(client, django_assert_num
 
 def test_every_seeded_programme_region_and_guide_page_renders(client, seeded, monkeypatch):
     """The real fixtures: every published programme, every region and every guide topic."""
-    monkeypatch.setattr("programs.deadlines.local_today", lambda: date(2026, 11, 20))
+    monkeypatch.setattr("programs.core.clock.today", lambda: date(2026, 11, 20))
     programmes = list(Programme.objects.published())
     regions, topics = list(Region.objects.all()), list(GuideTopic.objects.all())
     assert len(programmes) >= 10 and len(regions) >= 5 and len(topics) >= 13

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from programs import deadlines
+from programs.core import clock
 from programs.models import Programme
 from tests.factories import (
     make_country,
@@ -96,7 +96,7 @@ def test_the_soonest_open_deadlines_come_first_and_closed_ones_are_left_out(clie
 
 
 def test_once_this_years_deadlines_pass_next_years_are_listed_apart(client, monkeypatch):
-    monkeypatch.setattr(deadlines, "local_today", lambda: date(2026, 11, 23))
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 11, 23))
     make_programme(slug="feb", deadline_kind="fixed", deadline_month=2, deadline_day=15)
     make_programme(slug="december", deadline_kind="fixed", deadline_month=12, deadline_day=1)
     make_programme(slug="march", deadline_kind="approximate", deadline_month=3)

@@ -13,8 +13,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from programs.admin.transfer import ProgrammeResource
-from programs.exporting import FILE_MODELS, export_directory
-from programs.loading import FIXTURE_FILES, load_directory
+from programs.catalogue.fixture_export import FILE_MODELS, export_directory
+from programs.catalogue.loading import FIXTURE_FILES, load_directory
 from programs.models import Programme
 from tests.factories import make_country, make_programme
 

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from programs import deadlines
+from programs.core import clock
 from programs.models import Programme
 from tests.factories import (
     make_country,
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def new_years_day(monkeypatch):
-    monkeypatch.setattr(deadlines, "local_today", lambda: TODAY)
+    monkeypatch.setattr(clock, "today", lambda: TODAY)
 
 
 def slugs(response) -> list[str]:
@@ -162,7 +162,7 @@ def test_deadline_filter_uses_todays_date(client, monkeypatch):
     assert found(client.get(URL, {"deadline": "rolling"})) == {"rolling"}
     assert found(client.get(URL, {"deadline": "closed"})) == set()
 
-    monkeypatch.setattr(deadlines, "local_today", lambda: date(2027, 3, 1))
+    monkeypatch.setattr(clock, "today", lambda: date(2027, 3, 1))
 
     assert found(client.get(URL, {"deadline": "open"})) == {"open-march"}
     assert found(client.get(URL, {"deadline": "closed"})) == {"open-feb"}

@@ -15,8 +15,10 @@ from django.http import QueryDict
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from programs import listing_index, snapshot
-from programs.filters import SCALAR_CHOICES, ProgrammeFilter, facets
+from programs.caching import snapshot
+from programs.listing import index as listing_index
+from programs.listing.facets import SCALAR_CHOICES, facets
+from programs.listing.filters import ProgrammeFilter
 from programs.models import LegitimacySignal, Programme
 from tests.factories import (
     make_country,

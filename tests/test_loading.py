@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from programs.loading import FIXTURE_FILES, FixtureError, fixtures_dir, load_directory
+from programs.catalogue.loading import FIXTURE_FILES, FixtureError, fixtures_dir, load_directory
 from programs.models import Cost, EligibilityRule, Guide, Organisation, Programme, Region
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from programs.matching import CHECK, ELIGIBLE, NOT_ELIGIBLE, Profile, match
+from programs.decisions.matching import CHECK, ELIGIBLE, NOT_ELIGIBLE, Profile, match
 from programs.models import Programme
 
 pytestmark = pytest.mark.django_db

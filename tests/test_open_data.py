@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from programs.open_data import EXPORT_COLUMNS
+from programs.publishing.exports import EXPORT_COLUMNS
 from tests.factories import make_cost, make_country, make_programme, make_rule
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,8 @@ import icalendar
 import pytest
 from django.urls import reverse
 
-from programs import deadlines, planning
+from programs.core import clock
+from programs.decisions import deadlines, planning
 from programs.models import Programme
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +79,7 @@ def parse(response) -> icalendar.Calendar:
 
 
 def test_a_programme_calendar_holds_its_deadline_repeating_every_year(client, seeded, monkeypatch):
-    monkeypatch.setattr(deadlines, "local_today", lambda: date(2027, 3, 1))
+    monkeypatch.setattr(clock, "today", lambda: date(2027, 3, 1))
 
     cal = parse(client.get(reverse("programs:programme_calendar", args=[NIH])))
 
@@ -94,7 +95,7 @@ def test_a_programme_calendar_holds_its_deadline_repeating_every_year(client, se
 
 
 def test_a_plan_calendar_has_every_milestone_with_stable_uids(client, seeded, monkeypatch):
-    monkeypatch.setattr(deadlines, "local_today", lambda: date(2026, 11, 23))
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 11, 23))
     url = reverse("programs:programme_calendar", args=[NIH]) + "?start=2027-07-01"
 
     first, second = parse(client.get(url)), parse(client.get(url))
@@ -113,7 +114,7 @@ def test_a_plan_calendar_has_every_milestone_with_stable_uids(client, seeded, mo
 
 
 def test_the_list_feed_holds_the_filtered_programmes_dated_deadlines(client, seeded, monkeypatch):
-    monkeypatch.setattr(deadlines, "local_today", lambda: date(2027, 1, 1))
+    monkeypatch.setattr(clock, "today", lambda: date(2027, 1, 1))
 
     every = parse(client.get(reverse("programs:list_calendar")))
     uk = parse(client.get(reverse("programs:list_calendar") + "?country=GB"))

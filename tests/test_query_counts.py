@@ -4,8 +4,9 @@ the time; these tests lock the counts)."""
 import pytest
 from django.core.cache import cache
 
-from programs import listing_index, snapshot
-from programs.deadlines import local_today
+from programs.caching import snapshot
+from programs.core import clock
+from programs.listing import index as listing_index
 from tests.factories import (
     make_country,
     make_programme,
@@ -83,13 +84,13 @@ def test_the_first_request_after_a_change_builds_the_index_in_a_fixed_number_of_
     with django_assert_num_queries(7):
         snapshot.vocabulary()
     with django_assert_num_queries(6):
-        listing_index.current(local_today())
+        listing_index.current(clock.today())
     cache.clear()
     with django_assert_num_queries(13):
-        listing_index.current(local_today())  # rebuilds the vocabulary it reads
+        listing_index.current(clock.today())  # rebuilds the vocabulary it reads
     with django_assert_num_queries(0):
         snapshot.vocabulary()
-        listing_index.current(local_today())
+        listing_index.current(clock.today())
 
 
 def test_a_cached_page_runs_no_queries_at_all(client, django_assert_num_queries):

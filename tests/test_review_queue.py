@@ -10,11 +10,11 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
-from django.utils import timezone
 
-from programs import deadlines
-from programs.audit import audit_directory
-from programs.deadlines import deadline_status, yearly_date
+from programs.catalogue.audit import audit_directory
+from programs.core import clock
+from programs.decisions import deadlines
+from programs.decisions.deadlines import deadline_status, yearly_date
 from programs.models import Programme
 from programs.models.review import REASONS, review_reasons
 from tests.factories import make_programme
@@ -156,7 +156,7 @@ def adviser_client(client, adviser):
 
 
 def test_the_admin_review_filter_lists_stale_programmes_with_their_reasons(adviser_client):
-    today = timezone.localdate()
+    today = clock.today()
     stale = make_programme(title="Stale one", last_verified=today - timedelta(days=400))
     make_programme(title="Fresh one", last_verified=today)
 
@@ -168,7 +168,7 @@ def test_the_admin_review_filter_lists_stale_programmes_with_their_reasons(advis
 
 
 def test_an_unknown_review_value_lists_everything(adviser_client):
-    make_programme(last_verified=timezone.localdate())
+    make_programme(last_verified=clock.today())
 
     response = adviser_client.get(reverse("admin:programs_programme_changelist") + "?review=nope")
 
@@ -192,7 +192,7 @@ def test_the_admin_index_shows_the_review_counts(adviser_client):
 
 
 def test_the_audit_exits_zero_when_nothing_needs_attention(db, monkeypatch, capsys):
-    monkeypatch.setattr(deadlines, "local_today", lambda: TODAY)
+    monkeypatch.setattr(clock, "today", lambda: TODAY)
     fresh()
 
     call_command("audit_directory")
@@ -201,7 +201,7 @@ def test_the_audit_exits_zero_when_nothing_needs_attention(db, monkeypatch, caps
 
 
 def test_the_audit_exits_non_zero_and_names_each_programme_and_reason(db, monkeypatch, capsys):
-    monkeypatch.setattr(deadlines, "local_today", lambda: TODAY)
+    monkeypatch.setattr(clock, "today", lambda: TODAY)
     make_programme(slug="never-checked", last_verified=None)
 
     with pytest.raises(CommandError) as raised:

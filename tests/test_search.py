@@ -3,8 +3,8 @@
 import pytest
 from django.db import connection
 
+from programs.core.text import fold
 from programs.models import Programme
-from programs.search import fold
 from tests.factories import make_country, make_organisation, make_programme
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django.urls import reverse
 
-from programs.roles import ADVISER, EDITOR_IN_CHIEF, create_staff_user
+from programs.catalogue.roles import ADVISER, EDITOR_IN_CHIEF, create_staff_user
 from tests.factories import make_programme
 
 LOGIN = reverse("admin:login")

@@ -8,8 +8,8 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
+from programs.core import clock
 from programs.models import Cost, Programme
 from tests.factories import make_cost, make_country, make_programme
 from tests.test_admin import change_form_post, form_values
@@ -34,7 +34,7 @@ def test_marking_verified_from_the_list_records_who_and_when(adviser_client, adv
     )
 
     programme.refresh_from_db()
-    assert programme.last_verified == timezone.localdate()
+    assert programme.last_verified == clock.today()
     assert programme.verified_by == adviser
 
 
@@ -48,7 +48,7 @@ def test_marking_verified_from_the_change_form_records_who_and_when(adviser_clie
 
     assert response.status_code == 302
     programme.refresh_from_db()
-    assert (programme.last_verified, programme.verified_by) == (timezone.localdate(), adviser)
+    assert (programme.last_verified, programme.verified_by) == (clock.today(), adviser)
 
 
 def test_a_draft_is_published_then_archived_from_its_change_form(adviser_client):
@@ -106,7 +106,7 @@ def test_editing_in_admin_records_who_when_and_what_changed(adviser_client, advi
     latest = programme.history.latest()
     delta = latest.diff_against(latest.prev_record)
     assert latest.history_user == adviser
-    assert latest.history_date.date() == timezone.localdate()
+    assert latest.history_date.date() == clock.today()
     assert {change.field for change in delta.changes} == {
         "title",
         "deadline_kind",
@@ -134,7 +134,7 @@ def test_changes_to_costs_and_rules_are_recorded_too(adviser_client, adviser):
 
 def test_the_history_page_lists_each_change_with_its_author(adviser_client, adviser):
     programme = make_programme()
-    programme.mark_verified(adviser, timezone.localdate())
+    programme.mark_verified(adviser, clock.today())
 
     response = adviser_client.get(admin_url("history", programme.pk))
 

@@ -1,5 +1,5 @@
 """Admin for every model in the directory; importing the modules registers them."""
 
-from . import content, decisions, places, programmes
+from . import content, places, programmes, rates_and_signals
 
-__all__ = ["content", "decisions", "places", "programmes"]
+__all__ = ["content", "places", "programmes", "rates_and_signals"]

@@ -10,11 +10,11 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.widgets import AdminTextareaWidget
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
+from programs.core import clock
 from programs.models import City, Cost, EligibilityRule, Programme, Region
 from programs.models.review import REASONS, review_reasons
 
@@ -74,7 +74,7 @@ class NeedsReviewFilter(admin.SimpleListFilter):
         value = self.value()
         if value not in {self.ANY, *REASONS}:
             return queryset
-        queue = queryset.needs_review(timezone.localdate())
+        queue = queryset.needs_review(clock.today())
         return queue if value == self.ANY else queue.filter(**{f"review_{value}": True})
 
 
@@ -221,7 +221,7 @@ class ProgrammeAdmin(ImportExportModelAdmin, SimpleHistoryAdmin, DirectoryAdmin)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         # The reasons are columns of the same query, so the list column costs nothing extra.
-        return super().get_queryset(request).with_review_flags(timezone.localdate())
+        return super().get_queryset(request).with_review_flags(clock.today())
 
     @admin.display(description="needs review")
     def review_reasons(self, programme: Programme) -> str:
@@ -284,7 +284,7 @@ class ProgrammeAdmin(ImportExportModelAdmin, SimpleHistoryAdmin, DirectoryAdmin)
         location=[admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM],
     )
     def mark_verified_today(self, request: HttpRequest, queryset: QuerySet) -> None:
-        today = timezone.localdate()
+        today = clock.today()
         programmes = list(queryset)
         for programme in programmes:
             programme.mark_verified(request.user, today)

@@ -1,10 +1,11 @@
 from .base import Guide, Sourced
-from .decisions import ExchangeRate, LegitimacySignal
+from .conditions import Cost, EligibilityRule
 from .destinations import City, Country, DestinationNote, Region
 from .guides import CostBenchmark, GuideItem, GuideTopic, TimelineStage
-from .money import CURRENCY_SYMBOLS, Cost, CostKind, Currency, Period
+from .legitimacy import LegitimacySignal
+from .money import CURRENCY_SYMBOLS, CostKind, Currency, ExchangeRate, Period
 from .organisations import Organisation
-from .programmes import EligibilityRule, Programme, ProgrammeQuerySet
+from .programmes import Programme, ProgrammeQuerySet
 from .taxonomy import Discipline, Speciality, StudyLevel
 
 __all__ = [

@@ -11,6 +11,10 @@ from django.db import connection, models
 from django.db.models import Q
 from django.db.models.functions import Coalesce, Lower
 
+from programs.core.text import fold
+
+from .search_text import search_query, search_rank, search_vector
+
 
 class FindingQuerySetMixin:
     # Deadlines. A month-and-day deadline recurs every year; these mirror programs/deadlines.py.
@@ -48,9 +52,6 @@ class FindingQuerySetMixin:
 
     def with_deadline(self, state: str, today: date) -> Self:
         return self.filter(self.deadline_q(state, today))
-
-    def with_yearly_deadline(self) -> Self:
-        return self.filter(self.dated_deadline_q())
 
     def open_for_applications(self, today: date) -> Self:
         return self.with_deadline("open", today)
@@ -108,14 +109,12 @@ class FindingQuerySetMixin:
     def search(self, text: str) -> Self:
         """Every word in the title, summary, organisation or a country's name, ignoring case and
         accents; on PostgreSQL a web-style query ("a -b", "\"exact phrase\"", "a or b") with
-        `search_rank` annotated for ordering by relevance. See programs/search.py."""
-        from programs import search
-
+        `search_rank` annotated for ordering by relevance. See programs/models/search_text.py."""
         if connection.vendor == "postgresql":
             return self.annotate(
-                search_vector=search.search_vector(), search_rank=search.search_rank(text)
-            ).filter(search_vector=search.search_query(text))
+                search_vector=search_vector(), search_rank=search_rank(text)
+            ).filter(search_vector=search_query(text))
         queryset = self
-        for word in search.fold(text).split():
+        for word in fold(text).split():
             queryset = queryset.filter(search_text__contains=word)
         return queryset

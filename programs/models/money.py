@@ -5,10 +5,8 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from simple_history.models import HistoricalRecords
 
 from .base import check_range
-from .programmes import Programme, ProgrammeChildManager
 
 
 class Currency(models.TextChoices):
@@ -139,28 +137,46 @@ class Amount(models.Model):
         ]
 
 
-class Cost(Amount):
-    """A cost or payment attached to one programme."""
+class ExchangeRateManager(models.Manager):
+    def get_by_natural_key(self, currency: str):
+        return self.get(currency=currency)
 
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="costs")
-    key = models.SlugField(max_length=80, help_text="Stable identifier within the programme.")
 
-    objects = ProgrammeChildManager()
-    history = HistoricalRecords()
+class ExchangeRate(models.Model):
+    """How many units of `currency` one euro buys, as an adviser recorded it.
+
+    The guides state no exchange rates, so every rate says where it comes from and whether it is
+    only illustrative; pages show that label beside any converted figure. Nothing is fetched at
+    request time.
+    """
+
+    currency = models.CharField(max_length=3, choices=Currency, unique=True)
+    per_eur = models.DecimalField(
+        "units per euro", max_digits=12, decimal_places=6, help_text="e.g. 1.16 for USD."
+    )
+    as_of = models.DateField("rate date")
+    source_note = models.CharField(
+        max_length=300, help_text="Where the rate comes from, e.g. 'ECB reference rate on …'."
+    )
+    illustrative = models.BooleanField(
+        default=True,
+        help_text="Tick unless the rate is a published reference rate you can cite.",
+    )
+
+    objects = ExchangeRateManager()
 
     class Meta:
-        ordering = ["programme", "position", "id"]
+        ordering = ["currency"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["programme", "key"], name="cost_key_unique_per_programme"
-            ),
-            *Amount.amount_constraints("cost"),
+            models.CheckConstraint(condition=Q(per_eur__gt=0), name="exchange_rate_positive"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} for {self.programme}"
+        return f"1 EUR = {self.per_eur} {self.currency} ({self.as_of:%d %b %Y})"
 
-    def natural_key(self) -> tuple[str, str]:
-        return (self.programme.slug, self.key)
+    def natural_key(self) -> tuple[str]:
+        return (self.currency,)
 
-    natural_key.dependencies = ["programs.programme"]
+    def clean(self) -> None:
+        if self.per_eur is not None and self.per_eur <= Decimal(0):
+            raise ValidationError({"per_eur": "A rate must be above zero."})

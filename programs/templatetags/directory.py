@@ -7,33 +7,16 @@ so a template never shows an empty cell.
 from __future__ import annotations
 
 import calendar
-from decimal import Decimal
 
 from django import template
+from django.http import QueryDict
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
+from programs.core.wording import AMOUNT_NOT_STATED
 from programs.models import Period
-from programs.models.money import format_figures
 
 register = template.Library()
-
-NOT_STATED = "Not stated in source"
-AMOUNT_NOT_STATED = "Amount not stated in source"
-
-
-def money_range(
-    amount_min: Decimal | None,
-    amount_max: Decimal | None,
-    currency: str,
-    *,
-    open_ended: bool = False,
-    approximate: bool = False,
-) -> str:
-    """The figures only, or "Amount not stated in source" when the guide gives none."""
-    if amount_min is None:
-        return AMOUNT_NOT_STATED
-    return format_figures(
-        amount_min, amount_max, currency, open_ended=open_ended, approximate=approximate
-    )
 
 
 @register.filter
@@ -98,3 +81,20 @@ def months_before(stage) -> str:
 def short_citation(record) -> str:
     """ "Short guide title — section" for compact source lines."""
     return f"{record.source_guide.short_title} — {record.source_section}"
+
+
+@register.simple_tag
+def hidden_inputs(data: QueryDict, exclude: str = "") -> str:
+    """Hidden fields for every parameter of `data` except those named in `exclude` (space-
+    separated), so a small form on the page keeps the profile, filters and comparison."""
+    skip = set(exclude.split()) | {"page"}
+    pairs = [(k, v) for k, values in data.lists() if k not in skip for v in values]
+    if not pairs:
+        return mark_safe("")
+    return format_html_join("", '<input type="hidden" name="{}" value="{}">', pairs)
+
+
+@register.filter
+def money(value) -> str:
+    """A whole amount with thousands separators: 11375 → "11,375"."""
+    return f"{value:,.0f}"

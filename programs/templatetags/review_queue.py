@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django import template
 from django.urls import reverse
-from django.utils import timezone
 
+from programs.core import clock
 from programs.models import Programme
 from programs.models.review import REASONS
 
@@ -15,7 +15,7 @@ register = template.Library()
 @register.simple_tag
 def review_queue() -> dict:
     """Totals per reason with the admin list link that shows them, from one query."""
-    counts = Programme.objects.review_counts(timezone.localdate())
+    counts = Programme.objects.review_counts(clock.today())
     url = reverse("admin:programs_programme_changelist")
     return {
         "total": counts["total"],

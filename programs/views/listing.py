@@ -13,12 +13,17 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from programs import costs, deadlines, listing_index, snapshot
-from programs.filters import ProgrammeFilter, Sort, facets
-from programs.matching import attach_verdicts, rules_prefetch
+from programs.caching import snapshot
+from programs.core import clock
+from programs.decisions import costs, deadlines
+from programs.decisions.matching import attach_verdicts, rules_prefetch
+from programs.decisions.profile import ListExtrasForm, ProfileForm
+from programs.listing import index as listing_index
+from programs.listing.choices import Sort
+from programs.listing.facets import facets
+from programs.listing.filters import ProgrammeFilter
 from programs.models import Programme, Region, StudyLevel
-from programs.profile import ListExtrasForm, ProfileForm
-from programs.views import decide
+from programs.views import params
 
 PER_PAGE = 20
 SOONEST_DEADLINES = 5
@@ -43,7 +48,7 @@ class Counted:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    today = deadlines.local_today()
+    today = clock.today()
     vocabulary, index = snapshot.vocabulary(), listing_index.current(today)
     everyone = index.universe
     # Open deadlines soonest first; when fewer than five are open, next year's fill the list.
@@ -72,7 +77,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def programme_list(request: HttpRequest) -> HttpResponse:
-    today = deadlines.local_today()
+    today = clock.today()
     vocabulary, index = snapshot.vocabulary(), listing_index.current(today)
     filterset = ProgrammeFilter(
         request.GET,
@@ -85,7 +90,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
     found = listing_index.search(cleaned["q"]) if cleaned.get("q") else None
     rows = Programme.objects.published().for_cards().select_related("source_guide")
     selection = listing_index.Selection(index, cleaned, found, rows)
-    profile_form, profile = decide.read_profile(request, today, vocabulary)
+    profile_form, profile = params.read_profile(request, today, vocabulary)
     extras = ListExtrasForm(request.GET)
     extras.is_valid()
     benchmarks, rates = vocabulary.benchmarks, costs.Rates(vocabulary.rates)
@@ -95,9 +100,9 @@ def programme_list(request: HttpRequest) -> HttpResponse:
     if results is selection:
         # Only this page's programmes need an estimate when nothing filters or sorts by one.
         attach_estimates(page.object_list, benchmarks, rates)
-    compare = decide.compare_slugs(request.GET)[0]
+    compare = params.compare_slugs(request.GET)[0]
     cards = prepare_cards(page.object_list, today)
-    adding = compare_query(request, compare) if len(compare) < decide.MAX_COMPARE else None
+    adding = compare_query(request, compare) if len(compare) < params.MAX_COMPARE else None
     for programme in cards:
         programme.in_comparison = programme.slug in compare
         programme.compare_query = (
@@ -105,7 +110,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
             if adding is not None
             else ""
         )
-    profile_query = decide.profile_query(request.GET)
+    profile_query = params.profile_query(request.GET)
     ctx = {
         "section": "programmes",
         "filterset": filterset,

@@ -12,10 +12,10 @@ from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import reverse
 
-from programs import deadlines
-from programs.filters import ProgrammeFilter
+from programs.core import clock
+from programs.listing.filters import ProgrammeFilter
 from programs.models import Programme
-from programs.open_data import EXPORT_COLUMNS, export_rows
+from programs.publishing.exports import EXPORT_COLUMNS, export_rows
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -47,7 +47,7 @@ def favicon(request: HttpRequest) -> HttpResponse:
 def filtered_programmes(request: HttpRequest):
     """The list page's results for these parameters: the same filters, the same sort."""
     filterset = ProgrammeFilter(
-        request.GET, queryset=Programme.objects.published(), today=deadlines.local_today()
+        request.GET, queryset=Programme.objects.published(), today=clock.today()
     )
     return filterset.qs
 

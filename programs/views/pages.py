@@ -14,8 +14,12 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from programs import costs, deadlines, planning, snapshot
-from programs.deadlines import deadline_status
+from programs.caching import snapshot
+from programs.core import clock
+from programs.decisions import costs, planning
+from programs.decisions.deadlines import deadline_status
+from programs.decisions.legitimacy import legitimacy
+from programs.decisions.summary import decide
 from programs.models import (
     CostBenchmark,
     DestinationNote,
@@ -26,8 +30,8 @@ from programs.models import (
     Region,
     TimelineStage,
 )
-from programs.open_data import json_ld, json_ld_text
-from programs.views import decide
+from programs.publishing.json_ld import json_ld, json_ld_text
+from programs.views import params
 from programs.views.listing import prepare_cards
 
 # Guide topics other pages borrow from, by the slugs the fixtures use.
@@ -132,13 +136,13 @@ def advice_for_applicants() -> tuple[list[GuideItem], list[GuideItem]]:
 def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     programme = get_programme_for(request, slug)
     documents, checklist = advice_for_applicants()
-    today = deadlines.local_today()
+    today = clock.today()
     vocabulary = snapshot.vocabulary()
-    profile_form, profile = decide.read_profile(request, today, vocabulary)
-    estimate_form, weeks, currency = decide.read_estimate(request)
+    profile_form, profile = params.read_profile(request, today, vocabulary)
+    estimate_form, weeks, currency = params.read_estimate(request)
     stages = planning.timeline() if profile.start else None
     rates = costs.Rates(vocabulary.rates)
-    decision = decide.decide(
+    decision = decide(
         programme, profile, weeks, currency, vocabulary.benchmarks, rates, stages, today
     )
     deadline = deadline_status(programme, today)
@@ -153,12 +157,12 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "deadline": deadline,
         "today": today,
         "document_runs": runs_by_source(documents),
-        "signals": decide.legitimacy(programme, checklist),
+        "signals": legitimacy(programme, checklist),
         "profile_form": profile_form,
-        "profile_query": decide.profile_query(request.GET),
+        "profile_query": params.profile_query(request.GET),
         "estimate_form": estimate_form,
         "decision": decision,
-        "input_problems": decide.input_problems(profile_form, estimate_form),
+        "input_problems": params.input_problems(profile_form, estimate_form),
     }
     return render(request, "programs/programme_detail.html", ctx)
 
@@ -210,7 +214,7 @@ def region_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "section": "destinations",
         "region": region,
         "note_groups": notes_by_kind(notes),
-        "programmes": prepare_cards(programmes, deadlines.local_today()),
+        "programmes": prepare_cards(programmes, clock.today()),
     }
     return render(request, "programs/region_detail.html", ctx)
 

@@ -14,11 +14,22 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
 
-from programs import calendars, costs, deadlines, planning, snapshot
-from programs.filters import SLUG, ProgrammeFilter
-from programs.matching import CHECK, ELIGIBLE, LABELS, NOT_ELIGIBLE, attach_verdicts, rules_prefetch
+from programs.caching import snapshot
+from programs.core import clock
+from programs.decisions import calendars, costs, deadlines, planning
+from programs.decisions.legitimacy import legitimacy
+from programs.decisions.matching import (
+    CHECK,
+    ELIGIBLE,
+    LABELS,
+    NOT_ELIGIBLE,
+    attach_verdicts,
+    rules_prefetch,
+)
+from programs.decisions.summary import decide
+from programs.listing.filters import SLUG, ProgrammeFilter
 from programs.models import Programme
-from programs.views import decide
+from programs.views import params
 from programs.views.listing import prepare_cards
 from programs.views.pages import advice_for_applicants
 
@@ -30,8 +41,8 @@ def _status(*forms, extra: Iterable[str] = ()) -> int:
 
 
 def eligibility(request: HttpRequest) -> HttpResponse:
-    today = deadlines.local_today()
-    form, profile = decide.read_profile(request, today, snapshot.vocabulary())
+    today = clock.today()
+    form, profile = params.read_profile(request, today, snapshot.vocabulary())
     groups = []
     if not profile.is_empty:
         programmes = (
@@ -48,19 +59,19 @@ def eligibility(request: HttpRequest) -> HttpResponse:
         "section": "eligibility",
         "form": form,
         "profile": profile,
-        "profile_query": decide.profile_query(request.GET),
+        "profile_query": params.profile_query(request.GET),
         "groups": groups,
-        "input_problems": decide.input_problems(form),
+        "input_problems": params.input_problems(form),
     }
     return render(request, "programs/tools/eligibility.html", ctx, status=_status(form))
 
 
 def compare(request: HttpRequest) -> HttpResponse:
-    today = deadlines.local_today()
+    today = clock.today()
     vocabulary = snapshot.vocabulary()
-    profile_form, profile = decide.read_profile(request, today, vocabulary)
-    estimate_form, weeks, currency = decide.read_estimate(request)
-    slugs, messages = decide.compare_slugs(request.GET)
+    profile_form, profile = params.read_profile(request, today, vocabulary)
+    estimate_form, weeks, currency = params.read_estimate(request)
+    slugs, messages = params.compare_slugs(request.GET)
     valid = [slug for slug in slugs if SLUG.fullmatch(slug)]
     found = {
         p.slug: p
@@ -81,11 +92,9 @@ def compare(request: HttpRequest) -> HttpResponse:
     _, checklist = advice_for_applicants() if programmes else ([], [])
     columns = []
     for programme in prepare_cards(programmes, today):
-        decision = decide.decide(
-            programme, profile, weeks, currency, benchmarks, rates, None, today
-        )
+        decision = decide(programme, profile, weeks, currency, benchmarks, rates, None, today)
         others = [slug for slug in slugs if slug != programme.slug and slug in found]
-        signals = decide.legitimacy(programme, checklist)
+        signals = legitimacy(programme, checklist)
         columns.append(
             {
                 "programme": programme,
@@ -95,18 +104,18 @@ def compare(request: HttpRequest) -> HttpResponse:
                 "remove": others,
             }
         )
-    problems = decide.input_problems(profile_form, estimate_form) + messages
+    problems = params.input_problems(profile_form, estimate_form) + messages
     ctx = {
         "section": "programmes",
         "columns": columns,
         "slugs": [c["programme"].slug for c in columns],
         "profile": profile,
-        "profile_query": decide.profile_query(request.GET),
+        "profile_query": params.profile_query(request.GET),
         "estimate_form": estimate_form,
         "currency": currency,
         "weeks": weeks,
         "input_problems": problems,
-        "max_compare": decide.MAX_COMPARE,
+        "max_compare": params.MAX_COMPARE,
     }
     status = _status(profile_form, estimate_form, extra=messages)
     return render(request, "programs/tools/compare.html", ctx, status=status)
@@ -114,7 +123,7 @@ def compare(request: HttpRequest) -> HttpResponse:
 
 def upcoming_deadlines(request: HttpRequest) -> HttpResponse:
     """Every dated deadline of the next twelve months, month by month, then the undated ones."""
-    today = deadlines.local_today()
+    today = clock.today()
     published = Programme.objects.published().for_cards()
     programmes = prepare_cards(published, today)
     dated = sorted(
@@ -156,10 +165,10 @@ def programme_calendar(request: HttpRequest, slug: str) -> HttpResponse:
     programme = get_object_or_404(
         Programme.objects.published().select_related("source_guide"), slug=slug
     )
-    today = deadlines.local_today()
-    form, profile = decide.read_profile(request, today, snapshot.vocabulary())
+    today = clock.today()
+    form, profile = params.read_profile(request, today, snapshot.vocabulary())
     if "start" in form.errors:
-        return _bad_request(decide.input_problems(form))
+        return _bad_request(params.input_problems(form))
     status = deadlines.deadline_status(programme, today)
     plan = None
     if profile.start:
@@ -170,7 +179,7 @@ def programme_calendar(request: HttpRequest, slug: str) -> HttpResponse:
 
 def list_calendar(request: HttpRequest) -> HttpResponse:
     """A feed of the deadlines of any filtered list: the list's own parameters."""
-    today = deadlines.local_today()
+    today = clock.today()
     filterset = ProgrammeFilter(
         request.GET,
         queryset=Programme.objects.published().select_related("source_guide"),
@@ -178,7 +187,7 @@ def list_calendar(request: HttpRequest) -> HttpResponse:
     )
     programmes = list(filterset.qs)
     if filterset.errors:
-        return _bad_request(decide.input_problems(filterset.form))
+        return _bad_request(params.input_problems(filterset.form))
     deadlines.attach_deadline_status(programmes, today)
     cal = calendars.deadlines_calendar(
         "Medical internship deadlines",

@@ -40,7 +40,7 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture
 def seeded_server(transactional_db, live_server):
     """A live server over the real fixtures."""
-    from programs.loading import load_directory
+    from programs.catalogue.loading import load_directory
 
     load_directory()
     return live_server

@@ -7,9 +7,10 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from programs.deadlines import deadline_status, local_today
+from programs.catalogue.roles import create_staff_user
+from programs.core import clock
+from programs.decisions.deadlines import deadline_status
 from programs.models import Programme
-from programs.roles import create_staff_user
 
 pytestmark = pytest.mark.browser
 
@@ -22,7 +23,7 @@ def test_adviser_fixes_a_stale_programme_from_the_review_queue(
 ):
     create_staff_user("amina", "amina@example.org", PASSWORD)
     Programme.objects.filter(slug=SLUG).update(
-        last_verified=local_today() - datetime.timedelta(days=365)
+        last_verified=clock.today() - datetime.timedelta(days=365)
     )
     url = seeded_server.url
 
@@ -50,9 +51,9 @@ def test_adviser_fixes_a_stale_programme_from_the_review_queue(
     screenshot("admin-programme-verified")
 
     programme = Programme.objects.get(slug=SLUG)
-    assert programme.last_verified == local_today()
+    assert programme.last_verified == clock.today()
     assert programme.verified_by.username == "amina"
-    expected = deadline_status(programme, local_today()).label
+    expected = deadline_status(programme, clock.today()).label
 
     page.goto(f"{url}/programmes/{SLUG}/")
     expect(page.get_by_text(f"Deadline: {expected}")).to_be_visible()

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from programs import deadlines
-from programs.audit import audit_directory
+from programs.catalogue.audit import audit_directory
+from programs.core import clock
 
 
 class Command(BaseCommand):
@@ -11,7 +11,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options) -> None:
-        report = audit_directory(deadlines.local_today())
+        report = audit_directory(clock.today())
         self.stdout.write("\n".join(report.lines()))
         if report.needs_attention:
             raise CommandError("The directory needs attention (see above).", returncode=1)

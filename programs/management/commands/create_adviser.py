@@ -4,7 +4,7 @@ import os
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from programs.roles import ADVISER, EDITOR_IN_CHIEF, create_staff_user
+from programs.catalogue.roles import ADVISER, EDITOR_IN_CHIEF, create_staff_user
 
 
 class Command(BaseCommand):

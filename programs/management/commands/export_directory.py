@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from programs.exporting import export_directory
+from programs.catalogue.fixture_export import export_directory
 
 
 class Command(BaseCommand):

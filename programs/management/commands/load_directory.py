@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from programs.loading import FixtureError, load_directory
+from programs.catalogue.loading import FixtureError, load_directory
 
 
 class Command(BaseCommand):

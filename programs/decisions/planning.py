@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from programs.deadlines import yearly_date
+from programs.decisions.deadlines import yearly_date
 from programs.models import GuideItem, Programme, TimelineStage
 
 TIMELINE = "timeline"

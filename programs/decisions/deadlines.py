@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from django.utils import timezone
+from programs.core.wording import NOT_STATED
 
 if TYPE_CHECKING:
     from programs.models import Programme
@@ -25,7 +25,6 @@ ROLLING = "rolling"
 VARIES = "varies"
 UNKNOWN = "unknown"
 
-NOT_STATED = "Not stated in source"
 CLOSING_SOON_DAYS = 30
 
 
@@ -55,11 +54,6 @@ class DeadlineStatus:
         if self.state in (ROLLING, VARIES):
             return "warn"
         return ""
-
-
-def local_today() -> date:
-    """Today's date in the site's time zone; tests replace it to pin the calendar."""
-    return timezone.localdate()
 
 
 def yearly_date(year: int, month: int, day: int | None) -> date:

@@ -1,4 +1,4 @@
-"""The public list's filters, and the facet counts shown beside each option.
+"""The public list's filters (their facet counts are in programs/listing/facets.py).
 
 Parameter names are a public contract (bookmarks and the home page link to them):
 q, region, country, type, speciality, level, pay, duration, deadline, delivery, no_red_flags, sort
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
 
 import django_filters
@@ -21,49 +20,22 @@ from django.db import models
 from django.db.models.functions import Lower
 from django_filters import fields as filter_fields
 
-from programs import deadlines
-from programs.listing_index import Selection
+from programs.caching.snapshot import VocabularySnapshot
+from programs.listing.choices import (
+    DURATION_WEEKS,
+    DeadlineChoice,
+    DeliveryChoice,
+    DurationBucket,
+    Sort,
+)
 from programs.models import Country, Programme, Region, Speciality, StudyLevel
-from programs.snapshot import Vocabulary
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]{1,80}")
 COUNTRY_CODE = re.compile(r"[A-Z]{2}")
 
 
-class DurationBucket(models.TextChoices):
-    UP_TO_4 = "up-to-4", "Up to 4 weeks"
-    FROM_4_TO_8 = "4-to-8", "4 to 8 weeks"
-    FROM_8 = "8-plus", "8 weeks or more"
-
-
-# Inclusive week ranges; a programme matches when its own [min, max] overlaps.
-DURATION_WEEKS: dict[str, tuple[int | None, int | None]] = {
-    DurationBucket.UP_TO_4: (None, 4),
-    DurationBucket.FROM_4_TO_8: (4, 8),
-    DurationBucket.FROM_8: (8, None),
-}
-
-
-class DeadlineChoice(models.TextChoices):
-    OPEN = deadlines.OPEN, "Open now"
-    ROLLING = deadlines.ROLLING, "Rolling (apply any time ahead)"
-    CLOSED = deadlines.CLOSED, "Closed this year"
-
-
-class DeliveryChoice(models.TextChoices):
-    IN_PERSON = Programme.Delivery.IN_PERSON, "In person"
-    VIRTUAL = Programme.Delivery.VIRTUAL, "Virtual"
-
-
-class Sort(models.TextChoices):
-    NAME = "name", "Name (A–Z)"
-    DEADLINE = "deadline", "Next deadline"
-    DURATION = "duration", "Shortest first"
-    COST = "cost", "Lowest estimated all-in cost"
-
-
 # Fields that check a lookup's shape before anything else sees it, then find the row in the
-# vocabulary held in memory (programs/snapshot.py) when the filter set was given one, else in the
+# vocabulary held in memory (programs/caching/snapshot.py) when the filter set was given one, else in the
 # database.
 
 
@@ -221,7 +193,7 @@ class ProgrammeFilter(django_filters.FilterSet):
         model = Programme
         fields: list[str] = []
 
-    def __init__(self, *args, today: date, vocabulary: Vocabulary | None = None, **kwargs):
+    def __init__(self, *args, today: date, vocabulary: VocabularySnapshot | None = None, **kwargs):
         self.today = today
         super().__init__(*args, **kwargs)
         if vocabulary is not None:
@@ -264,53 +236,3 @@ class ProgrammeFilter(django_filters.FilterSet):
             else:
                 queryset = queryset.order_by(Lower("title"), "pk")
         return queryset
-
-
-# Facets: every option of every filter with its count, from the list index (no queries).
-
-
-@dataclass(frozen=True)
-class Option:
-    value: str
-    label: str
-    count: int
-    selected: bool = False
-
-
-SCALAR_CHOICES = {
-    "type": Programme.Type.choices,
-    "pay": Programme.Pay.choices,
-    "duration": DurationBucket.choices,
-    "deadline": DeadlineChoice.choices,
-    "delivery": DeliveryChoice.choices,
-}
-
-
-def facets(
-    filterset: ProgrammeFilter, selection: Selection, vocabulary: Vocabulary
-) -> dict[str, list[Option]]:
-    """Each count applies every other valid filter but not its own, so an option shows what
-    choosing it would give."""
-    data, index = filterset.data, selection.index
-    chosen = {name: set(data.getlist(name)) for name in filterset.filters}
-    chosen["country"] = {value.strip().upper() for value in chosen["country"]}
-    rows = {
-        "region": {slug: row.name for slug, row in vocabulary.regions.items()},
-        "country": {code: row.name for code, row in vocabulary.countries.items()},
-        "speciality": {slug: row.name for slug, row in vocabulary.specialities.items()},
-        "level": {slug: row.name for slug, row in vocabulary.levels.items()},
-    }
-    result = {}
-    for name, choices in [*SCALAR_CHOICES.items(), *((n, r.items()) for n, r in rows.items())]:
-        base = selection.without(name)
-        result[name] = [
-            Option(str(value), str(label), index.count(name, value, base), value in chosen[name])
-            for value, label in choices
-        ]
-    result["no_red_flags"] = [
-        Option("1", "No red flags reported", 0, "1" in chosen["no_red_flags"])
-    ]
-    result["sort"] = [
-        Option(value, str(label), 0, value in chosen["sort"]) for value, label in Sort.choices
-    ]
-    return result

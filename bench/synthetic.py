@@ -8,12 +8,22 @@ and invents a few otherwise.
 
 from __future__ import annotations
 
+import os
 import random
+import sys
 from decimal import Decimal
+from pathlib import Path
+
+if __name__ == "__main__":  # run as a script by bench/run.py: set Django up first
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "internships.settings")
+    import django
+
+    django.setup()
 
 from django.db import connection, transaction
 
-from programs.caching import bump_generation
+from programs.caching.generation import bump_generation
 from programs.models import (
     Cost,
     Country,
@@ -24,7 +34,7 @@ from programs.models import (
     Speciality,
     StudyLevel,
 )
-from programs.search import text_for
+from programs.models.search_text import text_for
 
 PREFIX = "synthetic-"
 BATCH = 2000
@@ -169,3 +179,20 @@ def seed_synthetic(count: int, seed: int = 5) -> int:
         cursor.execute("ANALYZE")  # fresh planner statistics after a bulk load (SQLite and PG)
     bump_generation()
     return Programme.objects.filter(slug__startswith=PREFIX).count()
+
+
+def main() -> None:
+    """`python bench/synthetic.py --programmes N [--seed S]`, with DJANGO_SETTINGS_MODULE and
+    DATABASE_URL set by the caller (bench/run.py)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--programmes", type=int, required=True, help="How many to add.")
+    parser.add_argument("--seed", type=int, default=5, help="Random seed (repeatable runs).")
+    args = parser.parse_args()
+    total = seed_synthetic(args.programmes, args.seed)
+    print(f"{total} synthetic programmes in the database.")
+
+
+if __name__ == "__main__":
+    main()

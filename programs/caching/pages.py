@@ -1,30 +1,24 @@
 """Whole-page caching for anonymous readers, invalidated by any change to the directory.
 
-Every cached page's key includes a "generation" stored in the cache itself. Saving, deleting or
-re-linking any row of this app (from the admin, an import or `load_directory`, which all save
-through the ORM) bumps the generation, so the next request misses and renders fresh data; old
-entries simply expire. Code that writes in bulk (`bulk_create`, `update`) calls
-`bump_generation()` itself. The cache is per process (LocMem) by default and shared (Redis) when
-REDIS_URL is set, so every gunicorn worker and container sees the same generation.
+Every cached page's key includes the data's generation (programs/caching/generation.py), so any
+change to the directory makes the next request miss and render fresh data; old entries expire.
+The cache is per process (LocMem) by default and shared (Redis) when REDIS_URL is set, so every
+gunicorn worker and container sees the same generation.
 """
 
 from __future__ import annotations
 
 import hashlib
-import uuid
 from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 
-from programs import deadlines
+from programs.caching.generation import generation
+from programs.core import clock
 
-GENERATION_KEY = "pages:generation"
-APP_LABEL = "programs"
 # URL names (in the `programs` namespace and at the root) whose anonymous GETs are cached.
 CACHED_VIEWS = {
     "programs:home",
@@ -54,46 +48,12 @@ PATH_ONLY_VIEWS = {
 }
 
 
-def generation() -> str:
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        value = uuid.uuid4().hex
-        # add() so two processes starting together agree on one value.
-        cache.add(GENERATION_KEY, value, timeout=None)
-        value = cache.get(GENERATION_KEY, value)
-    return value
-
-
-def bump_generation() -> None:
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-
-
-def _data_changed(sender, **kwargs) -> None:
-    if sender._meta.app_label == APP_LABEL:
-        bump_generation()
-        # Again once the change is committed: a request in another process that read the data
-        # before the commit (and cached a page or built the list index under the new generation)
-        # must not keep that stale copy.
-        transaction.on_commit(bump_generation)
-
-
-def _m2m_changed(sender, action: str, **kwargs) -> None:
-    if action.startswith("post_"):
-        _data_changed(sender)
-
-
-def connect_signals() -> None:
-    post_save.connect(_data_changed, dispatch_uid="pages-cache-save")
-    post_delete.connect(_data_changed, dispatch_uid="pages-cache-delete")
-    m2m_changed.connect(_m2m_changed, dispatch_uid="pages-cache-m2m")
-
-
 def page_key(request: HttpRequest, view_name: str) -> str:
     """Pages show deadline states ("open now") that change at midnight, so the day is part of
     the key as well as the data's generation."""
     url = request.path if view_name in PATH_ONLY_VIEWS else request.get_full_path()
     path = hashlib.sha256(url.encode()).hexdigest()
-    return f"pages:{generation()}:{deadlines.local_today().isoformat()}:{path}"
+    return f"pages:{generation()}:{clock.today().isoformat()}:{path}"
 
 
 def _cached_view_name(request: HttpRequest) -> str | None:

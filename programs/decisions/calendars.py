@@ -11,9 +11,9 @@ from datetime import date, timedelta
 
 from icalendar import Calendar, Event
 
-from programs.deadlines import DeadlineStatus
+from programs.decisions.deadlines import DeadlineStatus
+from programs.decisions.planning import Plan
 from programs.models import Programme
-from programs.planning import Plan
 
 PRODID = "-//International Medical Internships Directory//Deadlines and plans//EN"
 UID_DOMAIN = "medical-internships.directory"

@@ -2,9 +2,9 @@
 
 Every page needs the same few vocabularies (regions, countries, specialities, study levels,
 disciplines), the cost benchmarks and the exchange rates. Rather than query them on every request,
-each process keeps one copy per data *generation* (programs/caching.py): any save, delete or
+each process keeps one copy per data *generation* (programs/caching/generation.py): any save, delete or
 re-link in this app bumps the generation, and the next request rebuilds. The list index
-(programs/listing_index.py) is kept the same way, per generation and day.
+(programs/listing/index.py) is kept the same way, per generation and day.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from programs import caching
+from programs.caching.generation import generation
 from programs.models import (
     CostBenchmark,
     Country,
@@ -37,7 +37,7 @@ def per_generation[T](name: str, key: Hashable, build: Callable[[], T]) -> T:
     change that lands while building leaves a value under the old generation, which the next
     request replaces. The age limit bounds how stale a process can be when it cannot see other
     processes' changes (LocMem cache, no REDIS_URL)."""
-    full_key = (caching.generation(), key)
+    full_key = (generation(), key)
     held = _memo.get(name)
     if held is not None and _fresh(held, full_key):
         return held[2]  # type: ignore[return-value]
@@ -55,7 +55,7 @@ def _fresh(held: tuple[Hashable, float, object], full_key: Hashable) -> bool:
 
 
 @dataclass(frozen=True)
-class Vocabulary:
+class VocabularySnapshot:
     """Each in its model's display order, keyed by the value the public URLs use."""
 
     regions: dict[str, Region]  # by slug
@@ -67,8 +67,8 @@ class Vocabulary:
     rates: tuple[ExchangeRate, ...]
 
 
-def _build_vocabulary() -> Vocabulary:
-    return Vocabulary(
+def _build_vocabulary() -> VocabularySnapshot:
+    return VocabularySnapshot(
         regions={r.slug: r for r in Region.objects.all()},
         countries={c.code: c for c in Country.objects.all()},
         specialities={s.slug: s for s in Speciality.objects.all()},
@@ -79,5 +79,5 @@ def _build_vocabulary() -> Vocabulary:
     )
 
 
-def vocabulary() -> Vocabulary:
+def vocabulary() -> VocabularySnapshot:
     return per_generation("vocabulary", None, _build_vocabulary)

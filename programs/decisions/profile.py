@@ -11,9 +11,9 @@ from datetime import date, timedelta
 from django import forms
 from django.http import QueryDict
 
-from programs.matching import Profile
+from programs.caching.snapshot import VocabularySnapshot
+from programs.decisions.matching import Profile
 from programs.models import Currency
-from programs.snapshot import Vocabulary
 
 # Public parameter names (bookmarks use them): none clashes with the list's filters.
 PROFILE_FIELDS = (
@@ -104,7 +104,7 @@ class ProfileForm(forms.Form):
         error_messages={"invalid": "Enter the start date as YYYY-MM-DD, e.g. 2027-07-01."},
     )
 
-    def __init__(self, data: QueryDict, *, today: date, vocabulary: Vocabulary):
+    def __init__(self, data: QueryDict, *, today: date, vocabulary: VocabularySnapshot):
         super().__init__(data)
         self.today = today
         # Choices from the vocabulary held in memory (programs/snapshot.py): no queries.

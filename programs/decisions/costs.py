@@ -28,7 +28,7 @@ PAID = ("paid", "stipend", "partial")
 
 
 class Rates:
-    """Exchange rates by currency (from snapshot.vocabulary(), one object per page); remembers
+    """Exchange rates by currency (from the vocabulary snapshot, one object per page); remembers
     which rates a figure used."""
 
     def __init__(self, rates: Iterable[ExchangeRate]):
@@ -45,10 +45,6 @@ class Rates:
             if rate.currency != "EUR":
                 self.used[rate.currency] = rate
         return value / rate_from.per_eur * rate_to.per_eur
-
-    @property
-    def illustrative(self) -> list[ExchangeRate]:
-        return [rate for rate in self.used.values() if rate.illustrative]
 
 
 def whole(value: Decimal) -> Decimal:

@@ -22,7 +22,8 @@ from datetime import date
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 
-from programs import snapshot
+from programs.caching import snapshot
+from programs.listing.choices import DURATION_WEEKS, DeadlineChoice, DeliveryChoice
 from programs.models import LegitimacySignal, Programme, ProgrammeQuerySet
 
 
@@ -67,8 +68,6 @@ def first_members(bits: int, order: Iterable[int], stop: int) -> list[int]:
 
 
 def scalar_conditions(today: date) -> dict[str, dict[str, Q]]:
-    from programs.filters import DURATION_WEEKS, DeadlineChoice, DeliveryChoice
-
     return {
         "duration": {k: ProgrammeQuerySet.lasting_q(*w) for k, w in DURATION_WEEKS.items()},
         "deadline": {k: ProgrammeQuerySet.deadline_q(k, today) for k in DeadlineChoice.values},

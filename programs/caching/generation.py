@@ -1,0 +1,52 @@
+"""The data's generation: a value in the shared cache that every change to the directory replaces.
+
+Saving, deleting or re-linking any row of this app (from the admin, an import or `load_directory`,
+which all save through the ORM) bumps the generation, so cached pages and the per-process data
+built under the old one are no longer used. Code that writes in bulk (`bulk_create`, `update`)
+calls `bump_generation()` itself.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+GENERATION_KEY = "pages:generation"
+APP_LABEL = "programs"
+
+
+def generation() -> str:
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        value = uuid.uuid4().hex
+        # add() so two processes starting together agree on one value.
+        cache.add(GENERATION_KEY, value, timeout=None)
+        value = cache.get(GENERATION_KEY, value)
+    return value
+
+
+def bump_generation() -> None:
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def _data_changed(sender, **kwargs) -> None:
+    if sender._meta.app_label == APP_LABEL:
+        bump_generation()
+        # Again once the change is committed: a request in another process that read the data
+        # before the commit (and cached a page or built the list index under the new generation)
+        # must not keep that stale copy.
+        transaction.on_commit(bump_generation)
+
+
+def _m2m_changed(sender, action: str, **kwargs) -> None:
+    if action.startswith("post_"):
+        _data_changed(sender)
+
+
+def connect_signals() -> None:
+    post_save.connect(_data_changed, dispatch_uid="pages-cache-save")
+    post_delete.connect(_data_changed, dispatch_uid="pages-cache-delete")
+    m2m_changed.connect(_m2m_changed, dispatch_uid="pages-cache-m2m")

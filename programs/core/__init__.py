@@ -1,0 +1,1 @@
+"""Plain helpers every layer may use; nothing here imports a model, a view or Django's ORM."""

@@ -1,0 +1,41 @@
+"""The list's fixed options: duration buckets, deadline states, delivery modes and sort orders.
+Shared by the filters and the list index, so both read one definition."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from programs.decisions import deadlines
+from programs.models import Programme
+
+
+class DurationBucket(models.TextChoices):
+    UP_TO_4 = "up-to-4", "Up to 4 weeks"
+    FROM_4_TO_8 = "4-to-8", "4 to 8 weeks"
+    FROM_8 = "8-plus", "8 weeks or more"
+
+
+# Inclusive week ranges; a programme matches when its own [min, max] overlaps.
+DURATION_WEEKS: dict[str, tuple[int | None, int | None]] = {
+    DurationBucket.UP_TO_4: (None, 4),
+    DurationBucket.FROM_4_TO_8: (4, 8),
+    DurationBucket.FROM_8: (8, None),
+}
+
+
+class DeadlineChoice(models.TextChoices):
+    OPEN = deadlines.OPEN, "Open now"
+    ROLLING = deadlines.ROLLING, "Rolling (apply any time ahead)"
+    CLOSED = deadlines.CLOSED, "Closed this year"
+
+
+class DeliveryChoice(models.TextChoices):
+    IN_PERSON = Programme.Delivery.IN_PERSON, "In person"
+    VIRTUAL = Programme.Delivery.VIRTUAL, "Virtual"
+
+
+class Sort(models.TextChoices):
+    NAME = "name", "Name (A–Z)"
+    DEADLINE = "deadline", "Next deadline"
+    DURATION = "duration", "Shortest first"
+    COST = "cost", "Lowest estimated all-in cost"

@@ -1,0 +1,133 @@
+"""What a programme asks and costs: its eligibility rules and its costs, one row each."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from .base import check_range
+from .money import Amount
+from .programmes import Programme
+
+
+class ProgrammeChildManager(models.Manager):
+    def get_by_natural_key(self, programme_slug: str, key: str):
+        return self.get(programme__slug=programme_slug, key=key)
+
+
+class EligibilityRule(models.Model):
+    """One structured eligibility condition with the sentence a student reads."""
+
+    class Kind(models.TextChoices):
+        MIN_AGE = "min_age", "Minimum age"
+        STUDY_LEVEL = "study_level", "Study level"
+        RESIDENCY = "residency", "Residency"
+        ENROLMENT = "enrolment", "Enrolment"
+        LANGUAGE = "language", "Language test"
+        BACKGROUND = "background", "Background or diversity criteria"
+        NOMINATION = "nomination", "Nomination"
+        OTHER = "other", "Other"
+
+    class AppliesTo(models.TextChoices):
+        ALL = "all", "All places"
+        IN_PERSON = "in_person", "In-person places"
+        VIRTUAL = "virtual", "Virtual places"
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="eligibility_rules"
+    )
+    key = models.SlugField(max_length=80, help_text="Stable identifier within the programme.")
+    kind = models.CharField(max_length=20, choices=Kind)
+    applies_to = models.CharField(max_length=20, choices=AppliesTo, default=AppliesTo.ALL)
+    text = models.CharField(max_length=400, help_text="The rule as a student should read it.")
+    min_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    study_levels = models.ManyToManyField("programs.StudyLevel", blank=True, related_name="+")
+    residency_country = models.ForeignKey(
+        "programs.Country", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    residency_area = models.CharField(
+        max_length=120, blank=True, help_text="A narrower area, e.g. 'Baltimore City'."
+    )
+    language_test = models.CharField(max_length=60, blank=True, help_text="e.g. IELTS")
+    language_score_min = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    language_score_max = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = ProgrammeChildManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["programme", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "key"], name="eligibility_rule_key_unique_per_programme"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="min_age") | Q(min_age__isnull=False),
+                name="eligibility_min_age_rule_has_age",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="language") | ~Q(language_test=""),
+                name="eligibility_language_rule_has_test",
+            ),
+            models.CheckConstraint(
+                condition=Q(language_score_min__isnull=True)
+                | Q(language_score_max__isnull=True)
+                | Q(language_score_min__lte=models.F("language_score_max")),
+                name="eligibility_language_score_min_lte_max",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def natural_key(self) -> tuple[str, str]:
+        return (self.programme.slug, self.key)
+
+    natural_key.dependencies = ["programs.programme"]
+
+    def clean(self) -> None:
+        errors: dict[str, ValidationError] = {}
+        if self.kind == self.Kind.MIN_AGE and self.min_age is None:
+            errors["min_age"] = ValidationError("A minimum-age rule needs the age in years.")
+        if self.kind == self.Kind.LANGUAGE and not self.language_test:
+            errors["language_test"] = ValidationError(
+                "A language rule needs the test's name (e.g. IELTS, TOEFL or 'equivalent')."
+            )
+        check_range(
+            errors,
+            self.language_score_min,
+            self.language_score_max,
+            "language_score_min",
+            "language_score_max",
+            "language score",
+        )
+        if errors:
+            raise ValidationError(errors)
+
+
+class Cost(Amount):
+    """A cost or payment attached to one programme."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="costs")
+    key = models.SlugField(max_length=80, help_text="Stable identifier within the programme.")
+
+    objects = ProgrammeChildManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["programme", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "key"], name="cost_key_unique_per_programme"
+            ),
+            *Amount.amount_constraints("cost"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.programme}"
+
+    def natural_key(self) -> tuple[str, str]:
+        return (self.programme.slug, self.key)
+
+    natural_key.dependencies = ["programs.programme"]
