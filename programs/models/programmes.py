@@ -10,10 +10,11 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from .base import SlugNaturalKeyManager, Sourced, check_range
+from .base import SlugNaturalKeyManager, check_range
 from .destinations import City
 from .finding import FindingQuerySetMixin
 from .review import ReviewQuerySetMixin
+from .sources import CitesSource
 
 
 class ProgrammeQuerySet(ReviewQuerySetMixin, FindingQuerySetMixin, models.QuerySet):
@@ -43,7 +44,7 @@ class ProgrammeQuerySet(ReviewQuerySetMixin, FindingQuerySetMixin, models.QueryS
         # The rule model is defined after Programme (models/conditions.py); read it off the relation.
         rules = self.model._meta.get_field("eligibility_rules").related_model
         return self.select_related(
-            "organisation", "organisation__country", "source_guide"
+            "organisation", "organisation__country", "source_guide", "source__guide"
         ).prefetch_related(
             "countries__region",
             "cities__country",
@@ -61,7 +62,7 @@ class ProgrammeQuerySet(ReviewQuerySetMixin, FindingQuerySetMixin, models.QueryS
         )
 
 
-class Programme(Sourced):
+class Programme(CitesSource):
     class ListingKind(models.TextChoices):
         PROGRAMME = "programme", "Named programme"
         PATHWAY = "pathway", "Pathway or exchange route"
@@ -214,6 +215,7 @@ class Programme(Sourced):
             models.Index(fields=["status", "-updated_at"], name="programme_status_updated"),
         ]
         constraints = [
+            *CitesSource.cites_a_source_constraints("programme"),
             models.CheckConstraint(
                 condition=Q(duration_min_weeks__isnull=True)
                 | Q(duration_max_weeks__isnull=True)
@@ -261,6 +263,7 @@ class Programme(Sourced):
 
     def clean(self) -> None:
         errors: dict[str, ValidationError] = {}
+        self.clean_citation(errors)
         check_range(
             errors,
             self.duration_min_weeks,

@@ -63,7 +63,7 @@ def export_row(programme: Programme, base_url: str) -> dict[str, object]:
         "website": programme.website,
         "last_verified": programme.last_verified.isoformat() if programme.last_verified else None,
         "updated_at": programme.updated_at.isoformat(),
-        "source_guide": programme.source_guide.title,
+        "source_guide": programme.source_guide.title if programme.source_guide else "",
         "source_section": programme.source_section,
     }
 
