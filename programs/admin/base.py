@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.http import HttpRequest, QueryDict
 
@@ -12,10 +12,41 @@ def has_nul(params: QueryDict) -> bool:
     return any("\x00" in key or any("\x00" in v for v in values) for key, values in params.lists())
 
 
+NOTHING_SAVED = "_directory_nothing_saved"
+
+
 class DirectoryAdmin(admin.ModelAdmin):
-    """Base for every model admin: odd query strings send the editor back, never to a 500 page."""
+    """Base for every model admin: odd query strings send the editor back, never to a 500 page,
+    and a save that changes nothing writes nothing (no update, no history entry, no timestamp)."""
 
     list_per_page = 50
+
+    def save_model(self, request: HttpRequest, obj, form, change: bool) -> None:
+        if change and not form.has_changed():
+            setattr(request, NOTHING_SAVED, True)
+            return
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        if change and not form.has_changed():
+            # Inline formsets already skip their unchanged rows; only they may have changes.
+            for formset in formsets:
+                self.save_formset(request, form, formset, change=change)
+            if any(formset.has_changed() for formset in formsets):
+                setattr(request, NOTHING_SAVED, False)
+            return
+        super().save_related(request, form, formsets, change)
+
+    def log_change(self, request: HttpRequest, obj, message):
+        if not message:
+            return None
+        return super().log_change(request, obj, message)
+
+    def message_user(self, request: HttpRequest, message, level=messages.INFO, *args, **kwargs):
+        if level == messages.SUCCESS and getattr(request, NOTHING_SAVED, False):
+            message = "Nothing was changed, so nothing was saved."
+            level = messages.INFO
+        super().message_user(request, message, level, *args, **kwargs)
 
     def get_changelist_instance(self, request: HttpRequest):
         if has_nul(request.GET):

@@ -19,6 +19,7 @@ from programs.models import City, Cost, DatedDeadline, EligibilityRule, Programm
 from programs.models.review import REASONS, review_reasons
 
 from .base import DirectoryAdmin, format_amount
+from .programme_form import CHECKED_TODAY, ProgrammeForm, record_verification
 from .sources import DatedDeadlineInline
 from .transfer import ProgrammeResource
 
@@ -117,6 +118,7 @@ class CostInline(admin.StackedInline):
 
 @admin.register(Programme)
 class ProgrammeAdmin(ImportExportModelAdmin, SimpleHistoryAdmin, DirectoryAdmin):
+    form = ProgrammeForm
     resource_classes = [ProgrammeResource]
     formats = [CSV, XLSX]
     history_list_display = ["status", "last_verified", "verified_by"]
@@ -153,7 +155,7 @@ class ProgrammeAdmin(ImportExportModelAdmin, SimpleHistoryAdmin, DirectoryAdmin)
         "source",
     ]
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["created_at", "updated_at", "verified_by"]
+    readonly_fields = ["created_at", "updated_at", "last_verified", "verified_by"]
     save_on_top = True
     actions = ["publish", "archive", "mark_verified_today"]
     fieldsets = [
@@ -210,6 +212,7 @@ class ProgrammeAdmin(ImportExportModelAdmin, SimpleHistoryAdmin, DirectoryAdmin)
             {
                 "fields": [
                     "status",
+                    CHECKED_TODAY,
                     ("last_verified", "verified_by"),
                     "source_guide",
                     "source_section",
@@ -251,6 +254,10 @@ class ProgrammeAdmin(ImportExportModelAdmin, SimpleHistoryAdmin, DirectoryAdmin)
             kwargs["queryset"] = City.objects.select_related("country")
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
+    def save_model(self, request: HttpRequest, obj: Programme, form, change: bool) -> None:
+        record_verification(form, obj, request.user)
+        super().save_model(request, obj, form, change)
+
     def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
         if formset.model is DatedDeadline:
             for deadline_form in formset.forms:
@@ -276,7 +283,6 @@ class ProgrammeAdmin(ImportExportModelAdmin, SimpleHistoryAdmin, DirectoryAdmin)
     @admin.action(
         description="Publish the selected programmes",
         permissions=["change"],
-        location=[admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM],
     )
     def publish(self, request: HttpRequest, queryset: QuerySet) -> None:
         count = self._set_status(request, queryset, Programme.Status.PUBLISHED)
@@ -285,7 +291,6 @@ class ProgrammeAdmin(ImportExportModelAdmin, SimpleHistoryAdmin, DirectoryAdmin)
     @admin.action(
         description="Archive the selected programmes",
         permissions=["change"],
-        location=[admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM],
     )
     def archive(self, request: HttpRequest, queryset: QuerySet) -> None:
         count = self._set_status(request, queryset, Programme.Status.ARCHIVED)
@@ -294,7 +299,6 @@ class ProgrammeAdmin(ImportExportModelAdmin, SimpleHistoryAdmin, DirectoryAdmin)
     @admin.action(
         description="Mark the selected programmes as verified today",
         permissions=["change"],
-        location=[admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM],
     )
     def mark_verified_today(self, request: HttpRequest, queryset: QuerySet) -> None:
         today = clock.today()

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from .base import check_range
+from .base import MIN_AGE_BOUNDS, check_bounds, check_range
 from .money import Amount
 from .programmes import Programme
 from .sources import Source
@@ -82,6 +82,10 @@ class EligibilityRule(models.Model):
                 name="eligibility_min_age_rule_has_age",
             ),
             models.CheckConstraint(
+                condition=Q(min_age__isnull=True) | Q(min_age__range=MIN_AGE_BOUNDS),
+                name="eligibility_min_age_plausible",
+            ),
+            models.CheckConstraint(
                 condition=~Q(kind="language") | ~Q(language_test=""),
                 name="eligibility_language_rule_has_test",
             ),
@@ -105,6 +109,15 @@ class EligibilityRule(models.Model):
         errors: dict[str, ValidationError] = {}
         if self.kind == self.Kind.MIN_AGE and self.min_age is None:
             errors["min_age"] = ValidationError("A minimum-age rule needs the age in years.")
+        low, high = MIN_AGE_BOUNDS
+        check_bounds(
+            errors,
+            self.min_age,
+            low,
+            high,
+            "min_age",
+            f"Give the minimum age in years, from {low} to {high}, as the source states it.",
+        )
         if self.kind == self.Kind.LANGUAGE and not self.language_test:
             errors["language_test"] = ValidationError(
                 "A language rule needs the test's name (e.g. IELTS, TOEFL or 'equivalent')."

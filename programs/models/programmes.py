@@ -10,7 +10,9 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from .base import SlugNaturalKeyManager, check_range
+from programs.core import clock
+
+from .base import MAX_WEEKS, SlugNaturalKeyManager, check_bounds, check_range
 from .destinations import City
 from .finding import FindingQuerySetMixin
 from .review import ReviewQuerySetMixin
@@ -223,6 +225,16 @@ class Programme(CitesSource):
                 name="programme_duration_min_lte_max",
             ),
             models.CheckConstraint(
+                condition=(Q(duration_min_weeks__isnull=True) | Q(duration_min_weeks__gte=1))
+                & (Q(duration_max_weeks__isnull=True) | Q(duration_max_weeks__lte=MAX_WEEKS)),
+                name="programme_duration_within_two_years",
+            ),
+            models.CheckConstraint(
+                condition=Q(deadline_lead_weeks__isnull=True)
+                | Q(deadline_lead_weeks__range=(1, MAX_WEEKS)),
+                name="programme_lead_time_within_two_years",
+            ),
+            models.CheckConstraint(
                 condition=Q(deadline_month__isnull=True) | Q(deadline_month__range=(1, 12)),
                 name="programme_deadline_month_valid",
             ),
@@ -272,6 +284,29 @@ class Programme(CitesSource):
             "duration_max_weeks",
             "duration in weeks",
         )
+        for field in ("duration_min_weeks", "duration_max_weeks"):
+            check_bounds(
+                errors,
+                getattr(self, field),
+                1,
+                MAX_WEEKS,
+                field,
+                f"Give the length in weeks, from 1 to {MAX_WEEKS} (two years); for a longer "
+                "programme, describe it in the duration note and leave the weeks empty.",
+            )
+        check_bounds(
+            errors,
+            self.deadline_lead_weeks,
+            1,
+            MAX_WEEKS,
+            "deadline_lead_weeks",
+            f"Give the lead time in weeks, from 1 to {MAX_WEEKS} (two years).",
+        )
+        if self.last_verified is not None and self.last_verified > clock.today():
+            errors["last_verified"] = ValidationError(
+                "A programme cannot be verified in the future: tick “Checked against its source "
+                "today” when you have checked it."
+            )
         for field in ("deadline_month", "start_month", "end_month"):
             value = getattr(self, field)
             if value is not None and not 1 <= value <= 12:

@@ -1,0 +1,50 @@
+"""The programme change form: verification is part of the edit, and saving is the only way out.
+
+- "Checked against its source today" sets who and when together on save; the date is read-only
+  otherwise and so can be neither another adviser's nor in the future.
+- The change form has no action bar: pressing Enter in a field submits "Save" (the first button),
+  never an action that would drop the edits. Publishing and archiving are a change of the status
+  field, saved with everything else; the list keeps its bulk actions.
+- A small optional script (static/js/unsaved_changes.js, under the site's CSP) warns before
+  leaving a form with unsaved changes.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.base_user import AbstractBaseUser
+
+from programs.core import clock
+from programs.models import Programme
+
+CHECKED_TODAY = "checked_today"
+
+
+class UnsavedChangesMedia:
+    js = ["js/unsaved_changes.js"]
+
+
+class ProgrammeForm(forms.ModelForm):
+    checked_today = forms.BooleanField(
+        required=False,
+        label="Checked against its source today",
+        help_text="Tick when you have checked every fact on this page against the sources it "
+        "cites: saving records you as the verifier, with today's date.",
+    )
+
+    class Meta:
+        model = Programme
+        # The admin's fieldsets choose the fields; this form only adds the checkbox.
+        fields = "__all__"  # noqa: DJ007
+
+    class Media(UnsavedChangesMedia):
+        pass
+
+
+def record_verification(
+    form: forms.ModelForm, programme: Programme, user: AbstractBaseUser
+) -> None:
+    """Set who and when together, only when the adviser ticked the box on this save."""
+    if form.cleaned_data.get(CHECKED_TODAY):
+        programme.last_verified = clock.today()
+        programme.verified_by = user
