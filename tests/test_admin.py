@@ -465,12 +465,12 @@ def test_the_publish_action_publishes_selected_drafts_and_logs_it(staff_client, 
 
 
 def test_a_programme_can_be_marked_verified_today_from_its_change_form(staff_client, db):
+    # Issue 16: by ticking "Checked against its source today" and saving (no action bar).
     programme = make_programme(last_verified=datetime.date(2025, 1, 1))
     url = admin_url("programme", "change", programme.pk)
+    data = change_form_post(staff_client.get(url))
 
-    response = staff_client.post(
-        url, {"CHANGE_FORM-action": "mark_verified_today", "_selected_action": [programme.pk]}
-    )
+    response = staff_client.post(url, {**data, "checked_today": "on"})
 
     assert response.status_code == 302
     programme.refresh_from_db()
