@@ -24,6 +24,12 @@ TODAY = date(2027, 6, 15)
 FRESH = {"last_verified": TODAY - timedelta(days=10)}
 
 
+@pytest.fixture(autouse=True)
+def on_the_queues_day(pin_today):
+    # Verification dates cannot be in the future (issue 16), so the clock stands on TODAY.
+    pin_today(TODAY)
+
+
 def fresh(**fields) -> Programme:
     return make_programme(**{**FRESH, **fields})
 

@@ -15,6 +15,17 @@ def has_nul(params: QueryDict) -> bool:
 NOTHING_SAVED = "_directory_nothing_saved"
 
 
+def matches_database(obj) -> bool:
+    """Whether every stored field of `obj` already holds the value it has in the database."""
+    names = [
+        f.attname
+        for f in obj._meta.concrete_fields
+        if not f.primary_key and not getattr(f, "auto_now", False)
+    ]
+    stored = type(obj)._default_manager.filter(pk=obj.pk).values(*names).first()
+    return stored is not None and all(stored[name] == getattr(obj, name) for name in names)
+
+
 class DirectoryAdmin(admin.ModelAdmin):
     """Base for every model admin: odd query strings send the editor back, never to a 500 page,
     and a save that changes nothing writes nothing (no update, no history entry, no timestamp)."""
@@ -22,13 +33,15 @@ class DirectoryAdmin(admin.ModelAdmin):
     list_per_page = 50
 
     def save_model(self, request: HttpRequest, obj, form, change: bool) -> None:
-        if change and not form.has_changed():
-            setattr(request, NOTHING_SAVED, True)
-            return
-        super().save_model(request, obj, form, change)
+        # A revert (simple-history) posts an unchanged form whose instance differs from the row,
+        # so the row itself is compared too.
+        nothing = change and not form.has_changed() and matches_database(obj)
+        setattr(request, NOTHING_SAVED, nothing)
+        if not nothing:
+            super().save_model(request, obj, form, change)
 
     def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
-        if change and not form.has_changed():
+        if getattr(request, NOTHING_SAVED, False):
             # Inline formsets already skip their unchanged rows; only they may have changes.
             for formset in formsets:
                 self.save_formset(request, form, formset, change=change)

@@ -23,6 +23,12 @@ class ProgrammeQuerySet(ReviewQuerySetMixin, FindingQuerySetMixin, models.QueryS
     def published(self) -> "ProgrammeQuerySet":
         return self.filter(status=Programme.Status.PUBLISHED)
 
+    def renamed_from(self, old_slug: str) -> str | None:
+        """The current slug of the programme that once had `old_slug`, from its history."""
+        former = self.model.history.filter(slug=old_slug).values("id")
+        renamed = self.filter(pk__in=former).exclude(slug=old_slug)
+        return renamed.values_list("slug", flat=True).first()
+
     def for_listing(self) -> "ProgrammeQuerySet":
         """Everything a result card shows, fetched in a fixed number of queries."""
         return self.select_related("organisation").prefetch_related(

@@ -34,6 +34,8 @@ from programs.publishing.json_ld import json_ld, json_ld_text
 from programs.views import params
 from programs.views.listing import prepare_cards
 
+from .renamed import follow_renamed_slug
+
 # Guide topics other pages borrow from, by the slugs the fixtures use.
 DOCUMENTS = "documents"
 LEGITIMACY = "legitimacy"
@@ -133,6 +135,7 @@ def advice_for_applicants() -> tuple[list[GuideItem], list[GuideItem]]:
     return documents, checklist
 
 
+@follow_renamed_slug
 def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     programme = get_programme_for(request, slug)
     documents, checklist = advice_for_applicants()
