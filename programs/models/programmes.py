@@ -49,8 +49,10 @@ class ProgrammeQuerySet(ReviewQuerySetMixin, FindingQuerySetMixin, models.QueryS
         )
 
     def for_detail(self) -> "ProgrammeQuerySet":
-        # The rule model is defined after Programme (models/conditions.py); read it off the relation.
+        # Rules, costs and dated deadlines are defined after Programme: read them off the relation.
         rules = self.model._meta.get_field("eligibility_rules").related_model
+        costs = self.model._meta.get_field("costs").related_model
+        dated = self.model._meta.get_field("dated_deadlines").related_model
         return self.select_related(
             "organisation", "organisation__country", "source_guide", "source__guide"
         ).prefetch_related(
@@ -60,12 +62,16 @@ class ProgrammeQuerySet(ReviewQuerySetMixin, FindingQuerySetMixin, models.QueryS
             "specialities",
             "disciplines",
             "partners",
-            "costs",
+            # Each cost, rule and dated deadline may cite a source: joined, never fetched one by one.
+            models.Prefetch("costs", queryset=costs.objects.select_related("source__guide")),
             models.Prefetch(
                 "eligibility_rules",
                 queryset=rules.objects.prefetch_related("study_levels").select_related(
-                    "residency_country"
+                    "residency_country", "source__guide"
                 ),
+            ),
+            models.Prefetch(
+                "dated_deadlines", queryset=dated.objects.select_related("source__guide")
             ),
         )
 
