@@ -192,7 +192,9 @@ def test_a_programme_citing_only_the_providers_email_never_claims_a_guide(client
     page = html.unescape(client.get(programme.get_absolute_url()).text)
 
     assert "Facts on this page come from the provider's email of 20 November 2026" in page
-    assert "transcribed from" not in page
+    assert "transcribed from <cite>" not in page
+    assert "Source: <cite>" not in page
+    assert "Source: from the provider's email of 20 November 2026" in page
     assert "as the guide states it" not in page
 
 
