@@ -11,7 +11,7 @@ from django.contrib.admin.widgets import AdminTextareaWidget
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from import_export.admin import ImportExportModelAdmin
-from import_export.formats.base_formats import CSV, XLSX
+from import_export.formats.base_formats import XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
 from programs.core import clock
@@ -19,9 +19,15 @@ from programs.models import City, Cost, DatedDeadline, EligibilityRule, Programm
 from programs.models.review import REASONS, review_reasons
 
 from .base import DirectoryAdmin, format_amount
+from .import_forms import (
+    OVERWRITE_NEWER,
+    ProgrammeConfirmImportForm,
+    ProgrammeImportForm,
+    overwrite_newer,
+)
 from .programme_form import CHECKED_TODAY, ProgrammeForm, record_verification
 from .sources import DatedDeadlineInline
-from .transfer import ProgrammeResource
+from .transfer import ProgrammeResource, SpreadsheetCSV
 
 MONTH_CHOICES = [("", "—"), *((n, calendar.month_name[n]) for n in range(1, 13))]
 MONTH_FIELDS = {"deadline_month", "start_month", "end_month"}
@@ -120,7 +126,10 @@ class CostInline(admin.StackedInline):
 class ProgrammeAdmin(ImportExportModelAdmin, SimpleHistoryAdmin, DirectoryAdmin):
     form = ProgrammeForm
     resource_classes = [ProgrammeResource]
-    formats = [CSV, XLSX]
+    formats = [SpreadsheetCSV, XLSX]
+    import_form_class = ProgrammeImportForm
+    confirm_form_class = ProgrammeConfirmImportForm
+    import_template_name = "admin/programs/programme/import.html"
     history_list_display = ["status", "last_verified", "verified_by"]
     inlines = [DatedDeadlineInline, EligibilityRuleInline, CostInline]
     list_display = [
@@ -223,6 +232,16 @@ class ProgrammeAdmin(ImportExportModelAdmin, SimpleHistoryAdmin, DirectoryAdmin)
             },
         ),
     ]
+
+    def get_import_resource_kwargs(self, request: HttpRequest, **kwargs) -> dict:
+        return {
+            **super().get_import_resource_kwargs(request, **kwargs),
+            OVERWRITE_NEWER: overwrite_newer(kwargs.get("form")),
+        }
+
+    def get_confirm_form_initial(self, request: HttpRequest, import_form) -> dict:
+        initial = super().get_confirm_form_initial(request, import_form)
+        return {**initial, OVERWRITE_NEWER: overwrite_newer(import_form)}
 
     @admin.display(description="deadline", ordering="deadline_month")
     def deadline(self, programme: Programme) -> str:
