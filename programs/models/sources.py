@@ -107,8 +107,12 @@ class Source(models.Model):
         ]
 
     def __str__(self) -> str:
+        # Advisers pick sources by this text: the label first, when there is one.
         words = self.in_words()
-        return words[:1].upper() + words[1:]
+        said = words[:1].upper() + words[1:]
+        if self.title and self.kind != self.Kind.PUBLICATION:
+            return f"{self.title}: {words}"
+        return said
 
     def clean(self) -> None:
         errors: dict[str, ValidationError] = {}
