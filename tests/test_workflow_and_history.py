@@ -197,3 +197,22 @@ def test_changing_destinations_in_admin_is_recorded_as_a_history_difference(
     assert "countries" in {change.field for change in delta.changes}
     assert [row.country.code for row in latest.countries.all()] == ["FR"]
     assert latest.history_user == adviser
+
+
+def test_restoring_a_published_version_of_an_archived_programme_keeps_it_archived(adviser_client):
+    # Issue 16: a revert restored status too, silently re-publishing an archived programme.
+    programme = make_programme(title="Right title", status=Programme.Status.PUBLISHED)
+    published = programme.history.earliest()
+    programme.title = "Wrong title"
+    programme.save()
+    programme.set_status(Programme.Status.ARCHIVED)
+    url = reverse(
+        "admin:programs_programme_simple_history", args=[programme.pk, published.history_id]
+    )
+    form = adviser_client.get(url).context["adminform"].form
+
+    response = adviser_client.post(url, form_values(form), follow=True)
+
+    programme.refresh_from_db()
+    assert (programme.title, programme.status) == ("Right title", Programme.Status.ARCHIVED)
+    assert "the programme stays archived" in response.text

@@ -51,7 +51,7 @@ class DirectoryAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
 
     def log_change(self, request: HttpRequest, obj, message):
-        if not message:
+        if getattr(request, NOTHING_SAVED, False):
             return None
         return super().log_change(request, obj, message)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.widgets import AdminTextareaWidget
 from django.db.models import QuerySet
@@ -44,6 +44,25 @@ def deadline_summary(programme: Programme) -> str:
     if kind == Programme.DeadlineKind.ROLLING and programme.deadline_lead_weeks is not None:
         return f"Rolling, {programme.deadline_lead_weeks} weeks ahead"
     return programme.get_deadline_kind_display()
+
+
+def is_revert(request: HttpRequest) -> bool:
+    """Saving an old version from History (simple-history's revert form)."""
+    match = request.resolver_match
+    return match is not None and match.url_name == "programs_programme_simple_history"
+
+
+def keep_current_status(request: HttpRequest, programme: Programme) -> None:
+    """Restoring a version never publishes, archives or unpublishes: status stays as it is now."""
+    current = Programme.objects.filter(pk=programme.pk).values_list("status", flat=True).first()
+    if current is None or current == programme.status:
+        return
+    messages.info(
+        request,
+        f"The restored version was {programme.get_status_display().lower()}; the programme stays "
+        f"{Programme.Status(current).label.lower()}. Change its status on the form if you mean to.",
+    )
+    programme.status = current
 
 
 class RegionListFilter(admin.SimpleListFilter):
@@ -280,6 +299,8 @@ class ProgrammeAdmin(ImportExportModelAdmin, SimpleHistoryAdmin, DirectoryAdmin)
 
     def save_model(self, request: HttpRequest, obj: Programme, form, change: bool) -> None:
         record_verification(form, obj, request.user)
+        if is_revert(request):
+            keep_current_status(request, obj)
         super().save_model(request, obj, form, change)
 
     def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
