@@ -17,7 +17,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from programs.core import clock
 from programs.models import City, Cost, EligibilityRule, Programme, ProgrammeQuerySet, Region
-from programs.models.review import REASONS, review_reasons
+from programs.models.review import REASONS, review_column, review_reasons
 
 from .base import DirectoryAdmin, editor_id, format_amount
 from .transfer import ProgrammeResource
@@ -77,7 +77,7 @@ class NeedsReviewFilter(admin.SimpleListFilter):
             return queryset
         # Only ProgrammeAdmin lists this filter, so the changelist's queryset is a ProgrammeQuerySet.
         queue = cast(ProgrammeQuerySet, queryset).needs_review(clock.today())
-        return queue if value == self.ANY else queue.filter(**{f"review_{value}": True})
+        return queue if value == self.ANY else queue.filter(**{review_column(value): True})
 
 
 class EligibilityRuleInline(admin.StackedInline):

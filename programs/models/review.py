@@ -69,6 +69,11 @@ def missing_facts_q() -> Q:
     )
 
 
+def review_column(reason: str) -> str:
+    """The boolean column `with_review_flags()` adds for one reason: "review_stale"…"""
+    return f"review_{reason}"
+
+
 def reason_conditions(today: date) -> dict[str, Q]:
     return {
         "stale": stale_q(today),
@@ -97,7 +102,7 @@ class ReviewQuerySet[M: Model](FindingQuerySet[M]):
         """Each reason to review as a boolean column `review_<reason>`, computed in the query."""
         return self.with_updated_parts().annotate(
             **{
-                f"review_{name}": ExpressionWrapper(condition, output_field=BooleanField())
+                review_column(name): ExpressionWrapper(condition, output_field=BooleanField())
                 for name, condition in reason_conditions(today).items()
             }
         )
@@ -121,4 +126,6 @@ class ReviewQuerySet[M: Model](FindingQuerySet[M]):
 
 def review_reasons(programme) -> list[str]:
     """The labels of a programme fetched through `with_review_flags()` or `needs_review()`."""
-    return [label for name, label in REASONS.items() if getattr(programme, f"review_{name}", False)]
+    return [
+        label for name, label in REASONS.items() if getattr(programme, review_column(name), False)
+    ]
