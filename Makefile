@@ -7,11 +7,17 @@ DEV := DJANGO_DEBUG=true
 
 .PHONY: install run test lint format migrations-check test-postgres lighthouse bench
 
-$(VENV)/.installed: pyproject.toml
+# Installs exactly what uv.lock pins (dev tools included) into .venv. When uv is not on PATH, it
+# comes from PyPI into .uv/ (its own small venv, so `uv sync` never removes it from .venv): a
+# machine with only python3.12 is enough.
+UV_VERSION := 0.13.8
+UV ?= $(or $(shell command -v uv 2>/dev/null),.uv/bin/uv)
+
+$(VENV)/.installed: pyproject.toml uv.lock
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.12 is required: install it, or run 'make PYTHON=/path/to/python3.12 ...'"; exit 1; }
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	@[ -x "$(UV)" ] || command -v "$(UV)" >/dev/null || { \
+		$(PYTHON) -m venv .uv && .uv/bin/pip install --quiet "uv==$(UV_VERSION)"; }
+	$(UV) sync --frozen --python $(PYTHON)
 	touch $@
 
 install: $(VENV)/.installed
