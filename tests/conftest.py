@@ -8,12 +8,19 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, transaction
+from hypothesis import settings as hypothesis_settings
 
 from programs import deadlines
 from programs.loading import load_directory
 
 # Playwright's sync API runs an event loop in the test thread; Django must allow ORM calls there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Generated examples per property test: a quick look in the everyday run, the full budget in CI's
+# PostgreSQL run (.ci/run sets HYPOTHESIS_PROFILE=ci).
+hypothesis_settings.register_profile("dev", max_examples=60)
+hypothesis_settings.register_profile("ci", max_examples=1000)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 @pytest.fixture(autouse=True)
