@@ -57,6 +57,12 @@ class SeedLayer:
     def open(self, blocker) -> None:
         self.blocker, self.used = blocker, True
         with blocker.unblock():
+            if transaction.get_connection(DEFAULT_DB_ALIAS).in_atomic_block:
+                # Opened inside a test's own transaction, the layer would be rolled back with that
+                # test and every later seeded test would reload the data.
+                raise pytest.UsageError(
+                    "Ask for `seeded` as a test argument, not with request.getfixturevalue()."
+                )
             self.atomic = transaction.atomic(using=DEFAULT_DB_ALIAS)
             self.atomic.__enter__()
             load_directory()
