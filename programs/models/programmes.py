@@ -10,13 +10,12 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from .base import SlugNaturalKeyManager, Sourced, check_range
+from .base import SlugNaturalKeyManager, Sourced, check_range, serialized_after
 from .destinations import City
-from .finding import FindingQuerySetMixin
-from .review import ReviewQuerySetMixin
+from .review import ReviewQuerySet
 
 
-class ProgrammeQuerySet(ReviewQuerySetMixin, FindingQuerySetMixin, models.QuerySet):
+class ProgrammeQuerySet(ReviewQuerySet["Programme"]):
     def published(self) -> "ProgrammeQuerySet":
         return self.filter(status=Programme.Status.PUBLISHED)
 
@@ -41,7 +40,7 @@ class ProgrammeQuerySet(ReviewQuerySetMixin, FindingQuerySetMixin, models.QueryS
 
     def for_detail(self) -> "ProgrammeQuerySet":
         # The rule model is defined after Programme (models/conditions.py); read it off the relation.
-        rules = self.model._meta.get_field("eligibility_rules").related_model
+        rules = self.model.eligibility_rules.rel.related_model
         return self.select_related(
             "organisation", "organisation__country", "source_guide"
         ).prefetch_related(
@@ -54,7 +53,7 @@ class ProgrammeQuerySet(ReviewQuerySetMixin, FindingQuerySetMixin, models.QueryS
             "costs",
             models.Prefetch(
                 "eligibility_rules",
-                queryset=rules.objects.prefetch_related("study_levels").select_related(
+                queryset=rules._default_manager.prefetch_related("study_levels").select_related(
                     "residency_country"
                 ),
             ),
@@ -251,10 +250,9 @@ class Programme(Sourced):
     def __str__(self) -> str:
         return self.title
 
+    @serialized_after("programs.organisation", "programs.guide")
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
-
-    natural_key.dependencies = ["programs.organisation", "programs.guide"]
 
     def get_absolute_url(self) -> str:
         return reverse("programs:detail", kwargs={"slug": self.slug})
