@@ -12,14 +12,13 @@ from simple_history.models import HistoricalRecords
 
 from programs.core import clock
 
-from .base import MAX_WEEKS, SlugNaturalKeyManager, check_bounds, check_range
+from .base import MAX_WEEKS, SlugNaturalKeyManager, check_bounds, check_range, serialized_after
 from .destinations import City
-from .finding import FindingQuerySetMixin
-from .review import ReviewQuerySetMixin
+from .review import ReviewQuerySet
 from .sources import CitesSource
 
 
-class ProgrammeQuerySet(ReviewQuerySetMixin, FindingQuerySetMixin, models.QuerySet):
+class ProgrammeQuerySet(ReviewQuerySet["Programme"]):
     def published(self) -> "ProgrammeQuerySet":
         return self.filter(status=Programme.Status.PUBLISHED)
 
@@ -50,9 +49,9 @@ class ProgrammeQuerySet(ReviewQuerySetMixin, FindingQuerySetMixin, models.QueryS
 
     def for_detail(self) -> "ProgrammeQuerySet":
         # Rules, costs and dated deadlines are defined after Programme: read them off the relation.
-        rules = self.model._meta.get_field("eligibility_rules").related_model
-        costs = self.model._meta.get_field("costs").related_model
-        dated = self.model._meta.get_field("dated_deadlines").related_model
+        rules = self.model.eligibility_rules.rel.related_model
+        costs = self.model.costs.rel.related_model
+        dated = self.model.dated_deadlines.rel.related_model
         return self.select_related(
             "organisation", "organisation__country", "source_guide", "source__guide"
         ).prefetch_related(
@@ -63,15 +62,17 @@ class ProgrammeQuerySet(ReviewQuerySetMixin, FindingQuerySetMixin, models.QueryS
             "disciplines",
             "partners",
             # Each cost, rule and dated deadline may cite a source: joined, never fetched one by one.
-            models.Prefetch("costs", queryset=costs.objects.select_related("source__guide")),
+            models.Prefetch(
+                "costs", queryset=costs._default_manager.select_related("source__guide")
+            ),
             models.Prefetch(
                 "eligibility_rules",
-                queryset=rules.objects.prefetch_related("study_levels").select_related(
+                queryset=rules._default_manager.prefetch_related("study_levels").select_related(
                     "residency_country", "source__guide"
                 ),
             ),
             models.Prefetch(
-                "dated_deadlines", queryset=dated.objects.select_related("source__guide")
+                "dated_deadlines", queryset=dated._default_manager.select_related("source__guide")
             ),
         )
 
@@ -277,10 +278,9 @@ class Programme(CitesSource):
     def __str__(self) -> str:
         return self.title
 
+    @serialized_after("programs.organisation", "programs.guide")
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
-
-    natural_key.dependencies = ["programs.organisation", "programs.guide"]
 
     def get_absolute_url(self) -> str:
         return reverse("programs:detail", kwargs={"slug": self.slug})
