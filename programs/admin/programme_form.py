@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.base_user import AbstractBaseUser
 
 from programs.core import clock
 from programs.models import Programme
@@ -41,10 +40,8 @@ class ProgrammeForm(forms.ModelForm):
         pass
 
 
-def record_verification(
-    form: forms.ModelForm, programme: Programme, user: AbstractBaseUser
-) -> None:
+def record_verification(form: forms.ModelForm, programme: Programme, user_id: int) -> None:
     """Set who and when together, only when the adviser ticked the box on this save."""
     if form.cleaned_data.get(CHECKED_TODAY):
         programme.last_verified = clock.today()
-        programme.verified_by = user
+        programme.verified_by_id = user_id

@@ -310,7 +310,7 @@ class ProgrammeAdmin(ImportExportModelAdmin, SimpleHistoryAdmin, DirectoryAdmin)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_model(self, request: HttpRequest, obj: Programme, form, change: bool) -> None:
-        record_verification(form, obj, request.user)
+        record_verification(form, obj, editor_id(request))
         if is_revert(request):
             keep_current_status(request, obj)
         super().save_model(request, obj, form, change)
@@ -319,7 +319,7 @@ class ProgrammeAdmin(ImportExportModelAdmin, SimpleHistoryAdmin, DirectoryAdmin)
         if formset.model is DatedDeadline:
             for deadline_form in formset.forms:
                 if deadline_form.instance.recorded_by_id is None:
-                    deadline_form.instance.recorded_by = request.user
+                    deadline_form.instance.recorded_by_id = editor_id(request)
         super().save_formset(request, form, formset, change)
 
     def _set_status(self, request: HttpRequest, queryset: QuerySet, status: str) -> int:

@@ -119,7 +119,7 @@ class VersionWidget(widgets.Widget):
 
 
 def choices_hint(model_field: models.Field) -> str:
-    return ", ".join(str(value) for value, _ in model_field.choices if value != "")
+    return ", ".join(str(value) for value, _ in model_field.choices or [] if value != "")
 
 
 class ProgrammeResource(resources.ModelResource):

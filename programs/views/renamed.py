@@ -25,7 +25,10 @@ def follow_renamed_slug(view: SlugView) -> SlugView:
             new_slug = Programme.objects.published().renamed_from(slug)
             if new_slug is None:
                 raise
-        url = reverse(request.resolver_match.view_name, kwargs={**kwargs, "slug": new_slug})
+        match = request.resolver_match
+        if match is None:  # only a view reached through the URLconf is wrapped
+            raise Http404
+        url = reverse(match.view_name, kwargs={**kwargs, "slug": new_slug})
         query = request.GET.urlencode()
         return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
 
