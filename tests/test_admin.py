@@ -195,7 +195,7 @@ def test_every_programme_field_is_in_a_fieldset():
         field.name
         for field in [*Programme._meta.concrete_fields, *Programme._meta.many_to_many]
         if field.editable and not field.primary_key
-    } | {"created_at", "updated_at"}
+    } | {"created_at", "updated_at", "checked_today"}  # the form's verification box (issue 16)
 
     assert editable == in_fieldsets
 
