@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from programs.core.wording import NOT_STATED
 from programs.models import CostBenchmark, ExchangeRate, Programme
 from programs.models.money import format_figures
 
@@ -73,10 +74,23 @@ class Line:
     note: str = ""
     open_ended: bool = False
     subtract: bool = False  # pay: taken off the best case
+    currency: str = ""
 
     @property
     def known(self) -> bool:
         return self.low is not None
+
+    @property
+    def low_figures(self) -> str:
+        """The lower figure as money is written everywhere, e.g. "€1,160"; empty when unknown."""
+        return "" if self.low is None else format_figures(self.low, None, self.currency)
+
+    @property
+    def high_figures(self) -> str:
+        """The upper figure, e.g. "€2,900+"; empty when unknown."""
+        if self.high is None:
+            return ""
+        return format_figures(self.high, None, self.currency, open_ended=self.open_ended)
 
 
 @dataclass
@@ -136,7 +150,7 @@ def _line(label, amount, weeks, currency, rates, source, subtract=False) -> Line
     factor = scale(amount.period, weeks)
     if amount.amount_min is None or factor is None:
         why = "an hourly figure with no hours given" if factor is None else "no amount given"
-        return Line(label, None, None, source, f"Not stated in source ({why}).", subtract=subtract)
+        return Line(label, None, None, source, f"{NOT_STATED} ({why}).", subtract=subtract)
     high_raw = amount.amount_max if amount.amount_max is not None else amount.amount_min
     low = rates.convert(amount.amount_min * factor, amount.currency, currency)
     high = rates.convert(high_raw * factor, amount.currency, currency)
@@ -146,7 +160,7 @@ def _line(label, amount, weeks, currency, rates, source, subtract=False) -> Line
     note = amount.notes
     if amount.period != "one_off":
         note = f"{amount.get_period_display()} × {weeks} weeks. {note}".strip()
-    return Line(label, whole(low), whole(high), source, note, amount.open_ended, subtract)
+    return Line(label, whole(low), whole(high), source, note, amount.open_ended, subtract, currency)
 
 
 def estimate(
@@ -164,7 +178,7 @@ def estimate(
     fees = [c for c in costs if c.kind in ("programme_fee", "application_fee")]
     if not any(c.kind == "programme_fee" for c in fees):
         result.lines.append(
-            Line("Programme fee", None, None, source, "Not stated in source: ask the provider.")
+            Line("Programme fee", None, None, source, f"{NOT_STATED}: ask the provider.")
         )
     for cost in fees:
         label = cost.get_kind_display()

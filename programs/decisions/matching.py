@@ -238,12 +238,3 @@ def match(programme: Programme, profile: Profile) -> Verdict:
     else:
         state = _combine(reasons)
     return Verdict(state, reasons)
-
-
-def attach_verdicts(programmes: Iterable[Programme], profile: Profile) -> list[Programme]:
-    """Give each programme a `verdict` attribute (None without a profile); no queries once the
-    rules, their study levels and the disciplines are prefetched."""
-    programmes = list(programmes)
-    for programme in programmes:
-        programme.verdict = None if profile.is_empty else match(programme, profile)
-    return programmes
