@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from programs.core.wording import NOT_STATED
 from programs.models import CostBenchmark, ExchangeRate, Programme
-from programs.models.money import format_figures
+from programs.models.money import Amount, format_figures
 
 WEEKS_PER_MONTH = Decimal(52) / Decimal(12)
 DEFAULT_WEEKS = 4
@@ -104,15 +104,20 @@ class Estimate:
     @property
     def low(self) -> Decimal:
         costs = sum(
-            (line.low for line in self.lines if line.known and not line.subtract), Decimal(0)
+            (line.low for line in self.lines if line.low is not None and not line.subtract),
+            Decimal(0),
         )
-        pay = sum((line.high for line in self.lines if line.known and line.subtract), Decimal(0))
+        pay = sum(
+            (line.high for line in self.lines if line.high is not None and line.subtract),
+            Decimal(0),
+        )
         return max(costs - pay, Decimal(0))
 
     @property
     def high(self) -> Decimal:
         return sum(
-            (line.high for line in self.lines if line.known and not line.subtract), Decimal(0)
+            (line.high for line in self.lines if line.high is not None and not line.subtract),
+            Decimal(0),
         )
 
     @property
@@ -131,11 +136,12 @@ class Estimate:
     def bar(self) -> list[tuple[str, int, int]]:
         """Stacked segments (label, x, width) of the costs' upper figures on a 0–100 scale."""
         high = self.high
-        segments, x = [], 0
+        segments: list[tuple[str, int, int]] = []
+        x = 0
         if not high:
             return segments
         for line in self.lines:
-            if line.known and not line.subtract and line.high:
+            if line.high is not None and not line.subtract and line.high:
                 width = int(whole(line.high * 100 / high))
                 segments.append((line.label, x, width))
                 x += width
@@ -146,7 +152,15 @@ class Estimate:
         return int(whole(self.low * 100 / self.high)) if self.high else 0
 
 
-def _line(label, amount, weeks, currency, rates, source, subtract=False) -> Line:
+def _line(
+    label: str,
+    amount: Amount,
+    weeks: int,
+    currency: str,
+    rates: Rates,
+    source: str,
+    subtract: bool = False,
+) -> Line:
     factor = scale(amount.period, weeks)
     if amount.amount_min is None or factor is None:
         why = "an hourly figure with no hours given" if factor is None else "no amount given"
@@ -201,9 +215,10 @@ def estimate(
 
 def weeks_within(programme: Programme, weeks: int | None) -> tuple[int, str]:
     """The chosen duration kept inside the programme's range, with a note when it was moved."""
-    low, high = programme.duration_min_weeks, programme.duration_max_weeks
-    low, high = (low if low is not None else high), (high if high is not None else low)
-    if low is None:
+    given_low, given_high = programme.duration_min_weeks, programme.duration_max_weeks
+    low = given_low if given_low is not None else given_high
+    high = given_high if given_high is not None else given_low
+    if low is None or high is None:
         note = (
             ""
             if weeks

@@ -113,7 +113,7 @@ def _levels(rule: EligibilityRule) -> tuple[set[str], str]:
 def judge_rule(rule: EligibilityRule, profile: Profile) -> Reason:
     """One rule's verdict, with a sentence that says why."""
     kind = rule.kind
-    if kind == "min_age":
+    if kind == "min_age" and rule.min_age is not None:  # a named constraint guarantees the age
         if profile.age is None:
             return Reason(CHECK, f"Requires age {rule.min_age} or over; you did not give your age.")
         if profile.age >= rule.min_age:

@@ -91,10 +91,11 @@ def plan(
     notes: list[str] = []
     for staged in stages:
         stage = staged.stage
-        if stage.months_before_max is None and stage.months_before_min is None:
+        low, high = stage.months_before_min, stage.months_before_max
+        if low is None and high is None:
             continue
-        far = stage.months_before_max or stage.months_before_min
-        near = stage.months_before_min if stage.months_before_min is not None else far
+        far = high or low or 0
+        near = low if low is not None else far
         begins, ends = months_before(start, far), months_before(start, near)
         milestones.append(
             Milestone(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -11,6 +12,7 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from programs.caching import snapshot
 from programs.core import clock
@@ -33,6 +35,7 @@ SOONEST_DEADLINES = 5
 class Counted:
     row: Region | StudyLevel
     n: int
+    url: str  # the list filtered to this row
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -44,6 +47,7 @@ def home(request: HttpRequest) -> HttpResponse:
     soonest = index.page(dated, index.orders["deadline"], 0, SOONEST_DEADLINES)
     by_pk = Programme.objects.published().select_related("organisation").in_bulk(soonest)
     upcoming = deadlines.deadline_rows([by_pk[pk] for pk in soonest if pk in by_pk], today)
+    listed = reverse("programs:list")
     ctx = {
         "totals": {
             "programmes": everyone.bit_count(),
@@ -51,11 +55,13 @@ def home(request: HttpRequest) -> HttpResponse:
             "organisations": index.organisations,
         },
         "regions": [
-            Counted(row, index.count("region", slug, everyone))
+            Counted(
+                row, index.count("region", slug, everyone), params.url_with(listed, region=slug)
+            )
             for slug, row in vocabulary.regions.items()
         ],
         "levels": [
-            Counted(row, index.count("level", slug, everyone))
+            Counted(row, index.count("level", slug, everyone), params.url_with(listed, level=slug))
             for slug, row in vocabulary.levels.items()
         ],
         "soonest": [row for row in upcoming if row.status.state == deadlines.OPEN],
@@ -139,7 +145,7 @@ def ranked_results(
     filterset: ProgrammeFilter,
     selection: listing_index.Selection,
     asked: params.PageParams,
-    benchmarks: list[CostBenchmark],
+    benchmarks: Iterable[CostBenchmark],
     rates: costs.Rates,
 ) -> Ranked:
     """The index's selection, paged by primary key, or, when a verdict or an estimate filters or
@@ -237,7 +243,7 @@ def problems(filterset: ProgrammeFilter) -> list[Problem]:
 
 def extra_problems(*forms: Form) -> list[Problem]:
     return [
-        Problem(str(form.fields[name].label), list(messages), {name: None})
+        Problem(str(form.fields[name].label), [str(m) for m in messages], {name: None})
         for form in forms
         for name, messages in form.errors.items()
         if name in form.fields

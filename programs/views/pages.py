@@ -45,7 +45,7 @@ COSTS = "costs"
 Kind = GuideItem.Kind
 
 # Headings for items without a `group`, written for people rather than from the kind's label.
-KIND_HEADINGS = {
+KIND_HEADINGS: dict[str, str] = {
     Kind.POINT: "Key points",
     Kind.STEP: "Step by step",
     Kind.CHECK: "Checklist",
@@ -129,7 +129,8 @@ def advice_for_applicants() -> tuple[list[GuideItem], list[GuideItem]]:
         Q(topic__slug=DOCUMENTS, kind=Kind.DOCUMENT)
         | Q(topic__slug=LEGITIMACY, kind__in=[Kind.CHECK, Kind.RED_FLAG])
     ).select_related("topic", "source_guide")
-    documents, checklist = [], []
+    documents: list[GuideItem] = []
+    checklist: list[GuideItem] = []
     for item in items:
         (documents if item.topic.slug == DOCUMENTS else checklist).append(item)
     return documents, checklist
@@ -165,6 +166,10 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "profile_query": profile_query,
         "eligibility_url": params.with_profile(reverse("programs:eligibility"), profile_query),
         "compare_url": params.compare_url([programme.slug], profile_query),
+        "calendar_url": params.url_with(
+            reverse("programs:programme_calendar", args=[programme.slug]),
+            **({"start": decision.plan.start.isoformat()} if decision.plan else {}),
+        ),
         "estimate_form": asked.estimate_form,
         "decision": decision,
         "input_problems": asked.input_problems,
@@ -220,6 +225,7 @@ def region_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "region": region,
         "note_groups": notes_by_kind(notes),
         "cards": cards(programmes, clock.today()),
+        "list_url": params.url_with(reverse("programs:list"), region=region.slug),
     }
     return render(request, "programs/region_detail.html", ctx)
 

@@ -128,15 +128,20 @@ def with_profile(url: str, profile_query: str, **extra: str) -> str:
     return f"{url}?{query}" if query else url
 
 
+def url_with(url: str, **extra: str) -> str:
+    """`url` with the `extra` parameters as its query string."""
+    return with_profile(url, "", **extra)
+
+
 def input_problems(*forms: Form) -> list[str]:
     """Each invalid answer as "Label: message", for the notice at the top of a page."""
     return [
-        f"{form.fields[name].label}: {' '.join(errors)}"
+        f"{form.fields[name].label}: {' '.join(str(error) for error in errors)}"
         for form in forms
         for name, errors in form.errors.items()
         if name in form.fields
     ] + [
-        " ".join(errors)
+        " ".join(str(error) for error in errors)
         for form in forms
         for name, errors in form.errors.items()
         if name == "__all__"
