@@ -173,7 +173,7 @@ def test_compare_reports_unknown_slugs_and_too_many_programmes(client, seeded):
 
     assert unknown.status_code == 400
     assert "No published programme has the address “no-such-programme”" in unknown.content.decode()
-    assert unknown.context["slugs"] == [NIH]
+    assert [c.card.programme.slug for c in unknown.context["columns"]] == [NIH]
     assert nine.status_code == 400
     assert (
         "You can compare up to 4 programmes at once; you asked for 9, so only the first 4 are shown."
