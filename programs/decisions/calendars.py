@@ -6,12 +6,12 @@ calendar app updates its events instead of duplicating them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 
 from icalendar import Calendar, Event
 
-from programs.decisions.deadlines import DeadlineStatus
+from programs.decisions.deadlines import DeadlineRow, DeadlineStatus
 from programs.decisions.planning import Plan
 from programs.models import Programme
 
@@ -51,11 +51,12 @@ def deadline_event(programme: Programme, status: DeadlineStatus, url: str) -> Ev
     return event
 
 
-def deadlines_calendar(name: str, programmes: Iterable[Programme], absolute_url) -> Calendar:
-    """`programmes` carry `deadline_status` (programs.deadlines.attach_deadline_status)."""
+def deadlines_calendar(
+    name: str, rows: Iterable[DeadlineRow], absolute_url: Callable[[Programme], str]
+) -> Calendar:
     cal = new_calendar(name)
-    for programme in programmes:
-        event = deadline_event(programme, programme.deadline_status, absolute_url(programme))
+    for row in rows:
+        event = deadline_event(row.programme, row.status, absolute_url(row.programme))
         if event is not None:
             cal.add_component(event)
     return cal
