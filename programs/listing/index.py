@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import overload
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 
 from programs.caching import snapshot
@@ -232,7 +232,7 @@ def search(text: str) -> Search:
     matched = Programme.objects.published().search(text)
     if "search_rank" in matched.query.annotations:
         pks = list(
-            matched.order_by("-search_rank", Lower("title"), "pk").values_list("pk", flat=True)
+            matched.order_by(F("search_rank").desc(), Lower("title"), "pk").values_list("pk", flat=True)
         )
         return Search(to_bits(pks), pks)
     return Search(to_bits(matched.values_list("pk", flat=True)), None)
