@@ -137,7 +137,7 @@ def test_healthz_answers_ok_with_one_query(client, django_assert_num_queries):
         response = client.get("/healthz")
 
     assert response.status_code == 200
-    assert response.content == b"ok\n"
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "local"}
 
 
 @pytest.mark.parametrize(

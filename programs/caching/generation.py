@@ -8,6 +8,7 @@ calls `bump_generation()` itself.
 
 from __future__ import annotations
 
+import logging
 import uuid
 
 from django.core.cache import cache
@@ -16,6 +17,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 GENERATION_KEY = "pages:generation"
 APP_LABEL = "programs"
+logger = logging.getLogger(__name__)
 
 
 def generation() -> str:
@@ -29,7 +31,12 @@ def generation() -> str:
 
 
 def bump_generation() -> None:
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    """Never raises: the cache is an accelerator, and a save must not fail because it is down
+    (cached pages then expire after PAGE_CACHE_SECONDS, snapshots after SNAPSHOT_SECONDS)."""
+    try:
+        cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    except Exception:  # any backend's failure; the fail-soft Redis backend already logs its own
+        logger.exception("Could not bump the data generation in the cache")
 
 
 def _data_changed(sender, **kwargs) -> None:
@@ -38,7 +45,7 @@ def _data_changed(sender, **kwargs) -> None:
         # Again once the change is committed: a request in another process that read the data
         # before the commit (and cached a page or built the list index under the new generation)
         # must not keep that stale copy.
-        transaction.on_commit(bump_generation)
+        transaction.on_commit(bump_generation, robust=True)
 
 
 def _m2m_changed(sender, action: str, **kwargs) -> None:

@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from programs.caching import snapshot
+from programs.caching.pages import cached_page
 from programs.core import clock
 from programs.decisions import costs, deadlines
 from programs.decisions.matching import attach_verdicts, rules_prefetch
@@ -47,6 +48,7 @@ class Counted:
     n: int
 
 
+@cached_page()
 def home(request: HttpRequest) -> HttpResponse:
     today = clock.today()
     vocabulary, index = snapshot.vocabulary(), listing_index.current(today)
@@ -76,6 +78,13 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "programs/home.html", ctx)
 
 
+@cached_page(
+    *ProgrammeFilter.base_filters,
+    *ProfileForm.base_fields,
+    *ListExtrasForm.base_fields,
+    "page",
+    "p",
+)
 def programme_list(request: HttpRequest) -> HttpResponse:
     today = clock.today()
     vocabulary, index = snapshot.vocabulary(), listing_index.current(today)

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
 
 from programs.caching import snapshot
+from programs.caching.pages import cached_page
 from programs.core import clock
 from programs.decisions import calendars, costs, deadlines, planning
 from programs.decisions.legitimacy import legitimacy
@@ -26,6 +27,7 @@ from programs.decisions.matching import (
     attach_verdicts,
     rules_prefetch,
 )
+from programs.decisions.profile import EstimateForm, ProfileForm
 from programs.decisions.summary import decide
 from programs.listing.filters import SLUG, ProgrammeFilter
 from programs.models import Programme
@@ -40,6 +42,7 @@ def _status(*forms, extra: Iterable[str] = ()) -> int:
     return 400 if any(form.errors for form in forms) or list(extra) else 200
 
 
+@cached_page(*ProfileForm.base_fields)
 def eligibility(request: HttpRequest) -> HttpResponse:
     today = clock.today()
     form, profile = params.read_profile(request, today, snapshot.vocabulary())
@@ -66,6 +69,7 @@ def eligibility(request: HttpRequest) -> HttpResponse:
     return render(request, "programs/tools/eligibility.html", ctx, status=_status(form))
 
 
+@cached_page(*ProfileForm.base_fields, *EstimateForm.base_fields, "p")
 def compare(request: HttpRequest) -> HttpResponse:
     today = clock.today()
     vocabulary = snapshot.vocabulary()
@@ -121,6 +125,7 @@ def compare(request: HttpRequest) -> HttpResponse:
     return render(request, "programs/tools/compare.html", ctx, status=status)
 
 
+@cached_page()
 def upcoming_deadlines(request: HttpRequest) -> HttpResponse:
     """Every dated deadline of the next twelve months, month by month, then the undated ones."""
     today = clock.today()
