@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from .base import check_range
+from .base import check_range, clean_single_line_fields
 from .money import Amount
 from .programmes import Programme
 
@@ -105,6 +105,9 @@ class EligibilityRule(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def clean_fields(self, exclude=None) -> None:
+        clean_single_line_fields(self, super().clean_fields, exclude)
+
 
 class Cost(Amount):
     """A cost or payment attached to one programme."""
@@ -131,3 +134,6 @@ class Cost(Amount):
         return (self.programme.slug, self.key)
 
     natural_key.dependencies = ["programs.programme"]
+
+    def clean_fields(self, exclude=None) -> None:
+        clean_single_line_fields(self, super().clean_fields, exclude)
