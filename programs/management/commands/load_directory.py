@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from programs.catalogue.loading import FixtureError, load_directory
+from programs.models import FixtureRecord
 
 
 class Command(BaseCommand):
@@ -23,12 +24,20 @@ class Command(BaseCommand):
             help="Replace rows edited since the last load with the fixtures' values.",
         )
         parser.add_argument(
+            "--only-if-empty",
+            action="store_true",
+            help="Seed a new database: do nothing when the fixtures were ever loaded into it.",
+        )
+        parser.add_argument(
             "--dry-run",
             action="store_true",
             help="Check and count everything, list the conflicts, and save nothing.",
         )
 
     def handle(self, *args, **options) -> None:
+        if options["only_if_empty"] and FixtureRecord.objects.exists():
+            self.stdout.write("The directory was loaded before; nothing to do (--only-if-empty).")
+            return
         try:
             report = load_directory(
                 options["fixtures"], overwrite=options["overwrite"], dry_run=options["dry_run"]
