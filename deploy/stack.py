@@ -131,7 +131,7 @@ class Stack:
                 "128mb",
                 "--maxmemory-policy",
                 "allkeys-lru",
-            ],  # fmt: skip
+            ],
             stdout=subprocess.DEVNULL,
         )
         wait_for_port(self.redis_port)
