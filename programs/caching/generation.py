@@ -9,6 +9,7 @@ calls `bump_generation()` itself.
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 
 from django.core.cache import cache
@@ -20,19 +21,32 @@ APP_LABEL = "programs"
 logger = logging.getLogger(__name__)
 
 
+# While the shared cache is unreachable, each process counts its own generation in windows of
+# this many seconds: its in-memory data is rebuilt at most that often (not on every request), and a
+# change made through another process shows within the window.
+DEGRADED_WINDOW_SECONDS = 5
+_local = uuid.uuid4().hex
+
+
 def generation() -> str:
     value = cache.get(GENERATION_KEY)
     if value is None:
-        value = uuid.uuid4().hex
+        fresh = uuid.uuid4().hex
         # add() so two processes starting together agree on one value.
-        cache.add(GENERATION_KEY, value, timeout=None)
-        value = cache.get(GENERATION_KEY, value)
+        if cache.add(GENERATION_KEY, fresh, timeout=None):
+            return fresh
+        value = cache.get(GENERATION_KEY)
+        if value is None:  # the cache answers nothing: it is down
+            window = int(time.monotonic() // DEGRADED_WINDOW_SECONDS)
+            return f"local-{_local}-{window}"
     return value
 
 
 def bump_generation() -> None:
     """Never raises: the cache is an accelerator, and a save must not fail because it is down
-    (cached pages then expire after PAGE_CACHE_SECONDS, snapshots after SNAPSHOT_SECONDS)."""
+    (cached pages then expire after PAGE_CACHE_SECONDS; this process sees its own change at once)."""
+    global _local
+    _local = uuid.uuid4().hex
     try:
         cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
     except Exception:  # any backend's failure; the fail-soft Redis backend already logs its own
