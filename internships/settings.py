@@ -139,8 +139,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     _options["pool"] = {"timeout": float(os.environ.get("DJANGO_DB_POOL_TIMEOUT", "1.5"))}
     _options.setdefault("connect_timeout", int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "2")))
 
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
