@@ -8,14 +8,17 @@ from django.core.exceptions import PermissionDenied
 from django.forms.models import ModelChoiceIterator
 from django.http import HttpRequest, QueryDict
 
+from programs.admin.concurrency import StaleFormGuardMixin
+
 
 def has_nul(params: QueryDict) -> bool:
     """PostgreSQL refuses NUL in string literals, so a filter or search holding one would 500."""
     return any("\x00" in key or any("\x00" in v for v in values) for key, values in params.lists())
 
 
-class DirectoryAdmin(admin.ModelAdmin):
-    """Base for every model admin: odd query strings send the editor back, never to a 500 page."""
+class DirectoryAdmin(StaleFormGuardMixin, admin.ModelAdmin):
+    """Base for every model admin: odd query strings send the editor back, never to a 500 page,
+    and a save from a stale form is refused with what changed meanwhile (concurrency.py)."""
 
     list_per_page = 50
 

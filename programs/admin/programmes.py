@@ -12,7 +12,6 @@ from django.contrib.admin.widgets import AdminTextareaWidget
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from import_export.admin import ImportExportModelAdmin
-from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
 from programs.core import clock
@@ -21,6 +20,7 @@ from programs.models.review import REASONS, review_column, review_reasons
 
 from .base import DirectoryAdmin, editor_id, format_amount
 from .transfer import ProgrammeResource
+from .uploads import SafeCSV, SafeXLSX, UploadRefused
 
 MONTH_CHOICES = [("", "—"), *((n, calendar.month_name[n]) for n in range(1, 13))]
 MONTH_FIELDS = {"deadline_month", "start_month", "end_month"}
@@ -116,7 +116,14 @@ class CostInline(admin.StackedInline):
 @admin.register(Programme)
 class ProgrammeAdmin(ImportExportModelAdmin, SimpleHistoryAdmin, DirectoryAdmin):
     resource_classes = [ProgrammeResource]
-    formats = [CSV, XLSX]
+    formats = [SafeCSV, SafeXLSX]
+
+    def add_data_read_fail_error_to_form(self, form, e) -> None:
+        if isinstance(e, UploadRefused):
+            form.add_error("import_file", str(e))
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
+
     history_list_display = ["status", "last_verified", "verified_by"]
     inlines = [EligibilityRuleInline, CostInline]
     list_display = [

@@ -232,7 +232,9 @@ def search(text: str) -> Search:
     matched = Programme.objects.published().search(text)
     if "search_rank" in matched.query.annotations:
         pks = list(
-            matched.order_by(F("search_rank").desc(), Lower("title"), "pk").values_list("pk", flat=True)
+            matched.order_by(F("search_rank").desc(), Lower("title"), "pk").values_list(
+                "pk", flat=True
+            )
         )
         return Search(to_bits(pks), pks)
     return Search(to_bits(matched.values_list("pk", flat=True)), None)

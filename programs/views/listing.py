@@ -15,10 +15,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from programs.caching import snapshot
+from programs.caching.pages import cached_page
 from programs.core import clock
 from programs.decisions import costs, deadlines
 from programs.decisions.matching import Verdict, match, rules_prefetch
-from programs.decisions.profile import ProfileForm
+from programs.decisions.profile import ListExtrasForm, ProfileForm
 from programs.listing import cards
 from programs.listing import index as listing_index
 from programs.listing.choices import Sort
@@ -38,6 +39,7 @@ class Counted:
     url: str  # the list filtered to this row
 
 
+@cached_page()
 def home(request: HttpRequest) -> HttpResponse:
     today = clock.today()
     vocabulary, index = snapshot.vocabulary(), listing_index.current(today)
@@ -70,6 +72,13 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "programs/home.html", ctx)
 
 
+@cached_page(
+    *ProgrammeFilter.base_filters,
+    *ProfileForm.base_fields,
+    *ListExtrasForm.base_fields,
+    "page",
+    "p",
+)
 def programme_list(request: HttpRequest) -> HttpResponse:
     today = clock.today()
     vocabulary, index = snapshot.vocabulary(), listing_index.current(today)

@@ -16,10 +16,12 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from programs.caching import snapshot
+from programs.caching.pages import cached_page
 from programs.core import clock
 from programs.decisions import costs, planning
 from programs.decisions.deadlines import deadline_status
 from programs.decisions.legitimacy import legitimacy
+from programs.decisions.profile import EstimateForm, ProfileForm
 from programs.decisions.summary import decide
 from programs.listing.cards import cards
 from programs.models import (
@@ -136,6 +138,7 @@ def advice_for_applicants() -> tuple[list[GuideItem], list[GuideItem]]:
     return documents, checklist
 
 
+@cached_page(*ProfileForm.base_fields, *EstimateForm.base_fields)
 def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     programme = get_programme_for(request, slug)
     documents, checklist = advice_for_applicants()
@@ -188,6 +191,7 @@ def regions_with_counts() -> QuerySet[Region]:
     )
 
 
+@cached_page()
 def destination_list(request: HttpRequest) -> HttpResponse:
     ctx = {"section": "destinations", "regions": regions_with_counts()}
     return render(request, "programs/destination_list.html", ctx)
@@ -212,6 +216,7 @@ def notes_by_kind(notes: Iterable[DestinationNote]) -> list[NoteGroup]:
     return [group for group in groups if group.notes]
 
 
+@cached_page()
 def region_detail(request: HttpRequest, slug: str) -> HttpResponse:
     region = get_object_or_404(
         Region.objects.select_related("source_guide").prefetch_related("countries"), slug=slug
@@ -233,6 +238,7 @@ def region_detail(request: HttpRequest, slug: str) -> HttpResponse:
 # Guides
 
 
+@cached_page()
 def guide_list(request: HttpRequest) -> HttpResponse:
     ctx = {
         "section": "guides",
@@ -261,6 +267,7 @@ def timeline_stages(items: list[GuideItem]) -> list[StageSection]:
     return sections
 
 
+@cached_page()
 def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
     topic = get_object_or_404(GuideTopic, slug=slug)
     items = list(topic.items.select_related("source_guide", "stage", "study_level"))

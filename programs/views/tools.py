@@ -20,10 +20,12 @@ from django.utils.text import slugify
 from icalendar import Calendar
 
 from programs.caching import snapshot
+from programs.caching.pages import cached_page
 from programs.core import clock
 from programs.decisions import calendars, costs, deadlines, planning
 from programs.decisions.legitimacy import Signal, legitimacy
 from programs.decisions.matching import CHECK, ELIGIBLE, LABELS, NOT_ELIGIBLE, match, rules_prefetch
+from programs.decisions.profile import EstimateForm, ProfileForm
 from programs.decisions.summary import Decision, decide
 from programs.listing import cards
 from programs.listing.filters import SLUG, ProgrammeFilter
@@ -45,6 +47,7 @@ class VerdictGroup:
     cards: list[cards.Card]
 
 
+@cached_page(*ProfileForm.base_fields)
 def eligibility(request: HttpRequest) -> HttpResponse:
     today = clock.today()
     asked = params.read(request, today, snapshot.vocabulary())
@@ -91,6 +94,7 @@ class Column:
     remove_query: str  # the comparison without this programme
 
 
+@cached_page(*ProfileForm.base_fields, *EstimateForm.base_fields, "p")
 def compare(request: HttpRequest) -> HttpResponse:
     today = clock.today()
     vocabulary = snapshot.vocabulary()
@@ -152,6 +156,7 @@ class Month:
     rows: list[deadlines.DeadlineRow]
 
 
+@cached_page()
 def upcoming_deadlines(request: HttpRequest) -> HttpResponse:
     """Every dated deadline of the next twelve months, month by month, then the undated ones."""
     today = clock.today()
