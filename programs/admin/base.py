@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.forms.models import ModelChoiceIterator
 from django.http import HttpRequest, QueryDict
 
+from programs.admin.concurrency import StaleFormGuardMixin
+
 
 def has_nul(params: QueryDict) -> bool:
     """PostgreSQL refuses NUL in string literals, so a filter or search holding one would 500."""
@@ -28,9 +30,10 @@ def matches_database(obj) -> bool:
     return stored is not None and all(stored[name] == getattr(obj, name) for name in names)
 
 
-class DirectoryAdmin(admin.ModelAdmin):
+class DirectoryAdmin(StaleFormGuardMixin, admin.ModelAdmin):
     """Base for every model admin: odd query strings send the editor back, never to a 500 page,
-    and a save that changes nothing writes nothing (no update, no history entry, no timestamp)."""
+    a save from a stale form is refused with what changed meanwhile (concurrency.py), and a save
+    that changes nothing writes nothing (no update, no history entry, no timestamp)."""
 
     list_per_page = 50
 

@@ -16,6 +16,8 @@ from django import forms
 from programs.core import clock
 from programs.models import Programme
 
+from .concurrency import StaleFormGuardForm
+
 CHECKED_TODAY = "checked_today"
 
 
@@ -23,7 +25,7 @@ class UnsavedChangesMedia:
     js = ["js/unsaved_changes.js"]
 
 
-class ProgrammeForm(forms.ModelForm):
+class ProgrammeForm(StaleFormGuardForm):
     checked_today = forms.BooleanField(
         required=False,
         label="Checked against its source today",
@@ -34,7 +36,7 @@ class ProgrammeForm(forms.ModelForm):
     class Meta:
         model = Programme
         # The admin's fieldsets choose the fields; this form only adds the checkbox.
-        fields = "__all__"  # noqa: DJ007
+        fields = "__all__"
 
     class Media(UnsavedChangesMedia):
         pass

@@ -12,7 +12,6 @@ from django.contrib.admin.widgets import AdminTextareaWidget
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from import_export.admin import ImportExportModelAdmin
-from import_export.formats.base_formats import XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
 from programs.core import clock
@@ -37,6 +36,7 @@ from .import_forms import (
 from .programme_form import CHECKED_TODAY, ProgrammeForm, record_verification
 from .sources import DatedDeadlineInline
 from .transfer import ProgrammeResource, SpreadsheetCSV
+from .uploads import SafeXLSX, UploadRefused
 
 MONTH_CHOICES = [("", "—"), *((n, calendar.month_name[n]) for n in range(1, 13))]
 MONTH_FIELDS = {"deadline_month", "start_month", "end_month"}
@@ -155,13 +155,19 @@ class CostInline(admin.StackedInline):
 class ProgrammeAdmin(ImportExportModelAdmin, SimpleHistoryAdmin, DirectoryAdmin):
     form = ProgrammeForm
     resource_classes = [ProgrammeResource]
-    formats = [SpreadsheetCSV, XLSX]
+    formats = [SpreadsheetCSV, SafeXLSX]
     import_form_class = ProgrammeImportForm
     confirm_form_class = ProgrammeConfirmImportForm
     import_template_name = "admin/programs/programme/import.html"
 
     class Media:
         css = {"all": ["css/admin_review.css"]}
+
+    def add_data_read_fail_error_to_form(self, form, e) -> None:
+        if isinstance(e, UploadRefused):
+            form.add_error("import_file", str(e))
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
 
     history_list_display = ["status", "last_verified", "verified_by"]
     inlines = [DatedDeadlineInline, EligibilityRuleInline, CostInline]

@@ -20,10 +20,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import formats, timezone
 from import_export import fields, resources, widgets
-from import_export.formats.base_formats import CSV
 
 from programs.catalogue.import_summary import VERSION_COLUMN
 from programs.models import Country, Guide, Organisation, Programme, Speciality, StudyLevel
+
+from .uploads import SafeCSV, check_size
 
 SEPARATOR = "|"
 
@@ -76,9 +77,10 @@ def decode_spreadsheet_text(data: bytes) -> str:
         return data.decode("cp1252")
 
 
-class SpreadsheetCSV(CSV):
+class SpreadsheetCSV(SafeCSV):
     """CSV that reads whatever encoding Excel wrote and writes UTF-8 with a byte-order mark, so
-    Excel opens the export as UTF-8 instead of garbling accents."""
+    Excel opens the export as UTF-8 instead of garbling accents (size, row and formula guards
+    from `SafeCSV`)."""
 
     def is_binary(self) -> bool:
         # Read as bytes, so decoding is ours (import-export would insist on one encoding).
@@ -89,8 +91,9 @@ class SpreadsheetCSV(CSV):
 
     def create_dataset(self, in_stream, **kwargs) -> tablib.Dataset:
         if isinstance(in_stream, bytes):
+            check_size(in_stream)  # before decoding a file that may be far too large
             in_stream = decode_spreadsheet_text(in_stream)
-        return tablib.import_set(in_stream, format="csv", **kwargs)
+        return super().create_dataset(in_stream, **kwargs)
 
     def export_data(self, dataset, **kwargs) -> str:
         return "\ufeff" + super().export_data(dataset, **kwargs)

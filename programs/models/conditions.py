@@ -5,7 +5,13 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from .base import MIN_AGE_BOUNDS, check_bounds, check_range, serialized_after
+from .base import (
+    MIN_AGE_BOUNDS,
+    check_bounds,
+    check_range,
+    clean_single_line_fields,
+    serialized_after,
+)
 from .money import Amount
 from .programmes import Programme
 from .sources import Source
@@ -132,6 +138,9 @@ class EligibilityRule(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def clean_fields(self, exclude=None) -> None:
+        clean_single_line_fields(self, super().clean_fields, exclude)
+
 
 class Cost(Amount):
     """A cost or payment attached to one programme."""
@@ -158,3 +167,6 @@ class Cost(Amount):
     @serialized_after("programs.programme")
     def natural_key(self) -> tuple[str, str]:
         return (self.programme.slug, self.key)
+
+    def clean_fields(self, exclude=None) -> None:
+        clean_single_line_fields(self, super().clean_fields, exclude)

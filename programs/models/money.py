@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from .base import check_range
+from .base import check_range, clean_single_line_fields
 
 
 class Currency(models.TextChoices):
@@ -193,3 +193,6 @@ class ExchangeRate(models.Model):
     def clean(self) -> None:
         if self.per_eur is not None and self.per_eur <= Decimal(0):
             raise ValidationError({"per_eur": "A rate must be above zero."})
+
+    def clean_fields(self, exclude=None) -> None:
+        clean_single_line_fields(self, super().clean_fields, exclude)

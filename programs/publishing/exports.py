@@ -37,6 +37,20 @@ EXPORT_COLUMNS = (
 )
 
 
+# What spreadsheets read as the start of a formula (OWASP's list, as django-import-export uses).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(row: dict[str, object]) -> dict[str, object]:
+    """The CSV row with text that a spreadsheet would run as a formula prefixed by a quote, the
+    rule django-import-export applies to the admin's exports
+    (IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT). JSON is not a spreadsheet format and stays exact."""
+    return {
+        key: "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+        for key, value in row.items()
+    }
+
+
 def for_export(queryset):
     return queryset.select_related(
         "organisation", "source_guide", "source__guide"

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programs', '0006_sources_and_dated_deadlines'),
+        ('programs', '0007_sources_and_dated_deadlines'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
