@@ -4,6 +4,7 @@ site's design and says when to try again."""
 from __future__ import annotations
 
 import pytest
+from django.http import QueryDict
 from django.urls import reverse
 
 from programs.models import Programme
@@ -33,7 +34,9 @@ def test_the_redirect_keeps_the_query_string_and_works_for_the_calendar(client, 
     calendar = client.get("/programmes/summer-surgery/calendar.ics")
 
     assert page.status_code == calendar.status_code == 301
-    assert page["Location"] == "/programmes/summer-surgery-elective/?weeks=4&currency=EUR"
+    path, _, query = page["Location"].partition("?")
+    assert path == "/programmes/summer-surgery-elective/"
+    assert QueryDict(query).dict() == {"weeks": "4", "currency": "EUR"}
     assert calendar["Location"] == "/programmes/summer-surgery-elective/calendar.ics"
 
 

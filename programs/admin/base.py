@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.forms.models import ModelChoiceIterator
 from django.http import HttpRequest, QueryDict
 
+from programs.admin.concurrency import FIELD as STALE_GUARD_FIELD
 from programs.admin.concurrency import StaleFormGuardMixin
 
 
@@ -40,7 +41,9 @@ class DirectoryAdmin(StaleFormGuardMixin, admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj, form, change: bool) -> None:
         # A revert (simple-history) posts an unchanged form whose instance differs from the row,
         # so the row itself is compared too.
-        nothing = change and not form.has_changed() and matches_database(obj)
+        # The stale-form guard's hidden fingerprint is not an edit.
+        edited = [name for name in form.changed_data if name != STALE_GUARD_FIELD]
+        nothing = change and not edited and matches_database(obj)
         setattr(request, NOTHING_SAVED, nothing)
         if not nothing:
             super().save_model(request, obj, form, change)
