@@ -138,7 +138,7 @@ def advice_for_applicants() -> tuple[list[GuideItem], list[GuideItem]]:
     return documents, checklist
 
 
-@cached_page(*ProfileForm.base_fields, *EstimateForm.base_fields)
+@cached_page(*ProfileForm.base_fields, *EstimateForm.base_fields, programme="slug")
 def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     programme = get_programme_for(request, slug)
     documents, checklist = advice_for_applicants()
