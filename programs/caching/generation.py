@@ -94,8 +94,9 @@ def bump_programme(slugs: Iterable[str]) -> None:
 
 def _touched_programmes(instance) -> list[str] | None:
     """The slugs of the programmes a changed row belongs to, or None when it is not programme data."""
-    from_programme = type(instance).__name__ == "Programme"
-    if from_programme:
+    # A history row (django-simple-history) stands for the row it records.
+    model = getattr(instance, "instance_type", type(instance))
+    if model.__name__ == "Programme":
         return [instance.slug]
     owner = getattr(instance, "programme", None) if _has_field(instance, "programme") else None
     if owner is not None and type(owner).__name__ == "Programme":

@@ -43,15 +43,24 @@ OTHER_CACHED_VIEWS: dict[str, frozenset[str]] = {
 MAX_CANONICAL_QUERY = 2000
 
 
-def cached_page[V: Callable](*parameters: str, programme: str = "") -> Callable[[V], V]:
+def cached_page[V: Callable](
+    *parameters: str, programme: str = "", shows_programmes: bool = True
+) -> Callable[[V], V]:
     """Mark a view whose anonymous GETs are cached, keyed by these query parameters only.
 
     The view then sees only these parameters (others are dropped before it runs), so a request
     with `?utm_source=…` or `?zz=<random>` is the same page as without it: it is served from the
-    same entry and stores no new one, and the page's own links never carry them."""
+    same entry and stores no new one, and the page's own links never carry them.
+
+    `programme` names the URL argument holding the slug of the programme the page is about: that
+    programme's version then decides the page's freshness instead of the listing's, and the page
+    is never served stale. A page that `shows_programmes=False` depends on the site's version
+    alone: edits to programmes leave it cached."""
 
     def mark(view: V) -> V:
         view.page_parameters = frozenset(parameters)  # type: ignore[attr-defined]
+        view.page_programme = programme  # type: ignore[attr-defined]
+        view.page_shows_programmes = shows_programmes  # type: ignore[attr-defined]
         return view
 
     return mark
@@ -74,8 +83,11 @@ def page_parameters(request: HttpRequest) -> tuple[frozenset[str], list[str]] | 
     if known is None:
         return None
     argument = getattr(match.func, "page_programme", "")
-    scope = programme_key(match.kwargs[argument]) if argument else LISTING_KEY
-    return known, [GENERATION_KEY, scope]
+    if argument:
+        return known, [GENERATION_KEY, programme_key(match.kwargs[argument])]
+    if not getattr(match.func, "page_shows_programmes", True):
+        return known, [GENERATION_KEY]
+    return known, [GENERATION_KEY, LISTING_KEY]
 
 
 def all_page_parameters() -> frozenset[str]:
@@ -176,7 +188,7 @@ class AnonymousPageCacheMiddleware:
         lock = f"{key}:rendering"
         rendering_here = cache.add(lock, 1, settings.PAGE_LOCK_SECONDS)
         if not rendering_here:
-            if entry is not None and scope[1] == LISTING_KEY:
+            if entry is not None and not scope[-1].startswith(programme_key("")):
                 return _replay(request, entry, "stale")  # one request is rendering the new one
             waited = self._wait_for(key, stamp)
             if waited is not None:
@@ -192,8 +204,8 @@ class AnonymousPageCacheMiddleware:
         while time.monotonic() < deadline:
             time.sleep(0.02)
             entry = cache.get(key)
-            if entry is not None and entry[0] == stamp:
-                return entry
+        if entry is not None and entry[0] == stamp:
+            return entry
         return None
 
     def _render_and_store(
@@ -210,6 +222,7 @@ class AnonymousPageCacheMiddleware:
             cache.set(
                 key, (stamp, response.status_code, headers, body), settings.PAGE_CACHE_SECONDS
             )
+            patch_vary_headers(response, ["Accept-Encoding"])  # as hits do, for nginx's copies
             response.headers["X-Page-Cache"] = "miss"
             response.headers["X-Accel-Expires"] = str(settings.NGINX_MICROCACHE_SECONDS)
         return response

@@ -238,7 +238,7 @@ def region_detail(request: HttpRequest, slug: str) -> HttpResponse:
 # Guides
 
 
-@cached_page()
+@cached_page(shows_programmes=False)
 def guide_list(request: HttpRequest) -> HttpResponse:
     ctx = {
         "section": "guides",
@@ -267,7 +267,7 @@ def timeline_stages(items: list[GuideItem]) -> list[StageSection]:
     return sections
 
 
-@cached_page()
+@cached_page(shows_programmes=False)
 def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
     topic = get_object_or_404(GuideTopic, slug=slug)
     items = list(topic.items.select_related("source_guide", "stage", "study_level"))
