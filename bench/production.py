@@ -98,7 +98,7 @@ def measure(stack: Stack) -> dict[str, dict[str, float]]:
     for _ in range(2):  # quiet and flooded alternate, as the machine's load moves
         pairs["quiet"].append(wrk(legit, 4))
         flood: dict[str, dict[str, float]] = {}
-        attacker = threading.Thread(target=lambda: flood.update(f=wrk(legit, 16, script)))
+        attacker = threading.Thread(target=lambda into=flood: into.update(f=wrk(legit, 16, script)))
         attacker.start()
         time.sleep(0.3)
         pairs["flood"].append(wrk(legit, 4))
