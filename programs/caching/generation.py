@@ -25,7 +25,7 @@ from collections.abc import Iterable
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 GENERATION_KEY = "pages:generation"  # the `site` version
 LISTING_KEY = "pages:v:listing"
@@ -119,6 +119,19 @@ def _data_changed(sender, instance=None, **kwargs) -> None:
     transaction.on_commit(bump, robust=True)
 
 
+def _slug_changing(sender, instance=None, raw: bool = False, **kwargs) -> None:
+    """A renamed programme's former address must stop serving its cached page (it now redirects),
+    and every page links the new one: renames are rare, so they make every page stale."""
+    if raw or sender.__name__ != "Programme" or sender._meta.app_label != APP_LABEL:
+        return
+    if instance.pk is None:
+        return
+    before = sender._default_manager.filter(pk=instance.pk).values_list("slug", flat=True).first()
+    if before is not None and before != instance.slug:
+        bump_generation()
+        transaction.on_commit(bump_generation, robust=True)
+
+
 def _m2m_changed(sender, action: str, instance=None, **kwargs) -> None:
     if action.startswith("post_"):
         # A link table's rows: whatever they link, treat as programme data when one side is one.
@@ -126,6 +139,7 @@ def _m2m_changed(sender, action: str, instance=None, **kwargs) -> None:
 
 
 def connect_signals() -> None:
+    pre_save.connect(_slug_changing, dispatch_uid="pages-cache-rename")
     post_save.connect(_data_changed, dispatch_uid="pages-cache-save")
     post_delete.connect(_data_changed, dispatch_uid="pages-cache-delete")
     m2m_changed.connect(_m2m_changed, dispatch_uid="pages-cache-m2m")
