@@ -172,6 +172,7 @@ class ProgrammeAdmin(ImportExportModelAdmin, SimpleHistoryAdmin, DirectoryAdmin)
                     "partners",
                     "summary",
                     "website",
+                    "application_url",
                 ]
             },
         ),

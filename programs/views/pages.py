@@ -21,6 +21,7 @@ from programs.core import clock
 from programs.decisions import costs, planning
 from programs.decisions.deadlines import deadline_status
 from programs.decisions.legitimacy import legitimacy
+from programs.decisions.next_step import next_step
 from programs.decisions.profile import EstimateForm, ProfileForm
 from programs.decisions.summary import decide
 from programs.listing.cards import cards
@@ -162,6 +163,7 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "rules": list(programme.eligibility_rules.all()),
         "costs": list(programme.costs.all()),
         "deadline": deadline,
+        "next_step": next_step(programme),
         "today": today,
         "document_runs": runs_by_source(documents),
         "signals": legitimacy(programme, checklist),
