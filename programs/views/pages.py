@@ -24,7 +24,7 @@ from programs.decisions.legitimacy import legitimacy
 from programs.decisions.next_step import next_step
 from programs.decisions.profile import EstimateForm, ProfileForm
 from programs.decisions.summary import decide
-from programs.listing.cards import cards
+from programs.listing.cards import card
 from programs.models import (
     CostBenchmark,
     DestinationNote,
@@ -139,7 +139,7 @@ def advice_for_applicants() -> tuple[list[GuideItem], list[GuideItem]]:
     return documents, checklist
 
 
-@cached_page(*ProfileForm.base_fields, *EstimateForm.base_fields)
+@cached_page(*ProfileForm.base_fields, *EstimateForm.base_fields, "p")
 def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     programme = get_programme_for(request, slug)
     documents, checklist = advice_for_applicants()
@@ -170,7 +170,10 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "profile_form": asked.profile_form,
         "profile_query": profile_query,
         "eligibility_url": params.with_profile(reverse("programs:eligibility"), profile_query),
-        "compare_url": params.compare_url([programme.slug], profile_query),
+        "in_comparison": programme.slug in asked.compare,
+        "compare_url": params.compare_url(
+            params.with_added(asked.compare, programme.slug), profile_query
+        ),
         "calendar_url": params.url_with(
             reverse("programs:programme_calendar", args=[programme.slug]),
             **({"start": decision.plan.start.isoformat()} if decision.plan else {}),
@@ -193,7 +196,7 @@ def regions_with_counts() -> QuerySet[Region]:
     )
 
 
-@cached_page()
+@cached_page("p")
 def destination_list(request: HttpRequest) -> HttpResponse:
     ctx = {"section": "destinations", "regions": regions_with_counts()}
     return render(request, "programs/destination_list.html", ctx)
@@ -218,7 +221,7 @@ def notes_by_kind(notes: Iterable[DestinationNote]) -> list[NoteGroup]:
     return [group for group in groups if group.notes]
 
 
-@cached_page()
+@cached_page("p")
 def region_detail(request: HttpRequest, slug: str) -> HttpResponse:
     region = get_object_or_404(
         Region.objects.select_related("source_guide").prefetch_related("countries"), slug=slug
@@ -227,11 +230,16 @@ def region_detail(request: HttpRequest, slug: str) -> HttpResponse:
     programmes = (
         Programme.objects.published().filter(countries__region=region).distinct().for_listing()
     )
+    slugs, _ = params.compare_slugs(request.GET)
+    keep = params.shortlist_query(slugs)
+    today = clock.today()
     ctx = {
         "section": "destinations",
         "region": region,
         "note_groups": notes_by_kind(notes),
-        "cards": cards(programmes, clock.today()),
+        "cards": [
+            card(p, today, url=params.with_profile(p.get_absolute_url(), keep)) for p in programmes
+        ],
         "list_url": params.url_with(reverse("programs:list"), region=region.slug),
     }
     return render(request, "programs/region_detail.html", ctx)
@@ -240,7 +248,7 @@ def region_detail(request: HttpRequest, slug: str) -> HttpResponse:
 # Guides
 
 
-@cached_page()
+@cached_page("p")
 def guide_list(request: HttpRequest) -> HttpResponse:
     ctx = {
         "section": "guides",
@@ -269,7 +277,7 @@ def timeline_stages(items: list[GuideItem]) -> list[StageSection]:
     return sections
 
 
-@cached_page()
+@cached_page("p")
 def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
     topic = get_object_or_404(GuideTopic, slug=slug)
     items = list(topic.items.select_related("source_guide", "stage", "study_level"))
