@@ -136,7 +136,7 @@ def test_every_fact_cites_the_guide_and_its_section(client, lite_regal):
 
     assert "10 Best Medical Internship For International Students 2025/2026" in html
     assert "Internships in the United Kingdom: The NHS Experience" in html
-    assert "The guide cites: literegal.co.uk" in html
+    assert "literegal.co.uk (the source the guide cites)" in html
     assert html.count('<p class="source">Source: <cite>10 Best 2025/2026</cite>') >= 5
 
 

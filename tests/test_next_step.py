@@ -55,7 +55,9 @@ def test_an_application_page_an_adviser_recorded_comes_first(client):
 
 def test_a_listing_with_nothing_recorded_offers_a_labelled_search_for_its_name_and_organisation():
     programme = make_programme(
-        title="Summer Shadowing", organisation=make_organisation(name="St Elsewhere")
+        title="Summer Shadowing",
+        organisation=make_organisation(name="St Elsewhere"),
+        application_url="",
     )
     step = next_step(programme)
     assert step.kind == StepKind.SEARCH
@@ -76,7 +78,7 @@ def test_cited_sites_reads_several_domains_and_skips_words_that_are_not_sites():
 
 def test_the_review_queue_flags_a_published_listing_without_an_application_page(pin_today):
     pin_today(date(2026, 3, 1))
-    without = make_programme(last_verified=date(2026, 2, 1))
+    without = make_programme(last_verified=date(2026, 2, 1), application_url="")
     with_page = make_programme(
         last_verified=date(2026, 2, 1), application_url="https://example.org/apply"
     )

@@ -21,7 +21,7 @@ OVERFLOWING = """() => {
   const width = window.innerWidth;
   return [...document.querySelectorAll('body *')]
     .filter(el => el.getBoundingClientRect().right > width + 1)
-    .filter(el => !el.closest('.table-scroll'))
+    .filter(el => !el.parentElement.closest(".table-scroll"))
     .slice(0, 5)
     .map(el => `${el.tagName.toLowerCase()}.${el.className} (${Math.round(el.getBoundingClientRect().right)} px)`);
 }"""
