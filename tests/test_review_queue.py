@@ -110,6 +110,7 @@ def test_review_counts_give_the_total_and_each_reason_in_one_query(db, django_as
         "past_deadline": 0,
         "unsourced": 1,
         "missing_facts": 1,
+        "no_application_page": 0,
     }
 
 

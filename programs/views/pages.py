@@ -21,7 +21,7 @@ from programs.core import clock
 from programs.decisions import costs, planning
 from programs.decisions.deadlines import deadline_status
 from programs.decisions.legitimacy import legitimacy
-from programs.decisions.next_step import next_step
+from programs.decisions.next_step import cited_sites, next_step
 from programs.decisions.profile import EstimateForm, ProfileForm
 from programs.decisions.summary import decide
 from programs.listing.cards import card
@@ -164,6 +164,7 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "costs": list(programme.costs.all()),
         "deadline": deadline,
         "next_step": next_step(programme),
+        "cited_sites": cited_sites(programme.guide_references),
         "today": today,
         "document_runs": runs_by_source(documents),
         "signals": legitimacy(programme, checklist),
