@@ -19,12 +19,13 @@ def test_a_student_builds_a_comparison_across_the_list_and_a_programme_page(
 ):
     context = browser.new_context(viewport=viewport, java_script_enabled=javascript)
     page = context.new_page()
+    nav = page.get_by_role("navigation", name="Main")
     page.goto(f"{seeded_server.url}/programmes/?region=europe")
 
     card = page.locator("article", has=page.get_by_role("link", name=re.compile("^UCLH")))
     card.get_by_role("link", name="Add to comparison").click()
     expect(page).to_have_url(re.compile(r"p=uclh-hospital-shadowing-elective#programme-uclh"))
-    expect(page.get_by_role("link", name="Compare (1)")).to_be_visible()
+    expect(nav.get_by_role("link", name="Compare (1)")).to_be_visible()
 
     page.get_by_role("link", name=re.compile("^Barts Health")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Barts")
@@ -32,14 +33,14 @@ def test_a_student_builds_a_comparison_across_the_list_and_a_programme_page(
     page.get_by_role("link", name="Add to comparison").click()
 
     expect(page).to_have_url(re.compile(r"/compare/\?p=uclh-hospital-shadowing-elective&p=barts"))
-    expect(page.locator("table.compare thead th")).to_have_count(3)
-    expect(page.get_by_role("link", name="Compare (2)")).to_be_visible()
+    expect(page.locator("table.compare > thead > tr > th")).to_have_count(3)
+    expect(nav.get_by_role("link", name="Compare (2)")).to_be_visible()
 
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Deadlines").click()
+    nav.get_by_role("link", name="Deadlines").click()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
-    expect(page.get_by_role("link", name="Compare (2)")).to_be_visible()
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Programmes").click()
-    expect(page.get_by_role("link", name="Compare (2)")).to_be_visible()
+    expect(nav.get_by_role("link", name="Compare (2)")).to_be_visible()
+    nav.get_by_role("link", name="Programmes").click()
+    expect(nav.get_by_role("link", name="Compare (2)")).to_be_visible()
     context.close()
 
 
