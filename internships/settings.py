@@ -103,6 +103,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_COOLOFF_TIME = 1  # hours
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_RESET_ON_SUCCESS = True
+# The lockout page uses the site's design and says when to try again.
+AXES_LOCKOUT_CALLABLE = "programs.views.lockout.locked_out"
 
 ROOT_URLCONF = "internships.urls"
 WSGI_APPLICATION = "internships.wsgi.application"

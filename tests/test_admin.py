@@ -22,6 +22,7 @@ from tests.factories import (
     make_cost,
     make_cost_benchmark,
     make_country,
+    make_dated_deadline,
     make_destination_note,
     make_discipline,
     make_exchange_rate,
@@ -79,6 +80,7 @@ def directory(db):
     rule = make_rule(programme, kind="study_level", text="Medical students only.")
     rule.study_levels.set([level])
     make_cost(programme, amount_min=Decimal("1200"), amount_max=Decimal("1500"))
+    make_dated_deadline(programme)
     make_destination_note(region=europe, country=uk)
     stage = make_timeline_stage(months_before_min=6, months_before_max=12)
     make_guide_item(stage=stage, study_level=level)
@@ -195,7 +197,7 @@ def test_every_programme_field_is_in_a_fieldset():
         field.name
         for field in [*Programme._meta.concrete_fields, *Programme._meta.many_to_many]
         if field.editable and not field.primary_key
-    } | {"created_at", "updated_at"}
+    } | {"created_at", "updated_at", "checked_today"}  # the form's verification box (issue 16)
 
     assert editable == in_fieldsets
 
@@ -462,12 +464,12 @@ def test_the_publish_action_publishes_selected_drafts_and_logs_it(staff_client, 
 
 
 def test_a_programme_can_be_marked_verified_today_from_its_change_form(staff_client, db):
+    # Issue 16: by ticking "Checked against its source today" and saving (no action bar).
     programme = make_programme(last_verified=datetime.date(2025, 1, 1))
     url = admin_url("programme", "change", programme.pk)
+    data = change_form_post(staff_client.get(url))
 
-    response = staff_client.post(
-        url, {"CHANGE_FORM-action": "mark_verified_today", "_selected_action": [programme.pk]}
-    )
+    response = staff_client.post(url, {**data, "checked_today": "on"})
 
     assert response.status_code == 302
     programme.refresh_from_db()

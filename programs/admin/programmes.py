@@ -6,7 +6,7 @@ import calendar
 from typing import cast
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.widgets import AdminTextareaWidget
 from django.db.models import QuerySet
@@ -15,12 +15,28 @@ from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from programs.core import clock
-from programs.models import City, Cost, EligibilityRule, Programme, ProgrammeQuerySet, Region
+from programs.models import (
+    City,
+    Cost,
+    DatedDeadline,
+    EligibilityRule,
+    Programme,
+    ProgrammeQuerySet,
+    Region,
+)
 from programs.models.review import REASONS, review_column, review_reasons
 
 from .base import DirectoryAdmin, editor_id, format_amount
-from .transfer import ProgrammeResource
-from .uploads import SafeCSV, SafeXLSX, UploadRefused
+from .import_forms import (
+    OVERWRITE_NEWER,
+    ProgrammeConfirmImportForm,
+    ProgrammeImportForm,
+    overwrite_newer,
+)
+from .programme_form import CHECKED_TODAY, ProgrammeForm, record_verification
+from .sources import DatedDeadlineInline
+from .transfer import ProgrammeResource, SpreadsheetCSV
+from .uploads import SafeXLSX, UploadRefused
 
 MONTH_CHOICES = [("", "—"), *((n, calendar.month_name[n]) for n in range(1, 13))]
 MONTH_FIELDS = {"deadline_month", "start_month", "end_month"}
@@ -37,6 +53,25 @@ def deadline_summary(programme: Programme) -> str:
     if kind == Programme.DeadlineKind.ROLLING and programme.deadline_lead_weeks is not None:
         return f"Rolling, {programme.deadline_lead_weeks} weeks ahead"
     return programme.get_deadline_kind_display()
+
+
+def is_revert(request: HttpRequest) -> bool:
+    """Saving an old version from History (simple-history's revert form)."""
+    match = request.resolver_match
+    return match is not None and match.url_name == "programs_programme_simple_history"
+
+
+def keep_current_status(request: HttpRequest, programme: Programme) -> None:
+    """Restoring a version never publishes, archives or unpublishes: status stays as it is now."""
+    current = Programme.objects.filter(pk=programme.pk).values_list("status", flat=True).first()
+    if current is None or current == programme.status:
+        return
+    messages.info(
+        request,
+        f"The restored version was {programme.get_status_display().lower()}; the programme stays "
+        f"{Programme.Status(current).label.lower()}. Change its status on the form if you mean to.",
+    )
+    programme.status = current
 
 
 class RegionListFilter(admin.SimpleListFilter):
@@ -83,13 +118,14 @@ class NeedsReviewFilter(admin.SimpleListFilter):
 class EligibilityRuleInline(admin.StackedInline):
     model = EligibilityRule
     extra = 0
-    autocomplete_fields = ["study_levels", "residency_country"]
+    autocomplete_fields = ["study_levels", "residency_country", "source"]
     fields = [
         ("kind", "applies_to", "key", "position"),
         "text",
         ("min_age", "study_levels"),
         ("residency_country", "residency_area"),
         ("language_test", "language_score_min", "language_score_max"),
+        "source",
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
@@ -110,13 +146,22 @@ class CostInline(admin.StackedInline):
         ("amount_min", "amount_max", "currency", "period"),
         ("open_ended", "approximate"),
         "notes",
+        "source",
     ]
+    autocomplete_fields = ["source"]
 
 
 @admin.register(Programme)
 class ProgrammeAdmin(ImportExportModelAdmin, SimpleHistoryAdmin, DirectoryAdmin):
+    form = ProgrammeForm
     resource_classes = [ProgrammeResource]
-    formats = [SafeCSV, SafeXLSX]
+    formats = [SpreadsheetCSV, SafeXLSX]
+    import_form_class = ProgrammeImportForm
+    confirm_form_class = ProgrammeConfirmImportForm
+    import_template_name = "admin/programs/programme/import.html"
+
+    class Media:
+        css = {"all": ["css/admin_review.css"]}
 
     def add_data_read_fail_error_to_form(self, form, e) -> None:
         if isinstance(e, UploadRefused):
@@ -125,16 +170,17 @@ class ProgrammeAdmin(ImportExportModelAdmin, SimpleHistoryAdmin, DirectoryAdmin)
             super().add_data_read_fail_error_to_form(form, e)
 
     history_list_display = ["status", "last_verified", "verified_by"]
-    inlines = [EligibilityRuleInline, CostInline]
+    inlines = [DatedDeadlineInline, EligibilityRuleInline, CostInline]
+    # What a review needs first (visible at 1280 px), then the descriptive columns.
     list_display = [
         "title",
+        "status",
+        "deadline",
+        "last_verified",
+        "review_reasons",
         "organisation",
         "programme_type",
         "pay",
-        "deadline",
-        "status",
-        "last_verified",
-        "review_reasons",
     ]
     list_filter = [
         NeedsReviewFilter,
@@ -155,9 +201,10 @@ class ProgrammeAdmin(ImportExportModelAdmin, SimpleHistoryAdmin, DirectoryAdmin)
         "specialities",
         "disciplines",
         "study_levels",
+        "source",
     ]
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["created_at", "updated_at", "verified_by"]
+    readonly_fields = ["created_at", "updated_at", "last_verified", "verified_by"]
     save_on_top = True
     actions = ["publish", "archive", "mark_verified_today"]
     fieldsets = [
@@ -215,15 +262,27 @@ class ProgrammeAdmin(ImportExportModelAdmin, SimpleHistoryAdmin, DirectoryAdmin)
             {
                 "fields": [
                     "status",
+                    CHECKED_TODAY,
                     ("last_verified", "verified_by"),
                     "source_guide",
                     "source_section",
+                    "source",
                     "guide_references",
                     ("created_at", "updated_at"),
                 ]
             },
         ),
     ]
+
+    def get_import_resource_kwargs(self, request: HttpRequest, **kwargs) -> dict:
+        return {
+            **super().get_import_resource_kwargs(request, **kwargs),
+            OVERWRITE_NEWER: overwrite_newer(kwargs.get("form")),
+        }
+
+    def get_confirm_form_initial(self, request: HttpRequest, import_form) -> dict:
+        initial = super().get_confirm_form_initial(request, import_form)
+        return {**initial, OVERWRITE_NEWER: overwrite_newer(import_form)}
 
     @admin.display(description="deadline", ordering="deadline_month")
     def deadline(self, programme: Programme) -> str:
@@ -257,6 +316,19 @@ class ProgrammeAdmin(ImportExportModelAdmin, SimpleHistoryAdmin, DirectoryAdmin)
             kwargs["queryset"] = City.objects.select_related("country")
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
+    def save_model(self, request: HttpRequest, obj: Programme, form, change: bool) -> None:
+        record_verification(form, obj, editor_id(request))
+        if is_revert(request):
+            keep_current_status(request, obj)
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
+        if formset.model is DatedDeadline:
+            for deadline_form in formset.forms:
+                if deadline_form.instance.recorded_by_id is None:
+                    deadline_form.instance.recorded_by_id = editor_id(request)
+        super().save_formset(request, form, formset, change)
+
     def _set_status(self, request: HttpRequest, queryset: QuerySet, status: str) -> int:
         # One save per programme, so each change lands in its history with who made it.
         changed = [p for p in queryset if p.set_status(status)]
@@ -275,7 +347,6 @@ class ProgrammeAdmin(ImportExportModelAdmin, SimpleHistoryAdmin, DirectoryAdmin)
     @admin.action(
         description="Publish the selected programmes",
         permissions=["change"],
-        location=[admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM],
     )
     def publish(self, request: HttpRequest, queryset: QuerySet) -> None:
         count = self._set_status(request, queryset, Programme.Status.PUBLISHED)
@@ -284,7 +355,6 @@ class ProgrammeAdmin(ImportExportModelAdmin, SimpleHistoryAdmin, DirectoryAdmin)
     @admin.action(
         description="Archive the selected programmes",
         permissions=["change"],
-        location=[admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM],
     )
     def archive(self, request: HttpRequest, queryset: QuerySet) -> None:
         count = self._set_status(request, queryset, Programme.Status.ARCHIVED)
@@ -293,7 +363,6 @@ class ProgrammeAdmin(ImportExportModelAdmin, SimpleHistoryAdmin, DirectoryAdmin)
     @admin.action(
         description="Mark the selected programmes as verified today",
         permissions=["change"],
-        location=[admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM],
     )
     def mark_verified_today(self, request: HttpRequest, queryset: QuerySet) -> None:
         today = clock.today()
@@ -310,7 +379,7 @@ class EligibilityRuleAdmin(SimpleHistoryAdmin, DirectoryAdmin):
     list_filter = ["kind", "applies_to"]
     list_select_related = ["programme"]
     search_fields = ["text", "key", "programme__title"]
-    autocomplete_fields = ["programme", "study_levels", "residency_country"]
+    autocomplete_fields = ["programme", "study_levels", "residency_country", "source"]
 
 
 @admin.register(Cost)
@@ -319,7 +388,7 @@ class CostAdmin(SimpleHistoryAdmin, DirectoryAdmin):
     list_filter = ["kind", "currency", "period"]
     list_select_related = ["programme"]
     search_fields = ["key", "notes", "programme__title"]
-    autocomplete_fields = ["programme"]
+    autocomplete_fields = ["programme", "source"]
 
     @admin.display(description="amount")
     def amount(self, cost: Cost) -> str:

@@ -108,6 +108,18 @@ class Sourced(models.Model):
         clean_single_line_fields(self, super().clean_fields, exclude)
 
 
+# Plausible values. Ages: nobody younger than a secondary-school pupil applies, and a stated minimum
+# above 100 is a typing slip. Weeks: a placement (or a lead time) longer than two years is a slip.
+MIN_AGE_BOUNDS = (10, 100)
+MAX_WEEKS = 104
+
+
+def check_bounds(errors: dict, value, low: int, high: int, field: str, message: str) -> None:
+    """Shared twin of the plausibility constraints, for clean()."""
+    if value is not None and not low <= value <= high:
+        errors.setdefault(field, ValidationError(message, code="implausible"))
+
+
 def check_range(errors: dict, low, high, low_field: str, high_field: str, what: str) -> None:
     """Shared twin of the min ≤ max database constraints, for clean()."""
     if low is not None and high is not None and low > high:

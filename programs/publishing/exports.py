@@ -33,6 +33,8 @@ EXPORT_COLUMNS = (
     "updated_at",
     "source_guide",
     "source_section",
+    # Appended (the column contract only grows): a newer source in words, e.g. the provider's email.
+    "source",
 )
 
 
@@ -51,7 +53,9 @@ def spreadsheet_safe(row: dict[str, object]) -> dict[str, object]:
 
 
 def for_export(queryset):
-    return queryset.select_related("organisation", "source_guide").prefetch_related("countries")
+    return queryset.select_related(
+        "organisation", "source_guide", "source__guide"
+    ).prefetch_related("countries")
 
 
 def export_row(programme: Programme, base_url: str) -> dict[str, object]:
@@ -79,8 +83,9 @@ def export_row(programme: Programme, base_url: str) -> dict[str, object]:
         "application_url": programme.application_url,
         "last_verified": programme.last_verified.isoformat() if programme.last_verified else None,
         "updated_at": programme.updated_at.isoformat(),
-        "source_guide": programme.source_guide.title,
+        "source_guide": programme.source_guide.title if programme.source_guide else "",
         "source_section": programme.source_section,
+        "source": programme.source.in_words() if programme.source else "",
     }
 
 

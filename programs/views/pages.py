@@ -39,6 +39,8 @@ from programs.models import (
 from programs.publishing.json_ld import json_ld, json_ld_text
 from programs.views import params
 
+from .renamed import follow_renamed_slug
+
 # Guide topics other pages borrow from, by the slugs the fixtures use.
 DOCUMENTS = "documents"
 LEGITIMACY = "legitimacy"
@@ -139,6 +141,7 @@ def advice_for_applicants() -> tuple[list[GuideItem], list[GuideItem]]:
     return documents, checklist
 
 
+@follow_renamed_slug
 @cached_page(*ProfileForm.base_fields, *EstimateForm.base_fields, "p")
 def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     programme = get_programme_for(request, slug)

@@ -33,6 +33,8 @@ from programs.models import Programme
 from programs.views import params
 from programs.views.pages import advice_for_applicants
 
+from .renamed import follow_renamed_slug
+
 DEADLINE_HORIZON_DAYS = 366
 
 
@@ -196,6 +198,7 @@ def _bad_request(lines: Iterable[str]) -> HttpResponse:
     return HttpResponse(text, status=400, content_type="text/plain; charset=utf-8")
 
 
+@follow_renamed_slug
 def programme_calendar(request: HttpRequest, slug: str) -> HttpResponse:
     """The programme's next deadline (repeating yearly) or, with ?start=, the whole plan."""
     programme = get_object_or_404(

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programs', '0006_fixture_records'),
+        ('programs', '0008_plausible_values'),
     ]
 
     operations = [
