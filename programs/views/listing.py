@@ -39,7 +39,7 @@ class Counted:
     url: str  # the list filtered to this row
 
 
-@cached_page()
+@cached_page("p")
 def home(request: HttpRequest) -> HttpResponse:
     today = clock.today()
     vocabulary, index = snapshot.vocabulary(), listing_index.current(today)
@@ -107,7 +107,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
         cards.card(
             programme,
             today,
-            url=params.with_profile(programme.get_absolute_url(), asked.profile_query),
+            url=params.with_profile(programme.get_absolute_url(), asked.carry_query),
             verdict=ranked.verdicts.get(programme.pk),
             estimate=estimates[programme.pk],
             compare=cards.CompareLink(
