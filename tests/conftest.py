@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.db import transaction
 
 from programs.catalogue.loading import load_directory
 from programs.core import clock
@@ -75,3 +76,14 @@ def pin_today(monkeypatch) -> Callable[[date], None]:
 @pytest.fixture
 def new_years_day(pin_today) -> None:
     pin_today(date(2027, 1, 1))
+
+
+@pytest.fixture(scope="module")
+def seeded_module(django_db_setup, django_db_blocker):
+    """The seeded directory loaded once for a module of read-only tests, rolled back after it.
+
+    Tests that use it also ask for `db`; their own transactions nest inside this one."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        load_directory()
+        yield
+        transaction.set_rollback(True)

@@ -12,15 +12,19 @@ from django import forms
 from django.http import QueryDict
 
 from programs.caching.snapshot import VocabularySnapshot
-from programs.decisions.matching import Profile
+from programs.core.countries import country_name, iso_countries
+from programs.decisions.matching import OTHER_UNIVERSITY, Profile
 from programs.models import Currency
 
 # Public parameter names (bookmarks use them): none clashes with the list's filters.
 PROFILE_FIELDS = (
     "age",
     "study",
+    "school_year",
+    "university",
     "discipline",
     "residence",
+    "citizenship",
     "area",
     "english",
     "score",
@@ -48,6 +52,24 @@ class ProfileForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": "Choose a study level from the list."},
     )
+    school_year = forms.ChoiceField(
+        label="Your school year (secondary school only)",
+        required=False,
+        choices=[
+            ("", "Not saying"),
+            ("final", "Final year (e.g. US senior, UK Year 13)"),
+            ("penultimate", "Year before the final one (e.g. US junior, UK Year 12)"),
+            ("earlier", "An earlier year"),
+        ],
+        help_text="Some programmes take only high school juniors and seniors, or Year 12 and up.",
+        error_messages={"invalid_choice": "Choose a school year from the list."},
+    )
+    university = forms.ChoiceField(
+        label="Your university",
+        required=False,
+        help_text="Some routes are only for one university's own students.",
+        error_messages={"invalid_choice": "Choose a university from the list."},
+    )
     discipline = forms.ChoiceField(
         label="Your discipline",
         required=False,
@@ -55,6 +77,11 @@ class ProfileForm(forms.Form):
     )
     residence = forms.ChoiceField(
         label="Your country of residence",
+        required=False,
+        error_messages={"invalid_choice": "Choose a country from the list."},
+    )
+    citizenship = forms.ChoiceField(
+        label="Your citizenship",
         required=False,
         error_messages={"invalid_choice": "Choose a country from the list."},
     )
@@ -92,7 +119,7 @@ class ProfileForm(forms.Form):
         },
     )
     enrolled = forms.ChoiceField(
-        label="Currently enrolled in school or university?",
+        label="Currently enrolled (at least half-time) in school or university?",
         required=False,
         choices=[("", "Not saying"), ("yes", "Yes"), ("no", "No")],
         error_messages={"invalid_choice": "Choose yes, no or not saying."},
@@ -116,11 +143,14 @@ class ProfileForm(forms.Form):
             ("", "Not saying"),
             *((slug, row.name) for slug, row in vocabulary.disciplines.items()),
         ]
-        self.fields["residence"].choices = [
+        self.fields["university"].choices = [
             ("", "Not saying"),
-            *((c.code, c.name) for c in vocabulary.countries.values()),  # by name
-            ("other", "Another country"),
+            *((slug, row.name) for slug, row in vocabulary.universities.items()),
+            (OTHER_UNIVERSITY, "Another university, or none"),
         ]
+        # Every ISO 3166 country: students live everywhere, not only where programmes are.
+        for name in ("residence", "citizenship"):
+            self.fields[name].choices = [("", "Not saying"), *iso_countries()]
         self.fields["start"].widget.attrs.update(
             min=today.isoformat(), max=self.latest_start.isoformat()
         )
@@ -151,19 +181,20 @@ class ProfileForm(forms.Form):
         data = {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
         study, discipline = data.get("study") or "", data.get("discipline") or ""
         residence = data.get("residence") or ""
-        names = {
-            name: dict(self.fields[name].choices) for name in ("study", "discipline", "residence")
-        }
+        citizenship = data.get("citizenship") or ""
+        names = {name: dict(self.fields[name].choices) for name in ("study", "discipline")}
         return Profile(
             age=data.get("age"),
             level=study,
             level_name=names["study"].get(study, "") if study else "",
+            school_year=data.get("school_year") or "",
+            university=data.get("university") or "",
             discipline=discipline,
             discipline_name=names["discipline"].get(discipline, "") if discipline else "",
             country=residence,
-            country_name=(
-                names["residence"].get(residence, "") if residence != "other" else "another country"
-            ),
+            country_name=country_name(residence),
+            citizenship=citizenship,
+            citizenship_name=country_name(citizenship),
             area=(data.get("area") or "").strip(),
             english_test=data.get("english") or "",
             english_score=data.get("score"),

@@ -28,6 +28,7 @@ class ProgrammeQuerySet(ReviewQuerySetMixin, FindingQuerySetMixin, models.QueryS
             "study_levels",
             "specialities",
             "costs",
+            self.rules_prefetch(),
         )
 
     def for_cards(self) -> "ProgrammeQuerySet":
@@ -37,11 +38,11 @@ class ProgrammeQuerySet(ReviewQuerySetMixin, FindingQuerySetMixin, models.QueryS
             models.Prefetch("cities", queryset=City.objects.select_related("country")),
             "study_levels",
             "costs",
+            # The estimate reads the residency rules (local-residents-only places).
+            self.rules_prefetch(),
         )
 
     def for_detail(self) -> "ProgrammeQuerySet":
-        # The rule model is defined after Programme (models/conditions.py); read it off the relation.
-        rules = self.model._meta.get_field("eligibility_rules").related_model
         return self.select_related(
             "organisation", "organisation__country", "source_guide"
         ).prefetch_related(
@@ -52,12 +53,22 @@ class ProgrammeQuerySet(ReviewQuerySetMixin, FindingQuerySetMixin, models.QueryS
             "disciplines",
             "partners",
             "costs",
-            models.Prefetch(
-                "eligibility_rules",
-                queryset=rules.objects.prefetch_related("study_levels").select_related(
-                    "residency_country"
-                ),
-            ),
+            self.rules_prefetch(),
+        )
+
+    def with_rules(self) -> "ProgrammeQuerySet":
+        return self.prefetch_related(self.rules_prefetch())
+
+    def rules_prefetch(self) -> models.Prefetch:
+        """Everything the matcher and the estimate read from a programme's rules, in a fixed
+        number of queries for any number of programmes."""
+        # The rule model is defined after Programme (models/conditions.py); read it off the relation.
+        rules = self.model._meta.get_field("eligibility_rules").related_model
+        return models.Prefetch(
+            "eligibility_rules",
+            queryset=rules.objects.prefetch_related(
+                "study_levels", "unclear_levels"
+            ).select_related("residency_country", "university"),
         )
 
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 from programs.caching import snapshot
 from programs.core import clock
 from programs.decisions import costs, deadlines
-from programs.decisions.matching import attach_verdicts, rules_prefetch
+from programs.decisions.matching import attach_verdicts
 from programs.decisions.profile import ListExtrasForm, ProfileForm
 from programs.listing import index as listing_index
 from programs.listing.choices import Sort
@@ -145,7 +145,7 @@ def ranked_results(
         return selection
     queryset = filterset.qs.select_related("source_guide")
     if not profile.is_empty:
-        queryset = queryset.prefetch_related(rules_prefetch(), "disciplines")
+        queryset = queryset.prefetch_related("disciplines")
     programmes = list(queryset)
     if not profile.is_empty:
         attach_verdicts(programmes, profile)

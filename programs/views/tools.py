@@ -24,7 +24,6 @@ from programs.decisions.matching import (
     LABELS,
     NOT_ELIGIBLE,
     attach_verdicts,
-    rules_prefetch,
 )
 from programs.decisions.summary import decide
 from programs.listing.filters import SLUG, ProgrammeFilter
@@ -48,7 +47,7 @@ def eligibility(request: HttpRequest) -> HttpResponse:
         programmes = (
             Programme.objects.published()
             .for_cards()
-            .prefetch_related(rules_prefetch(), "disciplines")
+            .prefetch_related("disciplines")
             .order_by("title")
         )
         cards = attach_verdicts(prepare_cards(programmes, today), profile)
