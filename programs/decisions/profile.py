@@ -6,6 +6,7 @@ optional; a bad value (age "abc", a start in 1900) is reported and left out, nev
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django import forms
@@ -203,8 +204,18 @@ class ProfileForm(forms.Form):
         )
 
 
+@dataclass(frozen=True)
+class EstimateChoice:
+    """The estimate's parameters: the student's weeks (None: the programme's shortest stated
+    length, or no estimate when none is stated), currency, and whether to count possible pay."""
+
+    weeks: int | None = None
+    currency: str = Currency.EUR
+    with_pay: bool = False
+
+
 class EstimateForm(forms.Form):
-    """Duration and currency of the all-in cost estimate."""
+    """Duration, currency and pay of the all-in cost estimate."""
 
     weeks = forms.IntegerField(
         label="Weeks",
@@ -223,11 +234,19 @@ class EstimateForm(forms.Form):
         choices=[(c.value, c.label) for c in ESTIMATE_CURRENCIES],
         error_messages={"invalid_choice": "Choose EUR, GBP or USD."},
     )
+    with_pay = forms.ChoiceField(
+        label="Count pay or a stipend you may receive",
+        required=False,
+        choices=[("", "No, never assume it"), ("1", "Yes, take it off the lowest estimate")],
+        error_messages={"invalid_choice": "Use with_pay=1 to count possible pay."},
+    )
 
-    def choice(self) -> tuple[int | None, str]:
+    def choice(self) -> EstimateChoice:
         self.is_valid()
         data = {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
-        return data.get("weeks"), data.get("currency") or Currency.EUR
+        return EstimateChoice(
+            data.get("weeks"), data.get("currency") or Currency.EUR, data.get("with_pay") == "1"
+        )
 
 
 class ListExtrasForm(forms.Form):
@@ -240,13 +259,13 @@ class ListExtrasForm(forms.Form):
         error_messages={"invalid_choice": "Use eligible=1 to keep programmes you may apply to."},
     )
     max_cost = forms.IntegerField(
-        label="Budget, all-in (EUR)",
+        label="Budget, all-in (in the estimate’s currency)",
         required=False,
         min_value=0,
         max_value=1_000_000,
         error_messages={
-            "invalid": "Enter your budget as a whole number of euros.",
+            "invalid": "Enter your budget as a whole number.",
             "min_value": "A budget can’t be negative.",
-            "max_value": "Enter a budget of at most 1,000,000 euros.",
+            "max_value": "Enter a budget of at most 1,000,000.",
         },
     )

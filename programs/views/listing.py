@@ -17,7 +17,7 @@ from programs.caching import snapshot
 from programs.core import clock
 from programs.decisions import costs, deadlines
 from programs.decisions.matching import attach_verdicts
-from programs.decisions.profile import ListExtrasForm, ProfileForm
+from programs.decisions.profile import EstimateChoice, ListExtrasForm, ProfileForm
 from programs.listing import index as listing_index
 from programs.listing.choices import Sort
 from programs.listing.facets import facets
@@ -94,12 +94,13 @@ def programme_list(request: HttpRequest) -> HttpResponse:
     extras = ListExtrasForm(request.GET)
     extras.is_valid()
     benchmarks, rates = vocabulary.benchmarks, costs.Rates(vocabulary.rates)
-    results = ranked_results(filterset, selection, profile, extras, benchmarks, rates)
+    estimate_form, choice = params.read_estimate(request)
+    results = ranked_results(filterset, selection, profile, extras, benchmarks, rates, choice)
     paginator = Paginator(results, PER_PAGE)
     page, page_note = page_of(paginator, request.GET.get("page"))
     if results is selection:
         # Only this page's programmes need an estimate when nothing filters or sorts by one.
-        attach_estimates(page.object_list, benchmarks, rates)
+        attach_estimates(page.object_list, benchmarks, rates, choice)
     compare = params.compare_slugs(request.GET)[0]
     cards = prepare_cards(page.object_list, today)
     adding = compare_query(request, compare) if len(compare) < params.MAX_COMPARE else None
@@ -116,7 +117,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
         "filterset": filterset,
         "options": facets(filterset, selection, vocabulary),
         "chips": active_filters(filterset),
-        "problems": problems(filterset) + extra_problems(profile_form, extras),
+        "problems": problems(filterset) + extra_problems(profile_form, extras, estimate_form),
         "search_text": cleaned.get("q") or "",
         "count": paginator.count,
         "page": page,
@@ -130,17 +131,20 @@ def programme_list(request: HttpRequest) -> HttpResponse:
         "compare": compare,
         "compare_url": compare_url(compare, profile_query),
         "rates": [rate for rate in rates.by_currency.values() if rate.illustrative],
+        "estimate_choice": choice,
+        "estimate_currencies": estimate_form.fields["currency"].choices,
     }
     return render(request, "programs/programme_list.html", ctx)
 
 
 def ranked_results(
-    filterset, selection, profile, extras, benchmarks, rates
+    filterset, selection, profile, extras, benchmarks, rates, choice
 ) -> listing_index.Selection | list[Programme]:
     """The filtered programmes in order: the index's selection, paged by primary key, or, when a
     verdict or an estimate filters or sorts them, a list worked out in Python."""
     budget = extras.cleaned_data.get("max_cost")
     by_cost = filterset.form.cleaned_data.get("sort") == Sort.COST
+    only_eligible = bool(extras.cleaned_data.get("eligible")) and not profile.is_empty
     if profile.is_empty and budget is None and not by_cost:
         return selection
     queryset = filterset.qs.select_related("source_guide")
@@ -149,20 +153,32 @@ def ranked_results(
     programmes = list(queryset)
     if not profile.is_empty:
         attach_verdicts(programmes, profile)
-        if extras.cleaned_data.get("eligible"):
+        if only_eligible:
             programmes = [p for p in programmes if p.verdict.may_apply]
-    attach_estimates(programmes, benchmarks, rates)
+    attach_estimates(programmes, benchmarks, rates, choice)
     if budget is not None:
-        programmes = [p for p in programmes if p.estimate.low <= budget]
+        # In the estimate's currency; an estimate with no figures (no length) cannot fit it.
+        programmes = [p for p in programmes if p.estimate.available and p.estimate.low <= budget]
     if by_cost:
-        # Estimates that leave out a fee the source does not state sort after complete ones.
-        programmes.sort(key=lambda p: (bool(p.estimate.missing), p.estimate.low, p.estimate.high))
+        # Monotonic in what the cards show: low end, then high end; no estimate last.
+        programmes.sort(key=lambda p: p.estimate.sort_key())
+    if only_eligible:
+        # Eligible before Check, each group in the order above.
+        programmes.sort(key=lambda p: p.verdict.severity)
     return programmes
 
 
-def attach_estimates(programmes, benchmarks, rates) -> None:
+def attach_estimates(programmes, benchmarks, rates, choice: EstimateChoice) -> None:
+    """The estimate each card shows, for the student's weeks and currency when given."""
     for programme in programmes:
-        programme.estimate = costs.estimate(programme, None, "EUR", benchmarks, rates)
+        programme.estimate = costs.estimate(
+            programme,
+            choice.weeks,
+            choice.currency,
+            benchmarks,
+            rates,
+            with_pay=choice.with_pay,
+        )
 
 
 def page_of(paginator: Paginator, raw: str | None) -> tuple[Page, str]:

@@ -139,12 +139,10 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     today = clock.today()
     vocabulary = snapshot.vocabulary()
     profile_form, profile = params.read_profile(request, today, vocabulary)
-    estimate_form, weeks, currency = params.read_estimate(request)
+    estimate_form, choice = params.read_estimate(request)
     stages = planning.timeline() if profile.start else None
     rates = costs.Rates(vocabulary.rates)
-    decision = decide(
-        programme, profile, weeks, currency, vocabulary.benchmarks, rates, stages, today
-    )
+    decision = decide(programme, profile, choice, vocabulary.benchmarks, rates, stages, today)
     deadline = deadline_status(programme, today)
     url = request.build_absolute_uri(programme.get_absolute_url())
     ctx = {

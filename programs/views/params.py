@@ -9,7 +9,7 @@ from django.http import HttpRequest, QueryDict
 
 from programs.caching.snapshot import VocabularySnapshot
 from programs.decisions.matching import Profile
-from programs.decisions.profile import PROFILE_FIELDS, EstimateForm, ProfileForm
+from programs.decisions.profile import PROFILE_FIELDS, EstimateChoice, EstimateForm, ProfileForm
 
 MAX_COMPARE = 4
 
@@ -47,10 +47,9 @@ def compare_slugs(data: QueryDict) -> tuple[list[str], list[str]]:
     return slugs, messages
 
 
-def read_estimate(request: HttpRequest) -> tuple[EstimateForm, int | None, str]:
+def read_estimate(request: HttpRequest) -> tuple[EstimateForm, EstimateChoice]:
     form = EstimateForm(request.GET)
-    weeks, currency = form.choice()
-    return form, weeks, currency
+    return form, form.choice()
 
 
 def input_problems(*forms) -> list[str]:

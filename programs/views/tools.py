@@ -69,7 +69,7 @@ def compare(request: HttpRequest) -> HttpResponse:
     today = clock.today()
     vocabulary = snapshot.vocabulary()
     profile_form, profile = params.read_profile(request, today, vocabulary)
-    estimate_form, weeks, currency = params.read_estimate(request)
+    estimate_form, choice = params.read_estimate(request)
     slugs, messages = params.compare_slugs(request.GET)
     valid = [slug for slug in slugs if SLUG.fullmatch(slug)]
     found = {
@@ -91,7 +91,7 @@ def compare(request: HttpRequest) -> HttpResponse:
     _, checklist = advice_for_applicants() if programmes else ([], [])
     columns = []
     for programme in prepare_cards(programmes, today):
-        decision = decide(programme, profile, weeks, currency, benchmarks, rates, None, today)
+        decision = decide(programme, profile, choice, benchmarks, rates, None, today)
         others = [slug for slug in slugs if slug != programme.slug and slug in found]
         signals = legitimacy(programme, checklist)
         columns.append(
@@ -111,8 +111,9 @@ def compare(request: HttpRequest) -> HttpResponse:
         "profile": profile,
         "profile_query": params.profile_query(request.GET),
         "estimate_form": estimate_form,
-        "currency": currency,
-        "weeks": weeks,
+        "currency": choice.currency,
+        "weeks": choice.weeks,
+        "with_pay": choice.with_pay,
         "input_problems": problems,
         "max_compare": params.MAX_COMPARE,
     }
