@@ -99,7 +99,10 @@ def plan(
     if programme is not None:
         deadline = deadline_for_start(programme, start)
         if deadline is not None:
+            _after_the_deadline(milestones, deadline, notes)
             about = "about " if programme.deadline_kind == "approximate" else ""
+            if programme.deadline_kind == "approximate" and programme.deadline_day is None:
+                about = f"day not stated: plan for 1 {deadline:%B}, "
             title = (
                 f"Apply to {programme.title} ({programme.deadline_lead_weeks}+ weeks before start)"
                 if programme.deadline_kind == "rolling"
@@ -140,6 +143,22 @@ def plan(
         )
     milestones.sort(key=lambda m: (m.begins, m.key))
     return Plan(start, milestones, notes)
+
+
+# The guide's preparation stage begins "after receiving an offer": never before the deadline.
+AFTER_AN_OFFER = "stage-preparation"
+
+
+def _after_the_deadline(milestones: list[Milestone], deadline: date, notes: list[str]) -> None:
+    for milestone in milestones:
+        if milestone.key == AFTER_AN_OFFER and milestone.begins <= deadline:
+            milestone.begins = deadline + timedelta(days=1)
+            if milestone.ends is not None and milestone.ends < milestone.begins:
+                milestone.ends = milestone.begins
+            notes.append(
+                "Preparation starts once you have an offer, so this plan begins it after the "
+                f"application deadline ({_day(deadline)})."
+            )
 
 
 def _day(value: date) -> str:

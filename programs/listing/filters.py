@@ -168,7 +168,9 @@ class ProgrammeFilter(django_filters.FilterSet):
         method="filter_deadline",
         choices=DeadlineChoice.choices,
         label="Application deadline",
-        error_messages=_invalid("Choose open, rolling or closed for the deadline."),
+        error_messages=_invalid(
+            "Choose due within a month or three months, rolling, varies or not stated."
+        ),
     )
     delivery = django_filters.ChoiceFilter(
         method="filter_delivery",

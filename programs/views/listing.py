@@ -51,9 +51,11 @@ def home(request: HttpRequest) -> HttpResponse:
     today = clock.today()
     vocabulary, index = snapshot.vocabulary(), listing_index.current(today)
     everyone = index.universe
-    # Open deadlines soonest first; when fewer than five are open, next year's fill the list.
-    dated = index.options["deadline"].get("open", 0) | index.options["deadline"].get("closed", 0)
-    soonest = index.page(dated, index.orders["deadline"], 0, SOONEST_DEADLINES)
+    # The soonest dated deadlines (confirmed or expected): everything but rolling, varies, unknown.
+    undated = 0
+    for state in (deadlines.ROLLING, deadlines.VARIES, deadlines.UNKNOWN):
+        undated |= index.options["deadline"].get(state, 0)
+    soonest = index.page(everyone & ~undated, index.orders["deadline"], 0, SOONEST_DEADLINES)
     by_pk = Programme.objects.published().select_related("organisation").in_bulk(soonest)
     upcoming = deadlines.attach_deadline_status([by_pk[pk] for pk in soonest if pk in by_pk], today)
     ctx = {
@@ -70,8 +72,11 @@ def home(request: HttpRequest) -> HttpResponse:
             Counted(row, index.count("level", slug, everyone))
             for slug, row in vocabulary.levels.items()
         ],
-        "soonest": [p for p in upcoming if p.deadline_status.state == deadlines.OPEN],
-        "next_round": [p for p in upcoming if p.deadline_status.state == deadlines.CLOSED],
+        "soonest": [
+            p
+            for p in upcoming
+            if p.deadline_status.state in (deadlines.UPCOMING, deadlines.CLOSING_SOON)
+        ],
     }
     return render(request, "programs/home.html", ctx)
 

@@ -12,10 +12,13 @@ from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import reverse
 
+from programs.caching import snapshot
 from programs.core import clock
+from programs.decisions import costs
 from programs.listing.filters import ProgrammeFilter
 from programs.models import Programme
-from programs.publishing.exports import EXPORT_COLUMNS, export_rows
+from programs.publishing.exports import EXPORT_COLUMNS, Derivation, export_rows
+from programs.views import params
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -52,6 +55,21 @@ def filtered_programmes(request: HttpRequest):
     return filterset.qs
 
 
+def derivation(request: HttpRequest) -> Derivation:
+    """The list's own profile and estimate parameters (an invalid answer counts as not given)."""
+    today, vocabulary = clock.today(), snapshot.vocabulary()
+    _, profile = params.read_profile(request, today, vocabulary)
+    _, choice = params.read_estimate(request)
+    return Derivation(today, profile, choice, vocabulary.benchmarks, costs.Rates(vocabulary.rates))
+
+
+def _csv_value(value: object) -> object:
+    """Booleans as the JSON export writes them: true / false."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
 class _Echo:
     def write(self, value: str) -> str:
         return value
@@ -59,13 +77,13 @@ class _Echo:
 
 def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     base_url = request.build_absolute_uri("/").rstrip("/")
-    rows = export_rows(filtered_programmes(request), base_url)
+    rows = export_rows(filtered_programmes(request), base_url, derivation(request))
     writer = csv.DictWriter(_Echo(), fieldnames=EXPORT_COLUMNS)
 
     def lines() -> Iterator[str]:
         yield writer.writeheader()
         for row in rows:
-            yield writer.writerow(row)
+            yield writer.writerow({k: _csv_value(v) for k, v in row.items()})
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="programmes.csv"'
@@ -74,7 +92,7 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
 
 def export_json(request: HttpRequest) -> StreamingHttpResponse:
     base_url = request.build_absolute_uri("/").rstrip("/")
-    rows = export_rows(filtered_programmes(request), base_url)
+    rows = export_rows(filtered_programmes(request), base_url, derivation(request))
 
     def chunks() -> Iterator[str]:
         yield '{"columns":' + json.dumps(EXPORT_COLUMNS) + ',"programmes":['

@@ -189,9 +189,17 @@ def list_calendar(request: HttpRequest) -> HttpResponse:
     if filterset.errors:
         return _bad_request(params.input_problems(filterset.form))
     deadlines.attach_deadline_status(programmes, today)
-    cal = calendars.deadlines_calendar(
-        "Medical internship deadlines",
-        programmes,
-        lambda p: request.build_absolute_uri(p.get_absolute_url()),
+    events = calendars.deadline_events(
+        programmes, lambda p: request.build_absolute_uri(p.get_absolute_url())
     )
+    if not events:
+        # An empty calendar would look like a working subscription: say what is wrong instead.
+        return HttpResponse(
+            "None of the programmes this filter keeps has a dated deadline ahead (they are "
+            "rolling, vary, or state none), so there is no calendar to download.",
+            status=404,
+            content_type="text/plain; charset=utf-8",
+        )
+    key = "&".join(sorted(f"{k}={v}" for k in request.GET for v in request.GET.getlist(k)))
+    cal = calendars.deadlines_calendar("Medical internship deadlines", events, key)
     return _ics(cal, f"{slugify('internship deadlines')}.ics")
