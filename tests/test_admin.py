@@ -23,6 +23,7 @@ from tests.factories import (
     make_cost,
     make_cost_benchmark,
     make_country,
+    make_dated_deadline,
     make_destination_note,
     make_discipline,
     make_exchange_rate,
@@ -80,6 +81,7 @@ def directory(db):
     rule = make_rule(programme, kind="study_level", text="Medical students only.")
     rule.study_levels.set([level])
     make_cost(programme, amount_min=Decimal("1200"), amount_max=Decimal("1500"))
+    make_dated_deadline(programme)
     make_destination_note(region=europe, country=uk)
     stage = make_timeline_stage(months_before_min=6, months_before_max=12)
     make_guide_item(stage=stage, study_level=level)

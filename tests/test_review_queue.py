@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from programs.catalogue.audit import audit_directory
@@ -68,11 +69,16 @@ def test_a_passed_deadline_without_an_update_since_needs_review(db):
     assert reasons_for(still_open) == []
 
 
-def test_an_unsourced_programme_needs_review(db):
+def test_a_programme_citing_no_source_never_reaches_the_queue_because_the_database_refuses_it(
+    db,
+):
+    # "Unsourced" was a review reason; since sources became records it is a constraint instead.
     programme = fresh()
-    Programme.objects.filter(pk=programme.pk).update(source_section="")
 
-    assert reasons_for(programme) == [REASONS["unsourced"]]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Programme.objects.filter(pk=programme.pk).update(source_section="")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Programme.objects.filter(pk=programme.pk).update(source_guide=None)
 
 
 def test_a_named_programme_with_no_pay_deadline_or_duration_misses_facts_but_a_pathway_does_not(
@@ -97,8 +103,7 @@ def test_archived_programmes_never_need_review(db):
 
 def test_review_counts_give_the_total_and_each_reason_in_one_query(db, django_assert_num_queries):
     make_programme(last_verified=None)
-    both = make_programme(last_verified=None, pay="unknown", deadline_kind="unknown")
-    Programme.objects.filter(pk=both.pk).update(source_section="")
+    make_programme(last_verified=None, pay="unknown", deadline_kind="unknown")
     fresh()
 
     with django_assert_num_queries(1):
@@ -108,7 +113,6 @@ def test_review_counts_give_the_total_and_each_reason_in_one_query(db, django_as
         "total": 2,
         "stale": 2,
         "past_deadline": 0,
-        "unsourced": 1,
         "missing_facts": 1,
     }
 

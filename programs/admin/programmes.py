@@ -15,10 +15,11 @@ from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
 from programs.core import clock
-from programs.models import City, Cost, EligibilityRule, Programme, Region
+from programs.models import City, Cost, DatedDeadline, EligibilityRule, Programme, Region
 from programs.models.review import REASONS, review_reasons
 
 from .base import DirectoryAdmin, format_amount
+from .sources import DatedDeadlineInline
 from .transfer import ProgrammeResource
 
 MONTH_CHOICES = [("", "—"), *((n, calendar.month_name[n]) for n in range(1, 13))]
@@ -81,7 +82,13 @@ class NeedsReviewFilter(admin.SimpleListFilter):
 class EligibilityRuleInline(admin.StackedInline):
     model = EligibilityRule
     extra = 0
-    autocomplete_fields = ["study_levels", "unclear_levels", "residency_country", "university"]
+    autocomplete_fields = [
+        "study_levels",
+        "unclear_levels",
+        "residency_country",
+        "university",
+        "source",
+    ]
     fields = [
         ("kind", "applies_to", "key", "position"),
         "text",
@@ -89,6 +96,7 @@ class EligibilityRuleInline(admin.StackedInline):
         ("residency_country", "residency_area", "citizens_count"),
         "university",
         ("language_test", "language_score_min", "language_score_max"),
+        "source",
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
@@ -109,7 +117,9 @@ class CostInline(admin.StackedInline):
         ("amount_min", "amount_max", "currency", "period"),
         ("open_ended", "approximate"),
         "notes",
+        "source",
     ]
+    autocomplete_fields = ["source"]
 
 
 @admin.register(Programme)
@@ -117,7 +127,7 @@ class ProgrammeAdmin(ImportExportModelAdmin, SimpleHistoryAdmin, DirectoryAdmin)
     resource_classes = [ProgrammeResource]
     formats = [CSV, XLSX]
     history_list_display = ["status", "last_verified", "verified_by"]
-    inlines = [EligibilityRuleInline, CostInline]
+    inlines = [DatedDeadlineInline, EligibilityRuleInline, CostInline]
     list_display = [
         "title",
         "organisation",
@@ -147,6 +157,7 @@ class ProgrammeAdmin(ImportExportModelAdmin, SimpleHistoryAdmin, DirectoryAdmin)
         "specialities",
         "disciplines",
         "study_levels",
+        "source",
     ]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["created_at", "updated_at", "verified_by"]
@@ -209,6 +220,7 @@ class ProgrammeAdmin(ImportExportModelAdmin, SimpleHistoryAdmin, DirectoryAdmin)
                     ("last_verified", "verified_by"),
                     "source_guide",
                     "source_section",
+                    "source",
                     "guide_references",
                     ("created_at", "updated_at"),
                 ]
@@ -245,6 +257,13 @@ class ProgrammeAdmin(ImportExportModelAdmin, SimpleHistoryAdmin, DirectoryAdmin)
             # City.__str__ names its country: one query for the chosen cities, not one each.
             kwargs["queryset"] = City.objects.select_related("country")
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
+        if formset.model is DatedDeadline:
+            for deadline_form in formset.forms:
+                if deadline_form.instance.recorded_by_id is None:
+                    deadline_form.instance.recorded_by = request.user
+        super().save_formset(request, form, formset, change)
 
     def _set_status(self, request: HttpRequest, queryset: QuerySet, status: str) -> int:
         # One save per programme, so each change lands in its history with who made it.
@@ -305,6 +324,7 @@ class EligibilityRuleAdmin(SimpleHistoryAdmin, DirectoryAdmin):
         "unclear_levels",
         "residency_country",
         "university",
+        "source",
     ]
 
 
@@ -314,7 +334,7 @@ class CostAdmin(SimpleHistoryAdmin, DirectoryAdmin):
     list_filter = ["kind", "currency", "period"]
     list_select_related = ["programme"]
     search_fields = ["key", "notes", "programme__title"]
-    autocomplete_fields = ["programme"]
+    autocomplete_fields = ["programme", "source"]
 
     @admin.display(description="amount")
     def amount(self, cost: Cost) -> str:

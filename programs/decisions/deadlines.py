@@ -47,12 +47,12 @@ SEASON = "season"
 
 
 class Confirmed(Protocol):
-    """A dated deadline for one cycle, recorded by an adviser with its source."""
+    """A dated deadline for one cycle recorded with its source (models.DatedDeadline)."""
 
     date: date
 
     @property
-    def source_label(self) -> str: ...
+    def source(self): ...
 
 
 @dataclass(frozen=True)
@@ -144,9 +144,12 @@ def _stated(programme: Programme, form: str) -> str:
 
 
 def deadline_status(
-    programme: Programme, today: date, confirmed: Iterable[Confirmed] = ()
+    programme: Programme, today: date, confirmed: Iterable[Confirmed] | None = None
 ) -> DeadlineStatus:
-    """The deadline's state on `today`; `confirmed`: the programme's dated deadlines, any order."""
+    """The deadline's state on `today`. `confirmed`: the programme's dated deadlines, any order;
+    by default `programme.dated_deadlines` (prefetch it: `ProgrammeQuerySet.with_deadlines()`)."""
+    if confirmed is None:
+        confirmed = programme.dated_deadlines.all()
     form = stated_form(programme)
     stated = _stated(programme, form)
     dated = sorted(confirmed, key=lambda c: c.date)
@@ -158,12 +161,12 @@ def deadline_status(
             _state_for(days),
             nxt.date,
             days,
-            f"{_short_date(nxt.date)} ({_days(days)}); confirmed: {nxt.source_label}",
+            f"{_short_date(nxt.date)} ({_days(days)}); confirmed, {nxt.source.in_words()}",
             f"{_short_date(nxt.date)} · {_days(days)} · confirmed",
             confirmed=True,
             stated=stated,
             form=form,
-            source=nxt.source_label,
+            source=nxt.source.in_words(),
         )
     if dated:
         last = dated[-1]
@@ -177,12 +180,12 @@ def deadline_status(
             PASSED,
             last.date,
             None,
-            f"Passed on {_short_date(last.date)} (confirmed: {last.source_label}).{later}",
+            f"Passed on {_short_date(last.date)} (confirmed, {last.source.in_words()}).{later}",
             f"Passed {_short_date(last.date)}",
             confirmed=True,
             stated=stated,
             form=form,
-            source=last.source_label,
+            source=last.source.in_words(),
         )
     expected = next_expected(programme, today)
     if expected is not None:

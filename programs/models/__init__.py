@@ -6,16 +6,19 @@ from .legitimacy import LegitimacySignal
 from .money import CURRENCY_SYMBOLS, CostKind, Currency, ExchangeRate, Period
 from .organisations import Organisation
 from .programmes import Programme, ProgrammeQuerySet
+from .sources import CitesSource, DatedDeadline, Source
 from .taxonomy import Discipline, Speciality, StudyLevel
 
 __all__ = [
     "CURRENCY_SYMBOLS",
+    "CitesSource",
     "City",
     "Cost",
     "CostBenchmark",
     "CostKind",
     "Country",
     "Currency",
+    "DatedDeadline",
     "DestinationNote",
     "Discipline",
     "EligibilityRule",
@@ -29,6 +32,7 @@ __all__ = [
     "Programme",
     "ProgrammeQuerySet",
     "Region",
+    "Source",
     "Sourced",
     "Speciality",
     "StudyLevel",

@@ -8,6 +8,20 @@ from simple_history.models import HistoricalRecords
 from .base import check_range
 from .money import Amount
 from .programmes import Programme
+from .sources import Source
+
+
+# Rules and costs are transcribed from their programme's guide section; one stated elsewhere (say
+# in the provider's email) cites that source too.
+def source_field() -> models.ForeignKey:
+    return models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Leave empty when the programme's guide section states it.",
+    )
 
 
 class ProgrammeChildManager(models.Manager):
@@ -91,6 +105,7 @@ class EligibilityRule(models.Model):
     language_score_min = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
     language_score_max = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+    source = source_field()
 
     objects = ProgrammeChildManager()
     history = HistoricalRecords()
@@ -166,6 +181,7 @@ class Cost(Amount):
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="costs")
     key = models.SlugField(max_length=80, help_text="Stable identifier within the programme.")
+    source = source_field()
 
     objects = ProgrammeChildManager()
     history = HistoricalRecords()

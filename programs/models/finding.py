@@ -8,12 +8,13 @@ from datetime import date, timedelta
 from typing import Self
 
 from django.db import connection, models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce, Lower
 
 from programs.core.text import fold
 
 from .search_text import search_query, search_rank, search_vector
+from .sources import DatedDeadline
 
 CLOSING_SOON_DAYS = 30
 THREE_MONTHS_DAYS = 91
@@ -53,12 +54,13 @@ class FindingQuerySetMixin:
         return mixin.dated_deadline_q() & (window | this_month)
 
     @staticmethod
-    def deadline_q(state: str, today: date) -> Q:
-        """The condition for one deadline state or filter option: "closing_soon" (≤ 30 days),
-        "within_3_months", "upcoming" (a date more than 30 days ahead), "passed" (needs a confirmed
-        date: none is held here), "rolling", "varies" (including a season only), "unknown"; and,
-        for ordering and the review queue, "open"/"closed" (this calendar year's occurrence is
-        still ahead / has gone)."""
+    def _confirmed_q(**dates) -> Q:
+        """The programme has a confirmed (dated) deadline matching `dates`, e.g. date__gte=…"""
+        return Q(Exists(DatedDeadline.objects.filter(programme=OuterRef("pk"), **dates)))
+
+    @staticmethod
+    def _stated_q(state: str, today: date) -> Q:
+        """The state from the stated deadline alone (no confirmed dates)."""
         mixin = FindingQuerySetMixin
         dated = mixin.dated_deadline_q()
         not_passed = Q(deadline_month__gt=today.month) | Q(
@@ -86,6 +88,32 @@ class FindingQuerySetMixin:
         if state == "unknown":
             return Q(deadline_kind="unknown")
         raise ValueError(f"Unknown deadline state {state!r}")
+
+    @staticmethod
+    def deadline_q(state: str, today: date) -> Q:
+        """The condition for one deadline state or filter option: "closing_soon" (≤ 30 days),
+        "within_3_months", "upcoming" (a date more than 30 days ahead), "passed" (a confirmed
+        date has passed and none is ahead), "rolling", "varies" (including a season only),
+        "unknown"; and, for ordering and the review queue, "open"/"closed" (this calendar year's
+        stated date is still ahead / has gone). A confirmed date, when there is one, decides."""
+        mixin = FindingQuerySetMixin
+        stated = mixin._stated_q(state, today)
+        if state in ("open", "closed"):
+            return stated
+        any_confirmed = mixin._confirmed_q()
+        ahead = mixin._confirmed_q(date__gte=today)
+        windows = {"closing_soon": CLOSING_SOON_DAYS, "within_3_months": THREE_MONTHS_DAYS}
+        if state in windows:
+            end = today + timedelta(days=windows[state])
+            confirmed = mixin._confirmed_q(date__gte=today, date__lte=end)
+        elif state == "upcoming":
+            soon = today + timedelta(days=CLOSING_SOON_DAYS)
+            confirmed = ahead & ~mixin._confirmed_q(date__gte=today, date__lte=soon)
+        elif state == "passed":
+            confirmed = any_confirmed & ~ahead
+        else:
+            confirmed = Q(pk__in=[])
+        return confirmed | (~any_confirmed & stated)
 
     def with_deadline(self, state: str, today: date) -> Self:
         return self.filter(self.deadline_q(state, today))

@@ -10,10 +10,11 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from .base import SlugNaturalKeyManager, Sourced, check_range
+from .base import SlugNaturalKeyManager, check_range
 from .destinations import City
 from .finding import FindingQuerySetMixin
 from .review import ReviewQuerySetMixin
+from .sources import CitesSource
 
 
 class ProgrammeQuerySet(ReviewQuerySetMixin, FindingQuerySetMixin, models.QuerySet):
@@ -29,6 +30,7 @@ class ProgrammeQuerySet(ReviewQuerySetMixin, FindingQuerySetMixin, models.QueryS
             "specialities",
             "costs",
             self.rules_prefetch(),
+            self.deadlines_prefetch(),
         )
 
     def for_cards(self) -> "ProgrammeQuerySet":
@@ -40,11 +42,12 @@ class ProgrammeQuerySet(ReviewQuerySetMixin, FindingQuerySetMixin, models.QueryS
             "costs",
             # The estimate reads the residency rules (local-residents-only places).
             self.rules_prefetch(),
+            self.deadlines_prefetch(),
         )
 
     def for_detail(self) -> "ProgrammeQuerySet":
         return self.select_related(
-            "organisation", "organisation__country", "source_guide"
+            "organisation", "organisation__country", "source_guide", "source__guide"
         ).prefetch_related(
             "countries__region",
             "cities__country",
@@ -54,6 +57,18 @@ class ProgrammeQuerySet(ReviewQuerySetMixin, FindingQuerySetMixin, models.QueryS
             "partners",
             "costs",
             self.rules_prefetch(),
+            self.deadlines_prefetch(),
+        )
+
+    def with_deadlines(self) -> "ProgrammeQuerySet":
+        return self.prefetch_related(self.deadlines_prefetch())
+
+    def deadlines_prefetch(self) -> models.Prefetch:
+        """The confirmed (dated) deadlines with their sources, for decisions.deadlines."""
+        dated = self.model._meta.get_field("dated_deadlines").related_model
+        return models.Prefetch(
+            "dated_deadlines",
+            queryset=dated.objects.select_related("source", "source__guide"),
         )
 
     def with_rules(self) -> "ProgrammeQuerySet":
@@ -72,7 +87,7 @@ class ProgrammeQuerySet(ReviewQuerySetMixin, FindingQuerySetMixin, models.QueryS
         )
 
 
-class Programme(Sourced):
+class Programme(CitesSource):
     class ListingKind(models.TextChoices):
         PROGRAMME = "programme", "Named programme"
         PATHWAY = "pathway", "Pathway or exchange route"
@@ -225,6 +240,7 @@ class Programme(Sourced):
             models.Index(fields=["status", "-updated_at"], name="programme_status_updated"),
         ]
         constraints = [
+            *CitesSource.cites_a_source_constraints("programme"),
             models.CheckConstraint(
                 condition=Q(duration_min_weeks__isnull=True)
                 | Q(duration_max_weeks__isnull=True)
@@ -272,6 +288,7 @@ class Programme(Sourced):
 
     def clean(self) -> None:
         errors: dict[str, ValidationError] = {}
+        self.clean_citation(errors)
         check_range(
             errors,
             self.duration_min_weeks,

@@ -7,7 +7,6 @@ needs review (archived ones never do) when it is:
 - **stale**: never verified, or last verified more than `STALE_AFTER_DAYS` days ago;
 - **past its deadline**: a yearly deadline (fixed, or approximate with a month) has passed this
   year and the record has not been changed since that date, so the next cycle's facts are unchecked;
-- **unsourced**: it cites no guide section;
 - **missing facts**: a named programme (not a pathway, whose terms vary by host and are rightly
   left open) whose pay, deadline and duration are all unknown, so a student learns nothing
   practical from it.
@@ -26,7 +25,6 @@ STALE_AFTER_DAYS = 180
 REASONS = {
     "stale": f"Not verified in {STALE_AFTER_DAYS} days",
     "past_deadline": "Deadline passed this cycle without an update",
-    "unsourced": "No source section",
     "missing_facts": "Pay, deadline and duration all unknown",
 }
 
@@ -55,10 +53,6 @@ def past_deadline_q(today: date) -> Q:
     return closed & before_deadline
 
 
-def unsourced_q() -> Q:
-    return Q(source_section="")
-
-
 def missing_facts_q() -> Q:
     return Q(
         listing_kind="programme",
@@ -73,7 +67,6 @@ def reason_conditions(today: date) -> dict[str, Q]:
     return {
         "stale": stale_q(today),
         "past_deadline": past_deadline_q(today),
-        "unsourced": unsourced_q(),
         "missing_facts": missing_facts_q(),
     }
 

@@ -71,6 +71,7 @@ def for_export(queryset):
         queryset.select_related("organisation", "source_guide")
         .prefetch_related("countries", "costs", "disciplines")
         .with_rules()
+        .with_deadlines()
     )
 
 
@@ -124,7 +125,7 @@ def export_row(programme: Programme, base_url: str, how: Derivation) -> dict[str
         "website": programme.website,
         "last_verified": programme.last_verified.isoformat() if programme.last_verified else None,
         "updated_at": programme.updated_at.isoformat(),
-        "source_guide": programme.source_guide.title,
+        "source_guide": programme.source_guide.title if programme.source_guide else "",
         "source_section": programme.source_section,
         **derived(programme, how),
     }

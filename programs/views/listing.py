@@ -56,7 +56,12 @@ def home(request: HttpRequest) -> HttpResponse:
     for state in (deadlines.ROLLING, deadlines.VARIES, deadlines.UNKNOWN):
         undated |= index.options["deadline"].get(state, 0)
     soonest = index.page(everyone & ~undated, index.orders["deadline"], 0, SOONEST_DEADLINES)
-    by_pk = Programme.objects.published().select_related("organisation").in_bulk(soonest)
+    by_pk = (
+        Programme.objects.published()
+        .select_related("organisation")
+        .with_deadlines()
+        .in_bulk(soonest)
+    )
     upcoming = deadlines.attach_deadline_status([by_pk[pk] for pk in soonest if pk in by_pk], today)
     ctx = {
         "totals": {

@@ -163,7 +163,7 @@ def _bad_request(lines: Iterable[str]) -> HttpResponse:
 def programme_calendar(request: HttpRequest, slug: str) -> HttpResponse:
     """The programme's next deadline (repeating yearly) or, with ?start=, the whole plan."""
     programme = get_object_or_404(
-        Programme.objects.published().select_related("source_guide"), slug=slug
+        Programme.objects.published().select_related("source_guide").with_deadlines(), slug=slug
     )
     today = clock.today()
     form, profile = params.read_profile(request, today, snapshot.vocabulary())
@@ -182,7 +182,7 @@ def list_calendar(request: HttpRequest) -> HttpResponse:
     today = clock.today()
     filterset = ProgrammeFilter(
         request.GET,
-        queryset=Programme.objects.published().select_related("source_guide"),
+        queryset=Programme.objects.published().select_related("source_guide").with_deadlines(),
         today=today,
     )
     programmes = list(filterset.qs)
