@@ -192,8 +192,13 @@ def deadline_status(
         days = max((expected - today).days, 0)
         if form == MONTH_ONLY:
             month = calendar.month_name[expected.month]
+            plan = (
+                f"plan for 1 {month} ({_days(days)})"
+                if expected >= today
+                else f"1 {month} has gone, so apply now"
+            )
             label = (
-                f"{month} {expected.year}, day not stated: plan for 1 {month} ({_days(days)}); "
+                f"{month} {expected.year}, day not stated: {plan}; "
                 f"last stated as {stated}; confirm the {expected.year} date"
             )
             short = f"Expected {expected:%B %Y} · plan for 1 {expected:%b}"

@@ -4,6 +4,7 @@ A mixin of `ProgrammeQuerySet`, kept apart so the models module stays small. The
 return plain `Q` objects because the list page also uses them inside aggregates for facet counts.
 """
 
+import calendar
 from datetime import date, timedelta
 from typing import Self
 
@@ -37,7 +38,10 @@ class FindingQuerySetMixin:
         return Q(deadline_month__gt=month) | Q(same_month, deadline_month=month)
 
     @staticmethod
-    def _on_or_before_q(month: int, day: int) -> Q:
+    def _on_or_before_q(year: int, month: int, day: int) -> Q:
+        if day == calendar.monthrange(year, month)[1]:
+            # The month's last day: a stated 29 (or 31) falls back to it, so every day counts.
+            return Q(deadline_month__lte=month)
         same_month = Q(deadline_day__lte=day) | Q(deadline_day__isnull=True)
         return Q(deadline_month__lt=month) | Q(same_month, deadline_month=month)
 
@@ -48,7 +52,7 @@ class FindingQuerySetMixin:
         end = today + timedelta(days=days)
         mixin = FindingQuerySetMixin
         after = mixin._on_or_after_q(today.month, today.day)
-        before = mixin._on_or_before_q(end.month, end.day)
+        before = mixin._on_or_before_q(end.year, end.month, end.day)
         window = (after & before) if end.year == today.year else (after | before)
         this_month = Q(deadline_day__isnull=True, deadline_month=today.month)
         return mixin.dated_deadline_q() & (window | this_month)
