@@ -100,9 +100,9 @@ def plan(
         deadline = deadline_for_start(programme, start)
         if deadline is not None:
             _after_the_deadline(milestones, deadline, notes)
-            about = "about " if programme.deadline_kind == "approximate" else ""
+            about = "about this date" if programme.deadline_kind == "approximate" else "this date"
             if programme.deadline_kind == "approximate" and programme.deadline_day is None:
-                about = f"day not stated: plan for 1 {deadline:%B}, "
+                about = f"day not stated: plan for 1 {deadline:%B}"
             title = (
                 f"Apply to {programme.title} ({programme.deadline_lead_weeks}+ weeks before start)"
                 if programme.deadline_kind == "rolling"
@@ -113,7 +113,7 @@ def plan(
                     key=f"deadline-{programme.slug}",
                     title=title,
                     begins=deadline,
-                    summary=f"As the guide states it: “{programme.deadline_note}” ({about}this date).",
+                    summary=f"As the guide states it: “{programme.deadline_note}” ({about}).",
                     source=programme.citation,
                     late=deadline < today,
                 )
