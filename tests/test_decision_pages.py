@@ -25,7 +25,7 @@ def get(client, name: str, query: str = "", *args):
     return client.get(reverse(f"programs:{name}", args=args) + (f"?{query}" if query else ""))
 
 
-def test_the_eligibility_page_sorts_every_programme_into_three_groups(client, seeded):
+def test_the_eligibility_page_sorts_every_programme_into_three_groups(client, seeded_module):
     response = get(client, "eligibility", UK_SCHOOL_STUDENT)
 
     assert response.status_code == 200
@@ -38,7 +38,7 @@ def test_the_eligibility_page_sorts_every_programme_into_three_groups(client, se
     assert "Requires age 17 or over; you will be 17." in html
 
 
-def test_without_a_profile_the_eligibility_page_shows_only_the_form(client, seeded):
+def test_without_a_profile_the_eligibility_page_shows_only_the_form(client, seeded_module):
     response = get(client, "eligibility")
 
     assert response.status_code == 200
@@ -57,14 +57,14 @@ def test_without_a_profile_the_eligibility_page_shows_only_the_form(client, seed
         ("age=%00", "Enter your age as a whole number of years"),
     ],
 )
-def test_a_bad_answer_is_a_400_with_a_clear_message(client, seeded, query, message):
+def test_a_bad_answer_is_a_400_with_a_clear_message(client, seeded_module, query, message):
     response = get(client, "eligibility", query)
 
     assert response.status_code == 400
     assert message in response.content.decode()
 
 
-def test_the_list_keeps_working_with_a_bad_answer_and_says_what_it_ignored(client, seeded):
+def test_the_list_keeps_working_with_a_bad_answer_and_says_what_it_ignored(client, seeded_module):
     response = get(client, "list", "age=abc&pay=stipend")
 
     assert response.status_code == 200
@@ -73,7 +73,7 @@ def test_the_list_keeps_working_with_a_bad_answer_and_says_what_it_ignored(clien
     assert response.context["count"] == 5
 
 
-def test_the_eligible_filter_keeps_only_programmes_the_student_may_apply_to(client, seeded):
+def test_the_eligible_filter_keeps_only_programmes_the_student_may_apply_to(client, seeded_module):
     everything = get(client, "list", UK_SCHOOL_STUDENT)
     eligible = get(client, "list", UK_SCHOOL_STUDENT + "&eligible=1")
 
@@ -85,7 +85,7 @@ def test_the_eligible_filter_keeps_only_programmes_the_student_may_apply_to(clie
     assert all(p.verdict.state != "not_eligible" for p in eligible.context["programmes"])
 
 
-def test_the_list_sorts_by_estimated_cost_with_incomplete_estimates_last(client, seeded):
+def test_the_list_sorts_by_estimated_cost_with_incomplete_estimates_last(client, seeded_module):
     response = get(client, "list", "sort=cost")
 
     programmes = list(response.context["page"].object_list)
@@ -100,7 +100,7 @@ def test_the_list_sorts_by_estimated_cost_with_incomplete_estimates_last(client,
     )
 
 
-def test_a_budget_keeps_programmes_whose_lowest_estimate_fits(client, seeded):
+def test_a_budget_keeps_programmes_whose_lowest_estimate_fits(client, seeded_module):
     response = get(client, "list", "max_cost=1000")
 
     slugs = [p.slug for p in response.context["page"].object_list]
@@ -108,20 +108,22 @@ def test_a_budget_keeps_programmes_whose_lowest_estimate_fits(client, seeded):
     assert "stanford-pediatrics-internship-program" in slugs
 
 
-def test_the_no_red_flags_filter_keeps_every_seeded_programme(client, seeded):
+def test_the_no_red_flags_filter_keeps_every_seeded_programme(client, seeded_module):
     # The guides report no red flag for any listed programme.
     assert get(client, "list", "no_red_flags=1").context["count"] == 18
     assert get(client, "list", "no_red_flags=maybe").context["count"] == 18
 
 
-def test_a_card_offers_to_add_it_to_the_comparison_keeping_the_filters(client, seeded):
+def test_a_card_offers_to_add_it_to_the_comparison_keeping_the_filters(client, seeded_module):
     html = get(client, "list", f"pay=fee&p={NIH}").content.decode()
 
     assert f"?pay=fee&amp;p={NIH}&amp;p={LITE_REGAL}" in html
     assert f'href="/compare/?p={NIH}"' in html
 
 
-def test_the_detail_page_shows_verdict_estimate_plan_and_legitimacy_questions(client, seeded):
+def test_the_detail_page_shows_verdict_estimate_plan_and_legitimacy_questions(
+    client, seeded_module
+):
     response = get(
         client, "detail", UK_SCHOOL_STUDENT + "&weeks=2&currency=EUR&start=2027-07-01", LITE_REGAL
     )
@@ -137,7 +139,7 @@ def test_the_detail_page_shows_verdict_estimate_plan_and_legitimacy_questions(cl
     assert f'href="/programmes/{LITE_REGAL}/calendar.ics?start=2027-07-01"' in html
 
 
-def test_a_confirmed_signal_shows_as_confirmed_with_its_note(client, seeded):
+def test_a_confirmed_signal_shows_as_confirmed_with_its_note(client, seeded_module):
     html = get(client, "detail", "", MRC).content.decode()
 
     assert (
@@ -146,7 +148,9 @@ def test_a_confirmed_signal_shows_as_confirmed_with_its_note(client, seeded):
     ) in html
 
 
-def test_bad_estimate_input_on_the_detail_page_is_reported_and_defaults_are_used(client, seeded):
+def test_bad_estimate_input_on_the_detail_page_is_reported_and_defaults_are_used(
+    client, seeded_module
+):
     response = get(client, "detail", "weeks=abc&currency=XYZ", LITE_REGAL)
 
     assert response.status_code == 200
@@ -156,7 +160,7 @@ def test_bad_estimate_input_on_the_detail_page_is_reported_and_defaults_are_used
     assert "Estimated total for 1 week: EUR" in html
 
 
-def test_compare_shows_the_programmes_side_by_side_in_the_order_given(client, seeded):
+def test_compare_shows_the_programmes_side_by_side_in_the_order_given(client, seeded_module):
     response = get(client, "compare", f"p={NIH}&p={LITE_REGAL}&{UK_SCHOOL_STUDENT}&weeks=2")
 
     assert response.status_code == 200
@@ -168,7 +172,7 @@ def test_compare_shows_the_programmes_side_by_side_in_the_order_given(client, se
     assert "Estimated total for 2 weeks: EUR 4,190–11,375+" in html
 
 
-def test_compare_reports_unknown_slugs_and_too_many_programmes(client, seeded):
+def test_compare_reports_unknown_slugs_and_too_many_programmes(client, seeded_module):
     unknown = get(client, "compare", f"p={NIH}&p=no-such-programme")
     nine = get(client, "compare", "&".join(f"p=slug-{n}" for n in range(9)))
     odd = get(client, "compare", "p=%00&currency=XYZ")
@@ -186,7 +190,7 @@ def test_compare_reports_unknown_slugs_and_too_many_programmes(client, seeded):
 
 @pytest.mark.usefixtures("pages_uncached")
 def test_compare_runs_the_same_queries_for_two_or_four_programmes(
-    client, seeded, django_assert_num_queries
+    client, seeded_module, django_assert_num_queries
 ):
     two = f"p={NIH}&p={LITE_REGAL}"
     four = two + f"&p={MRC}&p=johns-hopkins-internship-brain-sciences"
@@ -200,7 +204,7 @@ def test_compare_runs_the_same_queries_for_two_or_four_programmes(
         assert client.get(reverse("programs:compare") + "?" + four).status_code == 200
 
 
-def test_the_deadlines_page_lists_the_next_twelve_months_month_by_month(client, seeded):
+def test_the_deadlines_page_lists_the_next_twelve_months_month_by_month(client, seeded_module):
     response = get(client, "deadlines")
 
     months = [(g["month"], [p.slug for p in g["programmes"]]) for g in response.context["months"]]
@@ -219,7 +223,7 @@ def test_the_deadlines_page_lists_the_next_twelve_months_month_by_month(client, 
     assert [p.slug for p in response.context["rolling"]] == [LITE_REGAL]
 
 
-def test_a_deadline_within_30_days_is_closing_soon(client, seeded, monkeypatch):
+def test_a_deadline_within_30_days_is_closing_soon(client, seeded_module, monkeypatch):
     monkeypatch.setattr(clock, "today", lambda: date(2027, 2, 1))
 
     html = get(client, "deadlines").content.decode()
@@ -228,7 +232,7 @@ def test_a_deadline_within_30_days_is_closing_soon(client, seeded, monkeypatch):
 
 
 def test_the_eligibility_page_query_count_does_not_grow_with_programmes(
-    client, seeded, django_assert_num_queries
+    client, seeded_module, django_assert_num_queries
 ):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -180,9 +180,11 @@ class ProgrammeFilter(django_filters.FilterSet):
     )
     no_red_flags = django_filters.ChoiceFilter(
         method="filter_no_red_flags",
-        choices=[("1", "No red flags reported")],
-        label="Legitimacy",
-        error_messages=_invalid("Use no_red_flags=1 to keep programmes with no red flags."),
+        choices=[("1", "Hide programmes with a red flag recorded")],
+        label="Recorded red flags",
+        error_messages=_invalid(
+            "Use no_red_flags=1 to hide programmes with a recorded red flag."
+        ),
     )
     sort = django_filters.ChoiceFilter(
         method="sort_by",

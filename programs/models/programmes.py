@@ -188,7 +188,11 @@ class Programme(CitesSource):
     how_to_apply = models.TextField(blank=True)
     website = models.URLField(blank=True, help_text="Official website, only when a guide names it.")
     guide_references = models.CharField(
-        max_length=300, blank=True, help_text="Sites the guide itself cites for this programme."
+        max_length=300, blank=True, help_text=(
+            "Sites the guide itself cites, by the fact they support: "
+            "'eligibility: literegal.co.uk; duration: literegal.co.uk' (facts: pay, eligibility, "
+            "deadline, duration, details)."
+        )
     )
 
     status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT)
@@ -334,6 +338,18 @@ class Programme(CitesSource):
         self.last_verified = today
         self.verified_by = user
         self.save(update_fields=["last_verified", "verified_by", "updated_at"])
+
+    @property
+    def cited_sites(self) -> dict[str, str]:
+        """The sites the guide cites, by the fact they support: "eligibility: literegal.co.uk;
+        duration: literegal.co.uk" → {"eligibility": "literegal.co.uk", …}. A part with no
+        "fact:" prefix supports the whole entry ("all")."""
+        cited: dict[str, str] = {}
+        for part in self.guide_references.split(";"):
+            fact, _, sites = part.rpartition(":")
+            if sites.strip():
+                cited[fact.strip().lower() or "all"] = sites.strip()
+        return cited
 
     @property
     def role_includes_list(self) -> list[str]:

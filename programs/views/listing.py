@@ -44,7 +44,12 @@ COST_WORDS = {"programme_fee": "Fee", "stipend": "Stipend", "salary": "Salary"}
 @dataclass(frozen=True)
 class Counted:
     row: Region | StudyLevel
-    n: int
+    n: int  # named programmes
+    all: int  # programmes and routes
+
+    @property
+    def routes(self) -> int:
+        return self.all - self.n
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -63,18 +68,20 @@ def home(request: HttpRequest) -> HttpResponse:
         .in_bulk(soonest)
     )
     upcoming = deadlines.attach_deadline_status([by_pk[pk] for pk in soonest if pk in by_pk], today)
+    named = index.named & everyone
     ctx = {
         "totals": {
-            "programmes": everyone.bit_count(),
+            "programmes": named.bit_count(),
+            "routes": (everyone & ~named).bit_count(),
             "countries": sum(1 for bits in index.options["country"].values() if bits),
             "organisations": index.organisations,
         },
         "regions": [
-            Counted(row, index.count("region", slug, everyone))
+            Counted(row, index.count("region", slug, named), index.count("region", slug, everyone))
             for slug, row in vocabulary.regions.items()
         ],
         "levels": [
-            Counted(row, index.count("level", slug, everyone))
+            Counted(row, index.count("level", slug, named), index.count("level", slug, everyone))
             for slug, row in vocabulary.levels.items()
         ],
         "soonest": [

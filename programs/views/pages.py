@@ -208,11 +208,13 @@ def region_detail(request: HttpRequest, slug: str) -> HttpResponse:
     programmes = (
         Programme.objects.published().filter(countries__region=region).distinct().for_listing()
     )
+    cards = prepare_cards(programmes, clock.today())
     ctx = {
         "section": "destinations",
         "region": region,
         "note_groups": notes_by_kind(notes),
-        "programmes": prepare_cards(programmes, clock.today()),
+        "programmes": [p for p in cards if p.listing_kind == Programme.ListingKind.PROGRAMME],
+        "routes": [p for p in cards if p.listing_kind != Programme.ListingKind.PROGRAMME],
     }
     return render(request, "programs/region_detail.html", ctx)
 
