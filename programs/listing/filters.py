@@ -182,9 +182,7 @@ class ProgrammeFilter(django_filters.FilterSet):
         method="filter_no_red_flags",
         choices=[("1", "Hide programmes with a red flag recorded")],
         label="Recorded red flags",
-        error_messages=_invalid(
-            "Use no_red_flags=1 to hide programmes with a recorded red flag."
-        ),
+        error_messages=_invalid("Use no_red_flags=1 to hide programmes with a recorded red flag."),
     )
     sort = django_filters.ChoiceFilter(
         method="sort_by",

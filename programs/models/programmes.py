@@ -188,11 +188,13 @@ class Programme(CitesSource):
     how_to_apply = models.TextField(blank=True)
     website = models.URLField(blank=True, help_text="Official website, only when a guide names it.")
     guide_references = models.CharField(
-        max_length=300, blank=True, help_text=(
+        max_length=300,
+        blank=True,
+        help_text=(
             "Sites the guide itself cites, by the fact they support: "
             "'eligibility: literegal.co.uk; duration: literegal.co.uk' (facts: pay, eligibility, "
             "deadline, duration, details)."
-        )
+        ),
     )
 
     status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT)
