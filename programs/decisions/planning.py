@@ -50,7 +50,12 @@ class Plan:
 
 
 def deadline_for_start(programme: Programme, start: date) -> date | None:
-    """The programme's application date for a placement starting on `start`."""
+    """The programme's application date for a placement starting on `start`: the last confirmed
+    date before it, else the stated yearly date's last occurrence before it (a month-only
+    deadline on the month's first day), else the rolling lead time."""
+    confirmed = [d.date for d in programme.dated_deadlines.all() if d.date < start]
+    if confirmed:
+        return max(confirmed)
     kind = programme.deadline_kind
     if kind in ("fixed", "approximate") and programme.deadline_month is not None:
         deadline = yearly_date(start.year, programme.deadline_month, programme.deadline_day)

@@ -127,7 +127,11 @@ def upcoming_deadlines(request: HttpRequest) -> HttpResponse:
     published = Programme.objects.published().for_cards()
     programmes = prepare_cards(published, today)
     dated = sorted(
-        (p for p in programmes if p.deadline_status.date is not None),
+        (
+            p
+            for p in programmes
+            if p.deadline_status.date is not None and p.deadline_status.state != deadlines.PASSED
+        ),
         key=lambda p: (p.deadline_status.date, p.title.lower()),
     )
     horizon = today + timedelta(days=DEADLINE_HORIZON_DAYS)
