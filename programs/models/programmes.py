@@ -106,8 +106,9 @@ class Programme(CitesSource):
         UNKNOWN = "unknown", "Not stated in source"
 
     class DeadlineKind(models.TextChoices):
-        FIXED = "fixed", "Fixed date each year"
-        APPROXIMATE = "approximate", "Approximate month or season"
+        # As the source states it; the guides give one cycle and no year (docs/decisions.md).
+        FIXED = "fixed", "Day and month, as last stated"
+        APPROXIMATE = "approximate", "Approximate day, month only, or season"
         ROLLING = "rolling", "Rolling, with a lead time"
         VARIES = "varies", "Varies"
         UNKNOWN = "unknown", "Not stated in source"
