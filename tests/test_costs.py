@@ -42,7 +42,7 @@ def figures(estimate: costs.Estimate) -> list[tuple[str, Decimal | None, Decimal
     return [(line.label, line.low, line.high) for line in estimate.lines]
 
 
-def test_the_london_shadowing_programme_for_2_weeks_in_eur_is_rounded_outwards(seeded_module):
+def test_the_london_shadowing_programme_for_2_weeks_in_eur_is_rounded_outwards(seeded):
     # Lite Regal: "program fee applies (~ US$2,000–5,000/week)"
     estimate = estimate_for(LITE_REGAL, 2, "EUR")
 
@@ -69,7 +69,7 @@ def test_the_london_shadowing_programme_for_2_weeks_in_eur_is_rounded_outwards(s
     assert [rate.currency for rate in estimate.rates] == ["USD"]
 
 
-def test_the_same_estimate_in_gbp_and_usd(seeded_module):
+def test_the_same_estimate_in_gbp_and_usd(seeded):
     gbp, usd = estimate_for(LITE_REGAL, 2, "GBP"), estimate_for(LITE_REGAL, 2, "USD")
 
     # US$4,000–10,000 at 0.87/1.16 is £3,000–7,500; the EUR benchmarks converted and rounded.
@@ -79,7 +79,7 @@ def test_the_same_estimate_in_gbp_and_usd(seeded_module):
     assert (usd.low, usd.high) == (Decimal(4800), Decimal(13300))
 
 
-def test_conditional_pay_is_never_subtracted_unless_the_student_opts_in(seeded_module):
+def test_conditional_pay_is_never_subtracted_unless_the_student_opts_in(seeded):
     # MRC: "Paid stipends (~£350/week for many)"
     plain = estimate_for(MRC, None, "GBP")
     counted = estimate_for(MRC, None, "GBP", with_pay=True)
@@ -96,7 +96,7 @@ def test_conditional_pay_is_never_subtracted_unless_the_student_opts_in(seeded_m
 
 
 def test_stanford_is_not_free_by_default_and_assumes_a_northern_california_resident(
-    seeded_module,
+    seeded,
 ):
     # Stanford: "Free; $3,000 stipend available for students with financial need"; "residing in
     # Northern California"
@@ -121,7 +121,7 @@ def test_stanford_is_not_free_by_default_and_assumes_a_northern_california_resid
     assert estimate.converted
 
 
-def test_jhibs_in_person_places_assume_a_baltimore_city_resident(seeded_module):
+def test_jhibs_in_person_places_assume_a_baltimore_city_resident(seeded):
     # JHIBS: "in-person must be Baltimore City resident"
     estimate = estimate_for(JHIBS, None, "EUR")
 
@@ -133,7 +133,7 @@ def test_jhibs_in_person_places_assume_a_baltimore_city_resident(seeded_module):
     assert estimate.assumptions[0].startswith("Places are only for residents of Baltimore City")
 
 
-def test_no_length_is_invented_where_the_source_states_none(seeded_module):
+def test_no_length_is_invented_where_the_source_states_none(seeded):
     # NHGRI: "Dates: Summer (varies; typically June–August)", no length.
     none = estimate_for(NIH, None, "EUR")
     eight = estimate_for(NIH, 8, "EUR")
@@ -145,7 +145,7 @@ def test_no_length_is_invented_where_the_source_states_none(seeded_module):
     assert (eight.low, eight.high) == (Decimal(1000), Decimal(4450))
 
 
-def test_a_duration_outside_the_programmes_range_is_moved_inside_with_a_note(seeded_module):
+def test_a_duration_outside_the_programmes_range_is_moved_inside_with_a_note(seeded):
     # Lite Regal: "from 1 to 4 weeks"
     estimate = estimate_for(LITE_REGAL, 10, "EUR")
 
@@ -153,7 +153,7 @@ def test_a_duration_outside_the_programmes_range_is_moved_inside_with_a_note(see
     assert estimate.weeks_note == "This programme lasts at most 4 weeks, so the estimate uses 4."
 
 
-def test_a_salary_for_some_posts_of_an_unpaid_programme_is_not_even_offered(seeded_module):
+def test_a_salary_for_some_posts_of_an_unpaid_programme_is_not_even_offered(seeded):
     # Barts: "Often unpaid, but some paid posts exist"
     estimate = estimate_for("barts-health-summer-internship", 4, "GBP", with_pay=True)
 
@@ -161,7 +161,7 @@ def test_a_salary_for_some_posts_of_an_unpaid_programme_is_not_even_offered(seed
     assert estimate.reductions == []
 
 
-def test_every_line_says_where_its_figure_comes_from(seeded_module):
+def test_every_line_says_where_its_figure_comes_from(seeded):
     estimate = estimate_for(LITE_REGAL, 2, "EUR")
 
     assert estimate.lines[0].source == (
@@ -172,7 +172,7 @@ def test_every_line_says_where_its_figure_comes_from(seeded_module):
     assert estimate.lines[2].note.startswith("per month × 2 weeks.")
 
 
-def test_virtual_places_count_no_travel_or_accommodation(seeded_module):
+def test_virtual_places_count_no_travel_or_accommodation(seeded):
     virtual = make_programme(delivery="virtual", duration_min_weeks=5, duration_max_weeks=5)
     make_cost(virtual, amount_min=Decimal(100), currency="EUR", period="one_off")
     vocabulary = snapshot.vocabulary()

@@ -173,7 +173,7 @@ def test_only_a_confirmed_date_can_pass_and_the_next_cycle_stays_expected():
 
 # The database's answer must match Python's on awkward days of the year.
 
-DEADLINES = {
+DEADLINES: dict[str, dict[str, str | int]] = {
     "fixed-jan-1": {"deadline_kind": "fixed", "deadline_month": 1, "deadline_day": 1},
     "fixed-feb-15": {"deadline_kind": "fixed", "deadline_month": 2, "deadline_day": 15},
     "fixed-feb-29": {"deadline_kind": "fixed", "deadline_month": 2, "deadline_day": 29},

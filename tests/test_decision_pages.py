@@ -25,7 +25,7 @@ def get(client, name: str, query: str = "", *args):
     return client.get(reverse(f"programs:{name}", args=args) + (f"?{query}" if query else ""))
 
 
-def test_the_eligibility_page_sorts_every_programme_into_three_groups(client, seeded_module):
+def test_the_eligibility_page_sorts_every_programme_into_three_groups(client, seeded):
     response = get(client, "eligibility", UK_SCHOOL_STUDENT)
 
     assert response.status_code == 200
@@ -41,7 +41,7 @@ def test_the_eligibility_page_sorts_every_programme_into_three_groups(client, se
     assert "Requires age 17 or over; you will be 17." in html
 
 
-def test_without_a_profile_the_eligibility_page_shows_only_the_form(client, seeded_module):
+def test_without_a_profile_the_eligibility_page_shows_only_the_form(client, seeded):
     response = get(client, "eligibility")
 
     assert response.status_code == 200
@@ -60,14 +60,14 @@ def test_without_a_profile_the_eligibility_page_shows_only_the_form(client, seed
         ("age=%00", "Enter your age as a whole number of years"),
     ],
 )
-def test_a_bad_answer_is_a_400_with_a_clear_message(client, seeded_module, query, message):
+def test_a_bad_answer_is_a_400_with_a_clear_message(client, seeded, query, message):
     response = get(client, "eligibility", query)
 
     assert response.status_code == 400
     assert message in response.content.decode()
 
 
-def test_the_list_keeps_working_with_a_bad_answer_and_says_what_it_ignored(client, seeded_module):
+def test_the_list_keeps_working_with_a_bad_answer_and_says_what_it_ignored(client, seeded):
     response = get(client, "list", "age=abc&pay=stipend")
 
     assert response.status_code == 200
@@ -76,7 +76,7 @@ def test_the_list_keeps_working_with_a_bad_answer_and_says_what_it_ignored(clien
     assert response.context["count"] == 5
 
 
-def test_the_eligible_filter_keeps_only_programmes_the_student_may_apply_to(client, seeded_module):
+def test_the_eligible_filter_keeps_only_programmes_the_student_may_apply_to(client, seeded):
     everything = get(client, "list", UK_SCHOOL_STUDENT)
     eligible = get(client, "list", UK_SCHOOL_STUDENT + "&eligible=1")
 
@@ -88,7 +88,7 @@ def test_the_eligible_filter_keeps_only_programmes_the_student_may_apply_to(clie
     assert all(p.verdict.state != "not_eligible" for p in eligible.context["programmes"])
 
 
-def test_the_list_sorts_by_cost_as_the_cards_show_it_with_no_estimate_last(client, seeded_module):
+def test_the_list_sorts_by_cost_as_the_cards_show_it_with_no_estimate_last(client, seeded):
     response = get(client, "list", "sort=cost")
 
     programmes = list(response.context["page"].object_list)
@@ -105,7 +105,7 @@ def test_the_list_sorts_by_cost_as_the_cards_show_it_with_no_estimate_last(clien
     assert all(p.estimate.low <= 2350 for p in programmes[: programmes.index(lite_regal)])
 
 
-def test_the_eligible_filter_lists_eligible_before_check(client, seeded_module):
+def test_the_eligible_filter_lists_eligible_before_check(client, seeded):
     medical = "age=20&study=medical-student&residence=IN&enrolled=yes&university=other"
 
     response = get(client, "list", medical + "&eligible=1")
@@ -115,9 +115,7 @@ def test_the_eligible_filter_lists_eligible_before_check(client, seeded_module):
     assert states[0] == "eligible" and "check" in states
 
 
-def test_the_cards_use_the_students_weeks_and_currency_and_say_length_not_stated(
-    client, seeded_module
-):
+def test_the_cards_use_the_students_weeks_and_currency_and_say_length_not_stated(client, seeded):
     response = get(client, "list", "weeks=2&currency=GBP")
     cards = {p.slug: p.estimate for p in response.context["page"].object_list}
 
@@ -127,7 +125,7 @@ def test_the_cards_use_the_students_weeks_and_currency_and_say_length_not_stated
     assert "Converted at an exchange rate an adviser set" in response.content.decode()
 
 
-def test_a_budget_keeps_programmes_whose_lowest_estimate_fits(client, seeded_module):
+def test_a_budget_keeps_programmes_whose_lowest_estimate_fits(client, seeded):
     response = get(client, "list", "max_cost=1000")
 
     slugs = [p.slug for p in response.context["page"].object_list]
@@ -135,22 +133,20 @@ def test_a_budget_keeps_programmes_whose_lowest_estimate_fits(client, seeded_mod
     assert "stanford-pediatrics-internship-program" in slugs
 
 
-def test_the_recorded_red_flags_filter_keeps_every_seeded_programme(client, seeded_module):
+def test_the_recorded_red_flags_filter_keeps_every_seeded_programme(client, seeded):
     # Nobody has recorded a red flag for any listed programme (none was assessed either).
     assert get(client, "list", "no_red_flags=1").context["count"] == 18
     assert get(client, "list", "no_red_flags=maybe").context["count"] == 18
 
 
-def test_a_card_offers_to_add_it_to_the_comparison_keeping_the_filters(client, seeded_module):
+def test_a_card_offers_to_add_it_to_the_comparison_keeping_the_filters(client, seeded):
     html = get(client, "list", f"pay=fee&p={NIH}").content.decode()
 
     assert f"?pay=fee&amp;p={NIH}&amp;p={LITE_REGAL}" in html
     assert f'href="/compare/?p={NIH}"' in html
 
 
-def test_the_detail_page_shows_verdict_estimate_plan_and_legitimacy_questions(
-    client, seeded_module
-):
+def test_the_detail_page_shows_verdict_estimate_plan_and_legitimacy_questions(client, seeded):
     response = get(
         client, "detail", UK_SCHOOL_STUDENT + "&weeks=2&currency=EUR&start=2027-07-01", LITE_REGAL
     )
@@ -169,7 +165,7 @@ def test_the_detail_page_shows_verdict_estimate_plan_and_legitimacy_questions(
     assert f'href="/programmes/{LITE_REGAL}/calendar.ics?start=2027-07-01"' in html
 
 
-def test_a_confirmed_signal_shows_as_confirmed_with_its_note(client, seeded_module):
+def test_a_confirmed_signal_shows_as_confirmed_with_its_note(client, seeded):
     html = get(client, "detail", "", MRC).content.decode()
 
     assert (
@@ -178,9 +174,7 @@ def test_a_confirmed_signal_shows_as_confirmed_with_its_note(client, seeded_modu
     ) in html
 
 
-def test_bad_estimate_input_on_the_detail_page_is_reported_and_defaults_are_used(
-    client, seeded_module
-):
+def test_bad_estimate_input_on_the_detail_page_is_reported_and_defaults_are_used(client, seeded):
     response = get(client, "detail", "weeks=abc&currency=XYZ", LITE_REGAL)
 
     assert response.status_code == 200
@@ -190,7 +184,7 @@ def test_bad_estimate_input_on_the_detail_page_is_reported_and_defaults_are_used
     assert "Estimated total for 1 week: EUR" in html
 
 
-def test_compare_shows_the_programmes_side_by_side_in_the_order_given(client, seeded_module):
+def test_compare_shows_the_programmes_side_by_side_in_the_order_given(client, seeded):
     response = get(client, "compare", f"p={NIH}&p={LITE_REGAL}&{UK_SCHOOL_STUDENT}&weeks=2")
 
     assert response.status_code == 200
@@ -202,7 +196,7 @@ def test_compare_shows_the_programmes_side_by_side_in_the_order_given(client, se
     assert "Estimated total for 2 weeks: EUR 4,100–11,500+" in html
 
 
-def test_compare_reports_unknown_slugs_and_too_many_programmes(client, seeded_module):
+def test_compare_reports_unknown_slugs_and_too_many_programmes(client, seeded):
     unknown = get(client, "compare", f"p={NIH}&p=no-such-programme")
     nine = get(client, "compare", "&".join(f"p=slug-{n}" for n in range(9)))
     odd = get(client, "compare", "p=%00&currency=XYZ")
@@ -220,7 +214,7 @@ def test_compare_reports_unknown_slugs_and_too_many_programmes(client, seeded_mo
 
 @pytest.mark.usefixtures("pages_uncached")
 def test_compare_runs_the_same_queries_for_two_or_four_programmes(
-    client, seeded_module, django_assert_num_queries
+    client, seeded, django_assert_num_queries
 ):
     two = f"p={NIH}&p={LITE_REGAL}"
     four = two + f"&p={MRC}&p=johns-hopkins-internship-brain-sciences"
@@ -234,7 +228,7 @@ def test_compare_runs_the_same_queries_for_two_or_four_programmes(
         assert client.get(reverse("programs:compare") + "?" + four).status_code == 200
 
 
-def test_the_deadlines_page_lists_the_next_twelve_months_month_by_month(client, seeded_module):
+def test_the_deadlines_page_lists_the_next_twelve_months_month_by_month(client, seeded):
     response = get(client, "deadlines")
 
     months = [(g["month"], [p.slug for p in g["programmes"]]) for g in response.context["months"]]
@@ -254,7 +248,7 @@ def test_the_deadlines_page_lists_the_next_twelve_months_month_by_month(client, 
     assert [p.slug for p in response.context["rolling"]] == [LITE_REGAL]
 
 
-def test_a_deadline_within_30_days_is_closing_soon(client, seeded_module, monkeypatch):
+def test_a_deadline_within_30_days_is_closing_soon(client, seeded, monkeypatch):
     monkeypatch.setattr(clock, "today", lambda: date(2027, 2, 1))
 
     html = get(client, "deadlines").content.decode()
@@ -263,7 +257,7 @@ def test_a_deadline_within_30_days_is_closing_soon(client, seeded_module, monkey
 
 
 def test_the_eligibility_page_query_count_does_not_grow_with_programmes(
-    client, seeded_module, django_assert_num_queries
+    client, seeded, django_assert_num_queries
 ):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -208,6 +208,7 @@ def test_the_next_deadline_is_worked_out_from_today(client, lite_regal):
     html = client.get(detail_url(lite_regal)).content.decode()
 
     assert expected.label in html
+    assert expected.date is not None
     assert f'<time datetime="{expected.date:%Y-%m-%d}">' in html
     assert expected.date.month == 2 and expected.date.day == 15
 
@@ -320,7 +321,8 @@ def test_every_seeded_programme_region_and_guide_page_renders(client, seeded, mo
     assert len(programmes) >= 10 and len(regions) >= 5 and len(topics) >= 13
 
     paths = [reverse("programs:destinations"), reverse("programs:guides")]
-    paths += [record.get_absolute_url() for record in (*programmes, *regions, *topics)]
+    records: list[Programme | Region | GuideTopic] = [*programmes, *regions, *topics]
+    paths += [record.get_absolute_url() for record in records]
 
     for path in paths:
         assert client.get(path).status_code == 200, path

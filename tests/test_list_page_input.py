@@ -190,9 +190,12 @@ def test_every_filter_at_once_still_issues_a_fixed_number_of_queries(
     client, django_assert_num_queries, size
 ):
     build_directory(size)
-    country = Programme.objects.first().countries.first()
-    level = Programme.objects.first().study_levels.first()
-    speciality = Programme.objects.first().specialities.first()
+    programme = Programme.objects.first()
+    assert programme is not None
+    country = programme.countries.first()
+    level = programme.study_levels.first()
+    speciality = programme.specialities.first()
+    assert country and level and speciality
     params = {
         **EVERY_FILTER,
         "country": country.code,

@@ -7,6 +7,7 @@ the same order, and each facet count must equal the number of results choosing t
 
 import random
 import threading
+from collections.abc import Mapping
 from datetime import date
 
 import pytest
@@ -35,7 +36,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 TITLES = ["Alpha", "alpha", "Beta", "Élan", "Zeta", "Gamma", "beta", "Delta"]
-DEADLINES = [
+DEADLINES: list[dict[str, str | int]] = [
     {"deadline_kind": "fixed", "deadline_month": 1, "deadline_day": 15},
     {"deadline_kind": "fixed", "deadline_month": 3, "deadline_day": 31},
     {"deadline_kind": "fixed", "deadline_month": 12, "deadline_day": 1},
@@ -84,7 +85,7 @@ def vocabulary_values(name: str) -> list[str]:
     vocabulary = snapshot.vocabulary()
     if name in SCALAR_CHOICES:
         return [value for value, _ in SCALAR_CHOICES[name]]
-    rows = {
+    rows: dict[str, Mapping[str, object]] = {
         "region": vocabulary.regions,
         "country": vocabulary.countries,
         "speciality": vocabulary.specialities,
@@ -95,11 +96,11 @@ def vocabulary_values(name: str) -> list[str]:
 
 MULTIPLE = {"pay", "speciality", "level"}
 # The directory is built once per test (a function-scoped fixture) and every example reads it.
-ONE_DATABASE_PER_TEST = {
-    "deadline": None,
-    "database": None,
-    "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-}
+ONE_DATABASE_PER_TEST = settings(
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 FILTERS = [*SCALAR_CHOICES, "region", "country", "speciality", "level"]
 
 
@@ -136,7 +137,7 @@ def both_ways(data: QueryDict, today: date):
 
 
 @pytest.mark.usefixtures("varied_directory")
-@settings(max_examples=150, **ONE_DATABASE_PER_TEST)
+@settings(ONE_DATABASE_PER_TEST, max_examples=150)
 @given(request=requests())
 def test_the_index_finds_what_the_database_finds_in_the_same_order(request):
     data, today = request
@@ -150,7 +151,7 @@ def test_the_index_finds_what_the_database_finds_in_the_same_order(request):
 
 
 @pytest.mark.usefixtures("varied_directory")
-@settings(max_examples=25, **ONE_DATABASE_PER_TEST)
+@settings(ONE_DATABASE_PER_TEST, max_examples=25)
 @given(request=requests())
 def test_each_facet_count_is_what_choosing_that_option_would_give(request):
     data, today = request

@@ -178,19 +178,19 @@ CASES = [
 
 @pytest.mark.parametrize(("slug", "profile", "expected", "words"), CASES)
 def test_each_programme_gives_the_verdict_its_guide_words_decide(
-    seeded_module, slug, profile, expected, words
+    seeded, slug, profile, expected, words
 ):
     assert match(programme(slug), profile).state == expected, words
 
 
-def test_every_published_programme_has_a_case_for_each_verdict_it_can_give(seeded_module):
+def test_every_published_programme_has_a_case_for_each_verdict_it_can_give(seeded):
     covered = {slug for slug, *_ in CASES}
 
     assert covered == set(Programme.objects.published().values_list("slug", flat=True))
 
 
 def test_an_enrolled_medical_student_from_india_is_told_the_own_students_routes_are_not_for_them(
-    seeded_module,
+    seeded,
 ):
     # "Semmelweis has extensive international partnerships and mobility agreements that allow
     # students to join clinical rotations"
@@ -208,7 +208,7 @@ def test_an_enrolled_medical_student_from_india_is_told_the_own_students_routes_
     ]
 
 
-def test_a_medical_student_is_asked_whether_high_school_or_college_includes_them(seeded_module):
+def test_a_medical_student_is_asked_whether_high_school_or_college_includes_them(seeded):
     # NHGRI: "enrolled at least half-time in high school or college"
     verdict = match(programme(NIH), INDIAN_MEDICAL_STUDENT)
 
@@ -227,7 +227,7 @@ def test_a_medical_student_is_asked_whether_high_school_or_college_includes_them
     ]
 
 
-def test_a_14_year_old_without_a_school_year_is_asked_for_it_not_told_eligible(seeded_module):
+def test_a_14_year_old_without_a_school_year_is_asked_for_it_not_told_eligible(seeded):
     # Roswell Park: "High school juniors and seniors"
     verdict = match(programme(ROSWELL), FOURTEEN_YEAR_OLD)
 
@@ -240,7 +240,7 @@ def test_a_14_year_old_without_a_school_year_is_asked_for_it_not_told_eligible(s
     ]
 
 
-def test_a_graduating_senior_is_asked_for_the_college_admission_letter(seeded_module):
+def test_a_graduating_senior_is_asked_for_the_college_admission_letter(seeded):
     # NHGRI: "graduating seniors need college admission letter"
     senior = Profile(age=18, **SCHOOL, school_year="final", enrolled="yes")
 
@@ -256,7 +256,7 @@ def test_a_graduating_senior_is_asked_for_the_college_admission_letter(seeded_mo
     )
 
 
-def test_jhibs_virtual_places_ask_a_student_abroad_whether_they_are_a_us_citizen(seeded_module):
+def test_jhibs_virtual_places_ask_a_student_abroad_whether_they_are_a_us_citizen(seeded):
     # JHIBS: "in-person must be Baltimore City resident (virtual is open to all US)"
     verdict = match(programme(JHIBS), UK_SCHOOL_STUDENT)
 
@@ -273,7 +273,7 @@ def test_jhibs_virtual_places_ask_a_student_abroad_whether_they_are_a_us_citizen
 
 
 def test_jhibs_virtual_places_are_closed_to_a_student_who_neither_lives_in_nor_is_from_the_us(
-    seeded_module,
+    seeded,
 ):
     british = Profile(**SCHOOL, country="GB", country_name="United Kingdom", citizenship="GB")
 
@@ -287,7 +287,7 @@ def test_jhibs_virtual_places_are_closed_to_a_student_who_neither_lives_in_nor_i
 
 
 def test_an_ielts_score_below_the_band_is_not_eligible_inside_it_check_above_it_eligible(
-    seeded_module,
+    seeded,
 ):
     # Lite Regal: "good English (IELTS 5–6 or equivalent)"
     lite_regal = programme(LITE_REGAL)
@@ -310,7 +310,7 @@ def test_an_ielts_score_below_the_band_is_not_eligible_inside_it_check_above_it_
     assert good.reasons[3].state == ELIGIBLE
 
 
-def test_an_overall_eligible_still_says_what_the_guides_never_state(seeded_module):
+def test_an_overall_eligible_still_says_what_the_guides_never_state(seeded):
     # Roswell Park's entry states no residence, nationality or visa rule.
     verdict = match(programme(ROSWELL), US_JUNIOR_IN_BALTIMORE)
 
@@ -322,7 +322,7 @@ def test_an_overall_eligible_still_says_what_the_guides_never_state(seeded_modul
     )
 
 
-def test_international_students_living_in_the_host_country_are_asked_not_told(seeded_module):
+def test_international_students_living_in_the_host_country_are_asked_not_told(seeded):
     # Lite Regal: "International students"
     verdict = match(programme(LITE_REGAL), Profile(country="GB", country_name="United Kingdom"))
 
@@ -333,14 +333,14 @@ def test_international_students_living_in_the_host_country_are_asked_not_told(se
     )
 
 
-def test_a_programme_whose_source_states_no_rule_is_check(seeded_module):
+def test_a_programme_whose_source_states_no_rule_is_check(seeded):
     verdict = match(programme("ifmsa-clinical-exchanges"), UK_SCHOOL_STUDENT)
 
     assert verdict.state == CHECK
     assert states(verdict) == [(CHECK, "The source states no eligibility rules; ask.")]
 
 
-def test_a_discipline_the_programme_does_not_list_is_check(seeded_module):
+def test_a_discipline_the_programme_does_not_list_is_check(seeded):
     nurse = Profile(discipline="nursing", discipline_name="Nursing")
 
     verdict = match(programme("uclh-hospital-shadowing-elective"), nurse)

@@ -73,7 +73,9 @@ def test_load_directory_invalidates_the_cache(client):
 
     html = client.get("/programmes/").content.decode()
 
-    assert Programme.objects.published().order_by("pk").first().get_absolute_url() in html
+    first = Programme.objects.published().order_by("pk").first()
+    assert first is not None
+    assert first.get_absolute_url() in html
 
 
 def test_staff_with_a_session_always_see_the_live_page(admin_client):
@@ -93,13 +95,15 @@ def test_error_pages_and_exports_are_never_cached(client):
 
 @pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server")
 def test_with_redis_url_the_page_cache_is_shared_through_redis(tmp_path):
+    server = shutil.which("redis-server")
+    assert server is not None
     redis = subprocess.Popen(  # noqa: S603
-        [shutil.which("redis-server"), "--port", "8152", "--save", "", "--appendonly", "no"],
+        [server, "--port", "8152", "--save", "", "--appendonly", "no"],
         stdout=subprocess.DEVNULL,
     )
     code = (
         "import django; django.setup(); from django.core.cache import cache; "
-        "from programs.caching import generation, bump_generation; "
+        "from programs.caching.generation import generation, bump_generation; "
         "from django.core.cache import caches; print(type(caches['default']).__name__); before = generation(); bump_generation(); "
         "print(before != generation())"
     )

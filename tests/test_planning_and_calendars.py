@@ -27,7 +27,7 @@ def programme(slug: str) -> Programme:
 
 
 def test_a_15_february_deadline_seen_from_1_january_is_expected_with_45_days_left(
-    seeded_module,
+    seeded,
 ):
     status = deadlines.deadline_status(programme(NIH), date(2027, 1, 1))
 
@@ -36,7 +36,7 @@ def test_a_15_february_deadline_seen_from_1_january_is_expected_with_45_days_lef
 
 
 def test_a_15_february_deadline_seen_from_1_march_is_expected_next_year_not_closed(
-    seeded_module,
+    seeded,
 ):
     status = deadlines.deadline_status(programme(NIH), date(2027, 3, 1))
 
@@ -47,7 +47,7 @@ def test_a_15_february_deadline_seen_from_1_march_is_expected_next_year_not_clos
     )
 
 
-def test_the_deadline_for_a_start_date_is_the_last_one_before_it(seeded_module):
+def test_the_deadline_for_a_start_date_is_the_last_one_before_it(seeded):
     nih = programme(NIH)
 
     assert planning.deadline_for_start(nih, date(2027, 7, 1)) == date(2027, 2, 15)
@@ -55,7 +55,7 @@ def test_the_deadline_for_a_start_date_is_the_last_one_before_it(seeded_module):
     assert planning.deadline_for_start(programme(LITE_REGAL), date(2027, 7, 1)) == date(2027, 5, 6)
 
 
-def test_the_plan_counts_back_from_the_start_with_the_guides_timeline(seeded_module):
+def test_the_plan_counts_back_from_the_start_with_the_guides_timeline(seeded):
     plan = planning.plan(date(2027, 7, 1), date(2026, 11, 23), planning.timeline(), programme(NIH))
 
     assert [(m.key, m.begins, m.ends, m.late) for m in plan.milestones] == [
@@ -72,7 +72,7 @@ def test_the_plan_counts_back_from_the_start_with_the_guides_timeline(seeded_mod
     ]
 
 
-def test_a_start_too_soon_for_this_years_deadline_says_so(seeded_module):
+def test_a_start_too_soon_for_this_years_deadline_says_so(seeded):
     plan = planning.plan(date(2027, 2, 1), date(2026, 11, 23), planning.timeline(), programme(NIH))
 
     assert plan.notes[0] == (
@@ -93,7 +93,7 @@ def parse(response) -> icalendar.Calendar:
 
 
 def test_a_programme_calendar_holds_its_next_expected_deadline_once_with_reminders(
-    client, seeded_module, monkeypatch
+    client, seeded, monkeypatch
 ):
     monkeypatch.setattr(clock, "today", lambda: date(2027, 3, 1))
     url = reverse("programs:programme_calendar", args=[NIH])
@@ -116,7 +116,7 @@ def test_a_programme_calendar_holds_its_next_expected_deadline_once_with_reminde
     assert str(cal["uid"]) == str(again["uid"])  # the calendar's own UID is stable
 
 
-def test_a_plan_calendar_has_every_milestone_with_stable_uids(client, seeded_module, monkeypatch):
+def test_a_plan_calendar_has_every_milestone_with_stable_uids(client, seeded, monkeypatch):
     monkeypatch.setattr(clock, "today", lambda: date(2026, 11, 23))
     url = reverse("programs:programme_calendar", args=[NIH]) + "?start=2027-07-01"
 
@@ -135,9 +135,7 @@ def test_a_plan_calendar_has_every_milestone_with_stable_uids(client, seeded_mod
     assert "☐ Send a CV" in str(first.events[1]["description"])
 
 
-def test_the_list_feed_holds_the_filtered_programmes_next_deadlines(
-    client, seeded_module, monkeypatch
-):
+def test_the_list_feed_holds_the_filtered_programmes_next_deadlines(client, seeded, monkeypatch):
     monkeypatch.setattr(clock, "today", lambda: date(2026, 11, 29))
 
     every = parse(client.get(reverse("programs:list_calendar")))
@@ -156,9 +154,7 @@ def test_the_list_feed_holds_the_filtered_programmes_next_deadlines(
     assert str(every["uid"]) != str(us["uid"])
 
 
-def test_a_filter_with_no_dated_deadline_says_so_instead_of_an_empty_calendar(
-    client, seeded_module
-):
+def test_a_filter_with_no_dated_deadline_says_so_instead_of_an_empty_calendar(client, seeded):
     # The UK programmes' deadlines are rolling, vary or give a season ("early spring").
     response = client.get(reverse("programs:list_calendar") + "?country=GB")
 
@@ -169,7 +165,7 @@ def test_a_filter_with_no_dated_deadline_says_so_instead_of_an_empty_calendar(
     )
 
 
-def test_the_preparation_stage_begins_after_a_month_only_deadline(seeded_module):
+def test_the_preparation_stage_begins_after_a_month_only_deadline(seeded):
     penn = programme("penn-center-for-global-health-internship")
 
     plan = planning.plan(date(2027, 6, 1), date(2026, 11, 29), planning.timeline(), penn)
@@ -188,7 +184,7 @@ def test_the_preparation_stage_begins_after_a_month_only_deadline(seeded_module)
     ) in plan.notes
 
 
-def test_bad_calendar_input_is_a_400_with_a_message(client, seeded_module):
+def test_bad_calendar_input_is_a_400_with_a_message(client, seeded):
     bad_start = client.get(reverse("programs:programme_calendar", args=[NIH]) + "?start=1900-01-01")
     bad_filter = client.get(reverse("programs:list_calendar") + "?type=nonsense")
 
@@ -198,7 +194,7 @@ def test_bad_calendar_input_is_a_400_with_a_message(client, seeded_module):
     assert "Type of placement: Choose a valid programme type." in bad_filter.content.decode()
 
 
-def test_a_deadline_closes_soon_within_30_days_and_not_before(seeded_module):
+def test_a_deadline_closes_soon_within_30_days_and_not_before(seeded):
     nih = programme(NIH)
 
     assert deadlines.deadline_status(nih, date(2027, 1, 16)).closing_soon

@@ -17,7 +17,7 @@ from programs.core import clock
 from programs.decisions import deadlines
 from programs.decisions.deadlines import deadline_status, yearly_date
 from programs.models import Programme
-from programs.models.review import REASONS, review_reasons
+from programs.models.review import REASONS, review_column, review_reasons
 from tests.factories import make_programme
 
 TODAY = date(2027, 6, 15)
@@ -121,6 +121,7 @@ def python_past_deadline(programme: Programme, today: date) -> bool:
     """The same rule written with programs/deadlines.py, to check the database's answer."""
     if deadline_status(programme, today).state != deadlines.CLOSED:
         return False
+    assert programme.deadline_month is not None  # a closed deadline has a month
     deadline = yearly_date(today.year, programme.deadline_month, programme.deadline_day)
     updated = programme.updated_at.date()
     if programme.deadline_day is None:
@@ -139,7 +140,9 @@ def test_the_past_deadline_query_agrees_with_the_deadline_module_all_year(db):
 
     for today in [date(2027, 1, 1), date(2027, 2, 28), date(2027, 6, 15), date(2027, 12, 31)]:
         flagged = dict(
-            Programme.objects.with_review_flags(today).values_list("pk", "review_past_deadline")
+            Programme.objects.with_review_flags(today).values_list(
+                "pk", review_column("past_deadline")
+            )
         )
         for programme in programmes:
             assert bool(flagged[programme.pk]) == python_past_deadline(programme, today), (

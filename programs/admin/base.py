@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.options import IncorrectLookupParameters, InlineModelAdmin
+from django.core.exceptions import PermissionDenied
+from django.forms.models import ModelChoiceIterator
 from django.http import HttpRequest, QueryDict
 
 
@@ -35,17 +37,25 @@ class SourcedAdmin(DirectoryAdmin):
         return (*super().get_list_filter(request), "source_guide")
 
 
-class SharedChoicesInlineMixin:
+class SharedChoicesInlineMixin(InlineModelAdmin):
     """Evaluate each plain foreign-key <select> once per page instead of once per inline row."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if field is not None and db_field.name not in (
-            *self.autocomplete_fields,
-            *self.raw_id_fields,
+        if (
+            field is not None
+            and isinstance(field.choices, ModelChoiceIterator)  # a lazy query, run per render
+            and db_field.name not in (*self.autocomplete_fields, *self.raw_id_fields)
         ):
             field.choices = list(field.choices)
         return field
+
+
+def editor_id(request: HttpRequest) -> int:
+    """The signed-in editor's id, for the admin's log; only staff reach an admin view."""
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    return request.user.pk
 
 
 def format_amount(amount) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+from typing import cast
 
 from django import forms
 from django.contrib import admin
@@ -15,10 +16,18 @@ from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
 from programs.core import clock
-from programs.models import City, Cost, DatedDeadline, EligibilityRule, Programme, Region
-from programs.models.review import REASONS, review_reasons
+from programs.models import (
+    City,
+    Cost,
+    DatedDeadline,
+    EligibilityRule,
+    Programme,
+    ProgrammeQuerySet,
+    Region,
+)
+from programs.models.review import REASONS, review_column, review_reasons
 
-from .base import DirectoryAdmin, format_amount
+from .base import DirectoryAdmin, editor_id, format_amount
 from .sources import DatedDeadlineInline
 from .transfer import ProgrammeResource
 
@@ -75,8 +84,9 @@ class NeedsReviewFilter(admin.SimpleListFilter):
         value = self.value()
         if value not in {self.ANY, *REASONS}:
             return queryset
-        queue = queryset.needs_review(clock.today())
-        return queue if value == self.ANY else queue.filter(**{f"review_{value}": True})
+        # Only ProgrammeAdmin lists this filter, so the changelist's queryset is a ProgrammeQuerySet.
+        queue = cast(ProgrammeQuerySet, queryset).needs_review(clock.today())
+        return queue if value == self.ANY else queue.filter(**{review_column(value): True})
 
 
 class EligibilityRuleInline(admin.StackedInline):
@@ -232,9 +242,11 @@ class ProgrammeAdmin(ImportExportModelAdmin, SimpleHistoryAdmin, DirectoryAdmin)
     def deadline(self, programme: Programme) -> str:
         return deadline_summary(programme)
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
+    def get_queryset(self, request: HttpRequest) -> ProgrammeQuerySet:
         # The reasons are columns of the same query, so the list column costs nothing extra.
-        return super().get_queryset(request).with_review_flags(clock.today())
+        # The admin starts from Programme.objects, whose QuerySet the stubs cannot see through.
+        programmes = cast(ProgrammeQuerySet, super().get_queryset(request))
+        return programmes.with_review_flags(clock.today())
 
     @admin.display(description="needs review")
     def review_reasons(self, programme: Programme) -> str:
@@ -274,7 +286,7 @@ class ProgrammeAdmin(ImportExportModelAdmin, SimpleHistoryAdmin, DirectoryAdmin)
     def _log(self, request: HttpRequest, programmes: list[Programme], message: str) -> None:
         if programmes:
             LogEntry.objects.log_actions(
-                user_id=request.user.pk,
+                user_id=editor_id(request),
                 queryset=programmes,
                 action_flag=CHANGE,
                 change_message=message,

@@ -54,8 +54,9 @@ class LoadReport:
 
 def _describe(path: Path, index: int, obj: models.Model) -> str:
     label = obj._meta.label_lower
+    natural_key = getattr(obj, "natural_key", None)
     try:
-        key = obj.natural_key()
+        key = natural_key() if natural_key else None
     except (AttributeError, ObjectDoesNotExist):
         key = None
     name = "/".join(str(part) for part in key) if key else "?"

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from .base import check_range
+from .base import check_range, serialized_after
 from .money import Amount
 from .programmes import Programme
 from .sources import Source
@@ -143,10 +143,9 @@ class EligibilityRule(models.Model):
     def __str__(self) -> str:
         return self.text
 
+    @serialized_after("programs.programme")
     def natural_key(self) -> tuple[str, str]:
         return (self.programme.slug, self.key)
-
-    natural_key.dependencies = ["programs.programme"]
 
     def clean(self) -> None:
         errors: dict[str, ValidationError] = {}
@@ -198,7 +197,6 @@ class Cost(Amount):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.programme}"
 
+    @serialized_after("programs.programme")
     def natural_key(self) -> tuple[str, str]:
         return (self.programme.slug, self.key)
-
-    natural_key.dependencies = ["programs.programme"]

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
-from .base import SlugNaturalKeyManager, Sourced
+from .base import SlugNaturalKeyManager, Sourced, serialized_after
 
 
 class Region(Sourced):
@@ -56,10 +56,9 @@ class Country(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @serialized_after("programs.region")
     def natural_key(self) -> tuple[str]:
         return (self.code,)
-
-    natural_key.dependencies = ["programs.region"]
 
     def clean(self) -> None:
         if self.code and not (len(self.code) == 2 and self.code.isascii() and self.code.isupper()):
@@ -92,10 +91,9 @@ class City(models.Model):
     def __str__(self) -> str:
         return f"{self.name}, {self.country.name}"
 
+    @serialized_after("programs.country")
     def natural_key(self) -> tuple[str, str]:
         return (self.country.code, self.slug)
-
-    natural_key.dependencies = ["programs.country"]
 
 
 class DestinationNoteManager(models.Manager):
@@ -137,7 +135,6 @@ class DestinationNote(Sourced):
     def __str__(self) -> str:
         return f"{self.region}: {self.get_kind_display()}"
 
+    @serialized_after("programs.region", "programs.country")
     def natural_key(self) -> tuple[str, str]:
         return (self.region.slug, self.key)
-
-    natural_key.dependencies = ["programs.region", "programs.country"]

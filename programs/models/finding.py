@@ -1,7 +1,10 @@
 """How students find programmes: deadline, duration, delivery and search conditions.
 
-A mixin of `ProgrammeQuerySet`, kept apart so the models module stays small. The `*_q()` builders
-return plain `Q` objects because the list page also uses them inside aggregates for facet counts.
+The first layer of `ProgrammeQuerySet` (finding → review → programmes, one module each, so the
+models module stays small). Each layer is a `QuerySet` generic over the model, so `self.filter()` and
+friends are typed where they are used; a chain rather than mixins, so the `as_manager()` that
+django-stubs generates for each layer extends the one below. The `*_q()` builders return plain `Q`
+objects because the list page also uses them inside aggregates for facet counts.
 """
 
 import calendar
@@ -21,7 +24,7 @@ CLOSING_SOON_DAYS = 30
 THREE_MONTHS_DAYS = 91
 
 
-class FindingQuerySetMixin:
+class FindingQuerySet[M: models.Model](models.QuerySet[M]):
     # Deadlines. A stated month-and-day recurs every year and is never "closed" (it is *expected*
     # again); these mirror programs/decisions/deadlines.py, where a missing day plans for the 1st.
 
@@ -50,7 +53,7 @@ class FindingQuerySetMixin:
         """A yearly date whose next occurrence falls within `days` days of today (a month-only
         deadline counts as due for the whole of its month)."""
         end = today + timedelta(days=days)
-        mixin = FindingQuerySetMixin
+        mixin = FindingQuerySet
         after = mixin._on_or_after_q(today.month, today.day)
         before = mixin._on_or_before_q(end.year, end.month, end.day)
         window = (after & before) if end.year == today.year else (after | before)
@@ -65,7 +68,7 @@ class FindingQuerySetMixin:
     @staticmethod
     def _stated_q(state: str, today: date) -> Q:
         """The state from the stated deadline alone (no confirmed dates)."""
-        mixin = FindingQuerySetMixin
+        mixin = FindingQuerySet
         dated = mixin.dated_deadline_q()
         not_passed = Q(deadline_month__gt=today.month) | Q(
             Q(deadline_day__isnull=True) | Q(deadline_day__gte=today.day),
@@ -100,7 +103,7 @@ class FindingQuerySetMixin:
         date has passed and none is ahead), "rolling", "varies" (including a season only),
         "unknown"; and, for ordering and the review queue, "open"/"closed" (this calendar year's
         stated date is still ahead / has gone). A confirmed date, when there is one, decides."""
-        mixin = FindingQuerySetMixin
+        mixin = FindingQuerySet
         stated = mixin._stated_q(state, today)
         if state in ("open", "closed"):
             return stated

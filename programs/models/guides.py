@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
-from .base import SlugNaturalKeyManager, Sourced, check_range
+from .base import SlugNaturalKeyManager, Sourced, check_range, serialized_after
 from .money import Amount
 
 
@@ -132,15 +132,11 @@ class GuideItem(Sourced):
     def __str__(self) -> str:
         return self.title
 
+    @serialized_after(
+        "programs.guidetopic", "programs.timelinestage", "programs.studylevel", "programs.guide"
+    )
     def natural_key(self) -> tuple[str, str]:
         return (self.topic.slug, self.key)
-
-    natural_key.dependencies = [
-        "programs.guidetopic",
-        "programs.timelinestage",
-        "programs.studylevel",
-        "programs.guide",
-    ]
 
 
 class CostBenchmark(Amount, Sourced):

@@ -10,14 +10,13 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from .base import SlugNaturalKeyManager, check_range
+from .base import SlugNaturalKeyManager, check_range, serialized_after
 from .destinations import City
-from .finding import FindingQuerySetMixin
-from .review import ReviewQuerySetMixin
+from .review import ReviewQuerySet
 from .sources import CitesSource
 
 
-class ProgrammeQuerySet(ReviewQuerySetMixin, FindingQuerySetMixin, models.QuerySet):
+class ProgrammeQuerySet(ReviewQuerySet["Programme"]):
     def published(self) -> "ProgrammeQuerySet":
         return self.filter(status=Programme.Status.PUBLISHED)
 
@@ -65,10 +64,10 @@ class ProgrammeQuerySet(ReviewQuerySetMixin, FindingQuerySetMixin, models.QueryS
 
     def deadlines_prefetch(self) -> models.Prefetch:
         """The confirmed (dated) deadlines with their sources, for decisions.deadlines."""
-        dated = self.model._meta.get_field("dated_deadlines").related_model
+        dated = self.model.dated_deadlines.rel.related_model
         return models.Prefetch(
             "dated_deadlines",
-            queryset=dated.objects.select_related("source", "source__guide"),
+            queryset=dated._default_manager.select_related("source", "source__guide"),
         )
 
     def with_rules(self) -> "ProgrammeQuerySet":
@@ -78,10 +77,10 @@ class ProgrammeQuerySet(ReviewQuerySetMixin, FindingQuerySetMixin, models.QueryS
         """Everything the matcher and the estimate read from a programme's rules, in a fixed
         number of queries for any number of programmes."""
         # The rule model is defined after Programme (models/conditions.py); read it off the relation.
-        rules = self.model._meta.get_field("eligibility_rules").related_model
+        rules = self.model.eligibility_rules.rel.related_model
         return models.Prefetch(
             "eligibility_rules",
-            queryset=rules.objects.prefetch_related(
+            queryset=rules._default_manager.prefetch_related(
                 "study_levels", "unclear_levels"
             ).select_related("residency_country", "university"),
         )
@@ -285,10 +284,9 @@ class Programme(CitesSource):
     def __str__(self) -> str:
         return self.title
 
+    @serialized_after("programs.organisation", "programs.guide")
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
-
-    natural_key.dependencies = ["programs.organisation", "programs.guide"]
 
     def get_absolute_url(self) -> str:
         return reverse("programs:detail", kwargs={"slug": self.slug})

@@ -1,6 +1,6 @@
 """Which programmes an adviser should look at next, and why.
 
-A mixin of `ProgrammeQuerySet`. The same conditions feed the admin's "needs review" filter, the
+The second layer of `ProgrammeQuerySet`, over `FindingQuerySet`. The same conditions feed the admin's "needs review" filter, the
 counts on the admin index and `manage.py audit_directory`, so the three always agree. A programme
 needs review (archived ones never do) when it is:
 
@@ -15,10 +15,10 @@ needs review (archived ones never do) when it is:
 from datetime import date, timedelta
 from typing import Self
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Model, Q
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 
-from .finding import FindingQuerySetMixin
+from .finding import FindingQuerySet
 
 STALE_AFTER_DAYS = 180
 
@@ -40,7 +40,7 @@ def past_deadline_q(today: date) -> Q:
     Dates are compared by their parts because the deadline is a month and day without a year;
     a missing day (the month's last) counts any change within that month as made in time.
     """
-    closed = FindingQuerySetMixin.deadline_q("closed", today)
+    closed = FindingQuerySet.deadline_q("closed", today)
     year, month, day = "updated_year", "updated_month", "updated_day"
     before_deadline = (
         Q(**{f"{year}__lt": today.year})
@@ -63,6 +63,11 @@ def missing_facts_q() -> Q:
     )
 
 
+def review_column(reason: str) -> str:
+    """The boolean column `with_review_flags()` adds for one reason: "review_stale"…"""
+    return f"review_{reason}"
+
+
 def reason_conditions(today: date) -> dict[str, Q]:
     return {
         "stale": stale_q(today),
@@ -78,7 +83,7 @@ def any_reason_q(today: date) -> Q:
     return any_reason
 
 
-class ReviewQuerySetMixin:
+class ReviewQuerySet[M: Model](FindingQuerySet[M]):
     def with_updated_parts(self) -> Self:
         return self.annotate(
             updated_year=ExtractYear("updated_at"),
@@ -90,7 +95,7 @@ class ReviewQuerySetMixin:
         """Each reason to review as a boolean column `review_<reason>`, computed in the query."""
         return self.with_updated_parts().annotate(
             **{
-                f"review_{name}": ExpressionWrapper(condition, output_field=BooleanField())
+                review_column(name): ExpressionWrapper(condition, output_field=BooleanField())
                 for name, condition in reason_conditions(today).items()
             }
         )
@@ -114,4 +119,6 @@ class ReviewQuerySetMixin:
 
 def review_reasons(programme) -> list[str]:
     """The labels of a programme fetched through `with_review_flags()` or `needs_review()`."""
-    return [label for name, label in REASONS.items() if getattr(programme, f"review_{name}", False)]
+    return [
+        label for name, label in REASONS.items() if getattr(programme, review_column(name), False)
+    ]

@@ -52,6 +52,7 @@ def test_adviser_fixes_a_stale_programme_from_the_review_queue(
 
     programme = Programme.objects.get(slug=SLUG)
     assert programme.last_verified == clock.today()
+    assert programme.verified_by is not None
     assert programme.verified_by.username == "amina"
     expected = deadline_status(programme, clock.today()).label
 
