@@ -123,6 +123,14 @@ def next_expected(programme: Programme, today: date) -> date | None:
     return yearly_date(today.year + 1, month, day)
 
 
+def gone_this_year(programme: Programme, today: date) -> bool:
+    """This calendar year's stated date has gone (the review queue's "past its deadline": the
+    next cycle's date wants checking); the Python twin of `deadline_q("closed")`. Never a
+    student-facing state: for students the date is *expected* again next year."""
+    expected = next_expected(programme, today)
+    return expected is not None and expected.year > today.year
+
+
 def _short_date(value: date) -> str:
     return f"{value.day} {value:%b %Y}"
 
