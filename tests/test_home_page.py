@@ -108,7 +108,7 @@ def test_the_soonest_deadlines_come_first_and_none_is_ever_closed(client):
     response = client.get("/")
 
     # 1 January is the deadline day itself, so it is due today and comes first.
-    assert [p.slug for p in response.context["soonest"]] == [
+    assert [row.programme.slug for row in response.context["soonest"]] == [
         "new-years-day",
         "mid-feb",
         "march",
@@ -130,7 +130,11 @@ def test_in_late_november_the_february_deadlines_are_the_next_ones_not_closed(cl
     response = client.get("/")
     html = text(response)
 
-    assert [p.slug for p in response.context["soonest"]] == ["december", "feb", "march"]
+    assert [row.programme.slug for row in response.context["soonest"]] == [
+        "december",
+        "feb",
+        "march",
+    ]
     assert "Closed" not in html
     assert (
         "Expected around 21 Feb 2027 (84 days left); last stated as 21 February; confirm the "

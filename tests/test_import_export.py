@@ -126,7 +126,8 @@ def test_a_bad_row_in_the_admin_import_names_row_and_field_and_saves_nothing(
     html = response.content.decode()
     (invalid,) = response.context["result"].invalid_rows
     assert invalid.number == row_index(dataset, "second") + 1
-    assert f"<td>{invalid.number} </td>" in html
+    # Issue 16: shown in the spreadsheet's own numbering (the header is row 1).
+    assert f"<td>{invalid.number + 1}</td><td>second</td>" in html
     assert "confirm_form" not in response.context
     assert "deadline_lead_weeks" in html
     assert "lead time in weeks" in html

@@ -127,7 +127,7 @@ def test_with_redis_url_the_page_cache_is_shared_through_redis(tmp_path):
         redis.terminate()
         redis.wait(timeout=10)
 
-    assert result.stdout.split() == ["RedisCache", "True"], result.stderr
+    assert result.stdout.split() == ["FailSoftRedisCache", "True"], result.stderr
 
 
 def test_a_page_that_reads_its_parameters_is_cached_per_query_string(client):

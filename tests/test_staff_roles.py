@@ -34,7 +34,7 @@ def run_the_group_migrations() -> None:
     """Run the migrations' group steps against the migration state, as `migrate` does."""
     for name, step in [
         ("0003_adviser_workflow_history", "create_groups"),
-        ("0006_sources_and_dated_deadlines", "grant_permissions"),
+        ("0007_sources_and_dated_deadlines", "grant_permissions"),
     ]:
         migration = import_module(f"programs.migrations.{name}")
         state = MigrationLoader(connection).project_state(("programs", name))

@@ -8,7 +8,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from programs.models import DatedDeadline, Source
 
-from .base import DirectoryAdmin
+from .base import DirectoryAdmin, editor_id
 
 
 @admin.register(Source)
@@ -31,7 +31,8 @@ class SourceAdmin(SimpleHistoryAdmin, DirectoryAdmin):
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict:
         # Whoever opens the form is, nearly always, the adviser who is recording the source.
-        return {"recorded_by": request.user.pk, **super().get_changeform_initial_data(request)}
+        initial = super().get_changeform_initial_data(request)
+        return {"recorded_by": editor_id(request), **initial}
 
 
 class DatedDeadlineInline(admin.TabularInline):
@@ -57,5 +58,5 @@ class DatedDeadlineAdmin(SimpleHistoryAdmin, DirectoryAdmin):
 
     def save_model(self, request: HttpRequest, obj: DatedDeadline, form, change: bool) -> None:
         if obj.recorded_by_id is None:
-            obj.recorded_by = request.user
+            obj.recorded_by_id = editor_id(request)
         super().save_model(request, obj, form, change)

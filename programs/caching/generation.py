@@ -8,6 +8,8 @@ calls `bump_generation()` itself.
 
 from __future__ import annotations
 
+import logging
+import time
 import uuid
 
 from django.core.cache import cache
@@ -16,20 +18,39 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 GENERATION_KEY = "pages:generation"
 APP_LABEL = "programs"
+logger = logging.getLogger(__name__)
+
+
+# While the shared cache is unreachable, each process counts its own generation in windows of
+# this many seconds: its in-memory data is rebuilt at most that often (not on every request), and a
+# change made through another process shows within the window.
+DEGRADED_WINDOW_SECONDS = 5
+_local = uuid.uuid4().hex
 
 
 def generation() -> str:
     value = cache.get(GENERATION_KEY)
     if value is None:
-        value = uuid.uuid4().hex
+        fresh = uuid.uuid4().hex
         # add() so two processes starting together agree on one value.
-        cache.add(GENERATION_KEY, value, timeout=None)
-        value = cache.get(GENERATION_KEY, value)
+        if cache.add(GENERATION_KEY, fresh, timeout=None):
+            return fresh
+        value = cache.get(GENERATION_KEY)
+        if value is None:  # the cache answers nothing: it is down
+            window = int(time.monotonic() // DEGRADED_WINDOW_SECONDS)
+            return f"local-{_local}-{window}"
     return value
 
 
 def bump_generation() -> None:
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    """Never raises: the cache is an accelerator, and a save must not fail because it is down
+    (cached pages then expire after PAGE_CACHE_SECONDS; this process sees its own change at once)."""
+    global _local
+    _local = uuid.uuid4().hex
+    try:
+        cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    except Exception:  # any backend's failure; the fail-soft Redis backend already logs its own
+        logger.exception("Could not bump the data generation in the cache")
 
 
 def _data_changed(sender, **kwargs) -> None:
@@ -38,7 +59,7 @@ def _data_changed(sender, **kwargs) -> None:
         # Again once the change is committed: a request in another process that read the data
         # before the commit (and cached a page or built the list index under the new generation)
         # must not keep that stale copy.
-        transaction.on_commit(bump_generation)
+        transaction.on_commit(bump_generation, robust=True)
 
 
 def _m2m_changed(sender, action: str, **kwargs) -> None:

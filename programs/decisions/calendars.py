@@ -10,12 +10,13 @@ app updates its events instead of duplicating them.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 
 from icalendar import Alarm, Calendar, Event
 
-from programs.decisions.deadlines import DeadlineStatus
+from programs.decisions.deadlines import DeadlineRow, DeadlineStatus
 from programs.decisions.planning import Plan
 from programs.models import Programme
 
@@ -30,25 +31,43 @@ def calendar_uid(kind: str, key: str) -> str:
     return f"{kind}-{digest}@{UID_DOMAIN}"
 
 
+# Control characters (and Unicode line and paragraph separators): iCalendar lines must not carry
+# them raw, and icalendar refuses or asserts on some of them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
+_LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
+
+
+def one_line(text: str) -> str:
+    """Text for a single-line property (name, summary, uid, url): line breaks become spaces."""
+    return _CONTROL.sub("", _LINE_BREAKS.sub(" ", text)).strip()
+
+
+def multi_line(text: str) -> str:
+    """Text for DESCRIPTION: newlines kept (icalendar escapes them), other controls dropped."""
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
 def new_calendar(name: str, uid: str) -> Calendar:
-    return Calendar.new(prodid=PRODID, name=name, uid=uid)
+    return Calendar.new(prodid=PRODID, name=one_line(name), uid=uid)
 
 
 def all_day(uid: str, day: date, summary: str, description: str = "", url: str = "") -> Event:
+    """Whatever odd text a record holds, the event is built (never a 500, never an injected
+    property)."""
     return Event.new(
-        uid=f"{uid}@{UID_DOMAIN}",
+        uid=f"{one_line(uid)}@{UID_DOMAIN}",
         start=day,
         end=day + timedelta(days=1),
-        summary=summary,
-        description=description or None,
-        url=url or None,
+        summary=one_line(summary),
+        description=multi_line(description) or None,
+        url=one_line(url) or None,
     )
 
 
 def reminder(before: timedelta, summary: str) -> Alarm:
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
-    alarm.add("description", summary)
+    alarm.add("description", one_line(summary))
     alarm.add("trigger", -before)
     return alarm
 
@@ -73,11 +92,12 @@ def deadline_event(programme: Programme, status: DeadlineStatus, url: str) -> Ev
     return event
 
 
-def deadline_events(programmes: Iterable[Programme], absolute_url) -> list[Event]:
-    """`programmes` carry `deadline_status` (decisions.deadlines.attach_deadline_status)."""
+def deadline_events(
+    rows: Iterable[DeadlineRow], absolute_url: Callable[[Programme], str]
+) -> list[Event]:
+    """Each row's next deadline as an event (rows with no date ahead have none)."""
     events = (
-        deadline_event(programme, programme.deadline_status, absolute_url(programme))
-        for programme in programmes
+        deadline_event(row.programme, row.status, absolute_url(row.programme)) for row in rows
     )
     return [event for event in events if event is not None]
 

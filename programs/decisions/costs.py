@@ -22,8 +22,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
+from programs.core.wording import NOT_STATED
 from programs.models import CostBenchmark, ExchangeRate, Programme
-from programs.models.money import format_figures
+from programs.models.money import Amount, format_figures
 
 WEEKS_PER_MONTH = Decimal(52) / Decimal(12)
 # The guide's benchmarks added to every estimate, by cost kind (its programme-fee range is not a
@@ -104,10 +105,30 @@ class Line:
     open_ended: bool = False
     subtract: bool = False  # pay the student chose to count: taken off the best case
     converted: bool = False  # worked out at an exchange rate
+    currency: str = ""
 
     @property
     def known(self) -> bool:
         return self.low is not None
+
+    @property
+    def low_figures(self) -> str:
+        """The lower figure as money is written everywhere, e.g. "€1,160"; empty when unknown."""
+        return "" if self.low is None else format_figures(self.low, None, self.currency)
+
+    @property
+    def figures(self) -> str:
+        """Both figures, e.g. "€1,160–2,900"; empty when unknown."""
+        if self.low is None:
+            return ""
+        return format_figures(self.low, self.high, self.currency, open_ended=self.open_ended)
+
+    @property
+    def high_figures(self) -> str:
+        """The upper figure, e.g. "€2,900+"; empty when unknown."""
+        if self.high is None:
+            return ""
+        return format_figures(self.high, None, self.currency, open_ended=self.open_ended)
 
 
 @dataclass
@@ -185,11 +206,12 @@ class Estimate:
     def bar(self) -> list[tuple[str, int, int]]:
         """Stacked segments (label, x, width) of the costs' upper figures on a 0–100 scale."""
         high = self.high
-        segments, x = [], 0
+        segments: list[tuple[str, int, int]] = []
+        x = 0
         if not high:
             return segments
         for line in self.lines:
-            if line.known and not line.subtract and line.high:
+            if line.high is not None and not line.subtract and line.high:
                 width = int(whole(line.high * 100 / high))
                 segments.append((line.label, x, width))
                 x += width
@@ -200,11 +222,19 @@ class Estimate:
         return int(whole(self.low * 100 / self.high)) if self.high else 0
 
 
-def _line(label, amount, weeks, currency, rates, source, subtract=False) -> Line:
+def _line(
+    label: str,
+    amount: Amount,
+    weeks: int,
+    currency: str,
+    rates: Rates,
+    source: str,
+    subtract: bool = False,
+) -> Line:
     factor = scale(amount.period, weeks)
     if amount.amount_min is None or factor is None:
         why = "an hourly figure with no hours given" if factor is None else "no amount given"
-        return Line(label, None, None, source, f"Not stated in source ({why}).", subtract=subtract)
+        return Line(label, None, None, source, f"{NOT_STATED} ({why}).", subtract=subtract)
     high_raw = amount.amount_max if amount.amount_max is not None else amount.amount_min
     low = rates.convert(amount.amount_min * factor, amount.currency, currency)
     high = rates.convert(high_raw * factor, amount.currency, currency)
@@ -221,7 +251,7 @@ def _line(label, amount, weeks, currency, rates, source, subtract=False) -> Line
         note = f"{note} Converted from {amount.currency}, rounded.".strip()
     else:
         low, high = whole(low), whole(high)
-    return Line(label, low, high, source, note, amount.open_ended, subtract, converted)
+    return Line(label, low, high, source, note, amount.open_ended, subtract, converted, currency)
 
 
 def local_area(programme: Programme) -> str:
@@ -252,7 +282,7 @@ def estimate(
     fees = [c for c in costs if c.kind in ("programme_fee", "application_fee")]
     if not any(c.kind == "programme_fee" for c in fees):
         result.lines.append(
-            Line("Programme fee", None, None, source, "Not stated in source: ask the provider.")
+            Line("Programme fee", None, None, source, f"{NOT_STATED}: ask the provider.")
         )
     for cost in fees:
         label = cost.get_kind_display()

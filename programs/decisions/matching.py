@@ -203,7 +203,7 @@ def _judge_other(rule: EligibilityRule, profile: Profile) -> Reason:
 def judge_rule(rule: EligibilityRule, profile: Profile, hosts: set[str] = frozenset()) -> Reason:
     """One rule's verdict, with a sentence that says why. `hosts`: the programme's countries."""
     kind = rule.kind
-    if kind == "min_age":
+    if kind == "min_age" and rule.min_age is not None:  # a named constraint guarantees the age
         said = f"Requires age {rule.min_age} or over"
         if profile.age is None:
             return Reason(CHECK, f"{said}; you did not give your age.")
@@ -338,12 +338,3 @@ def match(programme: Programme, profile: Profile) -> Verdict:
     else:
         state = _combine(reasons)
     return Verdict(state, reasons, unstated)
-
-
-def attach_verdicts(programmes: Iterable[Programme], profile: Profile) -> list[Programme]:
-    """Give each programme a `verdict` attribute (None without a profile); no queries once the
-    rules (`ProgrammeQuerySet.rules_prefetch()`), countries and disciplines are prefetched."""
-    programmes = list(programmes)
-    for programme in programmes:
-        programme.verdict = None if profile.is_empty else match(programme, profile)
-    return programmes

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from django import forms
 from django.http import QueryDict
@@ -34,6 +35,14 @@ PROFILE_FIELDS = (
 )
 ESTIMATE_CURRENCIES = (Currency.EUR, Currency.GBP, Currency.USD)
 MAX_PLAN_YEARS = 3
+
+
+def choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
+    """The form's field `name`, whose choices come from the vocabulary."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ChoiceField):
+        raise TypeError(f"{name} is not a choice field")
+    return field
 
 
 class ProfileForm(forms.Form):
@@ -136,22 +145,28 @@ class ProfileForm(forms.Form):
         super().__init__(data)
         self.today = today
         # Choices from the vocabulary held in memory (programs/snapshot.py): no queries.
-        self.fields["study"].choices = [
-            ("", "Not saying"),
-            *((slug, row.name) for slug, row in vocabulary.levels.items()),
-        ]
-        self.fields["discipline"].choices = [
-            ("", "Not saying"),
-            *((slug, row.name) for slug, row in vocabulary.disciplines.items()),
-        ]
-        self.fields["university"].choices = [
-            ("", "Not saying"),
-            *((slug, row.name) for slug, row in vocabulary.universities.items()),
-            (OTHER_UNIVERSITY, "Another university, or none"),
-        ]
-        # Every ISO 3166 country: students live everywhere, not only where programmes are.
-        for name in ("residence", "citizenship"):
-            self.fields[name].choices = [("", "Not saying"), *iso_countries()]
+        choices: dict[str, list[tuple[str, str]]] = {
+            "study": [
+                ("", "Not saying"),
+                *((slug, row.name) for slug, row in vocabulary.levels.items()),
+            ],
+            "discipline": [
+                ("", "Not saying"),
+                *((slug, row.name) for slug, row in vocabulary.disciplines.items()),
+            ],
+            "university": [
+                ("", "Not saying"),
+                *((slug, row.name) for slug, row in vocabulary.universities.items()),
+                (OTHER_UNIVERSITY, "Another university, or none"),
+            ],
+            # Every ISO 3166 country: students live everywhere, not only where programmes are.
+            "residence": [("", "Not saying"), *iso_countries()],
+            "citizenship": [("", "Not saying"), *iso_countries()],
+        }
+        for name, options in choices.items():
+            choice_field(self, name).choices = options
+        # Each answer's name, for the verdicts' sentences.
+        self.names = {name: dict(options) for name, options in choices.items()}
         self.fields["start"].widget.attrs.update(
             min=today.isoformat(), max=self.latest_start.isoformat()
         )
@@ -170,8 +185,9 @@ class ProfileForm(forms.Form):
             )
         return start
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("english") == "IELTS" and data.get("score") is not None and data["score"] > 9:
             self.add_error("score", "IELTS scores run from 0 to 9.")
         return data
@@ -183,7 +199,7 @@ class ProfileForm(forms.Form):
         study, discipline = data.get("study") or "", data.get("discipline") or ""
         residence = data.get("residence") or ""
         citizenship = data.get("citizenship") or ""
-        names = {name: dict(self.fields[name].choices) for name in ("study", "discipline")}
+        names = self.names
         return Profile(
             age=data.get("age"),
             level=study,

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 from array import array
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import overload
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 
 from programs.caching import snapshot
@@ -52,7 +53,8 @@ def members(bits: int) -> list[int]:
 def first_members(bits: int, order: Iterable[int], stop: int) -> list[int]:
     """The first `stop` pks of `order` that are in the set."""
     data = bits.to_bytes((bits.bit_length() + 7) // 8, "little")
-    size, found = len(data), []
+    size = len(data)
+    found: list[int] = []
     if stop <= 0:
         return found
     for pk in order:
@@ -192,7 +194,7 @@ def build(today: date) -> ListingIndex:
     region_of = {c.code: c.region_id for c in vocabulary.countries.values()}
     region_slug = {r.pk: r.slug for r in vocabulary.regions.values()}
     for name, (through, column) in links.items():
-        for programme, target in through.objects.values_list("programme_id", column):
+        for programme, target in through._default_manager.values_list("programme_id", column):
             key = keys[name].get(target)
             if key is None:
                 continue
@@ -238,7 +240,9 @@ def search(text: str) -> Search:
     matched = Programme.objects.published().search(text)
     if "search_rank" in matched.query.annotations:
         pks = list(
-            matched.order_by("-search_rank", Lower("title"), "pk").values_list("pk", flat=True)
+            matched.order_by(F("search_rank").desc(), Lower("title"), "pk").values_list(
+                "pk", flat=True
+            )
         )
         return Search(to_bits(pks), pks)
     return Search(to_bits(matched.values_list("pk", flat=True)), None)
@@ -257,7 +261,10 @@ class Selection:
                 continue  # a multiple choice left empty cleans to .none()
             if name == "sort" or not value:
                 continue
-            self.kept[name] = found.bits if name == "q" else index.kept_by(name, value)
+            if name != "q":
+                self.kept[name] = index.kept_by(name, value)
+            elif found is not None:  # the view searches whenever q is given
+                self.kept[name] = found.bits
         self.matches = self.without(None)
         sort = cleaned.get("sort") or ""
         if not sort and found is not None and found.ranked is not None:
@@ -280,7 +287,21 @@ class Selection:
     def __len__(self) -> int:
         return self.count()
 
-    def __getitem__(self, window: slice) -> list[Programme]:
+    def __iter__(self) -> Iterator[Programme]:
+        return iter(self[:])
+
+    @overload
+    def __getitem__(self, window: int) -> Programme: ...
+
+    @overload
+    def __getitem__(self, window: slice) -> list[Programme]: ...
+
+    def __getitem__(self, window: int | slice) -> Programme | list[Programme]:
+        if isinstance(window, int):
+            found = self[window : window + 1]
+            if not found:
+                raise IndexError(window)
+            return found[0]
         start = window.start or 0
         stop = self.count() if window.stop is None else window.stop
         if isinstance(self.order, list):  # relevance: the search's own order, filtered

@@ -1,6 +1,7 @@
 from .base import Guide, Sourced
 from .conditions import Cost, EligibilityRule
 from .destinations import City, Country, DestinationNote, Region
+from .fixture_records import FixtureRecord
 from .guides import CostBenchmark, GuideItem, GuideTopic, TimelineStage
 from .legitimacy import LegitimacySignal
 from .money import CURRENCY_SYMBOLS, CostKind, Currency, ExchangeRate, Period
@@ -23,6 +24,7 @@ __all__ = [
     "Discipline",
     "EligibilityRule",
     "ExchangeRate",
+    "FixtureRecord",
     "Guide",
     "GuideItem",
     "GuideTopic",

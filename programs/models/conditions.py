@@ -5,7 +5,13 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from .base import check_range, serialized_after
+from .base import (
+    MIN_AGE_BOUNDS,
+    check_bounds,
+    check_range,
+    clean_single_line_fields,
+    serialized_after,
+)
 from .money import Amount
 from .programmes import Programme
 from .sources import Source
@@ -129,6 +135,10 @@ class EligibilityRule(models.Model):
                 name="eligibility_final_school_years_valid",
             ),
             models.CheckConstraint(
+                condition=Q(min_age__isnull=True) | Q(min_age__range=MIN_AGE_BOUNDS),
+                name="eligibility_min_age_plausible",
+            ),
+            models.CheckConstraint(
                 condition=~Q(kind="language") | ~Q(language_test=""),
                 name="eligibility_language_rule_has_test",
             ),
@@ -159,6 +169,15 @@ class EligibilityRule(models.Model):
             errors["final_school_years"] = ValidationError(
                 "Give the last 1 to 4 years of secondary school (2 for 'juniors and seniors')."
             )
+        low, high = MIN_AGE_BOUNDS
+        check_bounds(
+            errors,
+            self.min_age,
+            low,
+            high,
+            "min_age",
+            f"Give the minimum age in years, from {low} to {high}, as the source states it.",
+        )
         if self.kind == self.Kind.LANGUAGE and not self.language_test:
             errors["language_test"] = ValidationError(
                 "A language rule needs the test's name (e.g. IELTS, TOEFL or 'equivalent')."
@@ -173,6 +192,9 @@ class EligibilityRule(models.Model):
         )
         if errors:
             raise ValidationError(errors)
+
+    def clean_fields(self, exclude=None) -> None:
+        clean_single_line_fields(self, super().clean_fields, exclude)
 
 
 class Cost(Amount):
@@ -200,3 +222,6 @@ class Cost(Amount):
     @serialized_after("programs.programme")
     def natural_key(self) -> tuple[str, str]:
         return (self.programme.slug, self.key)
+
+    def clean_fields(self, exclude=None) -> None:
+        clean_single_line_fields(self, super().clean_fields, exclude)

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
-from .base import SlugNaturalKeyManager, Sourced, serialized_after
+from .base import SlugNaturalKeyManager, Sourced, clean_single_line_fields, serialized_after
 
 
 class Region(Sourced):
@@ -66,6 +66,9 @@ class Country(models.Model):
                 {"code": "Use the two capital letters of the ISO 3166-1 code, e.g. GB or US."}
             )
 
+    def clean_fields(self, exclude=None) -> None:
+        clean_single_line_fields(self, super().clean_fields, exclude)
+
 
 class CityManager(models.Manager):
     def get_by_natural_key(self, country_code: str, slug: str):
@@ -94,6 +97,9 @@ class City(models.Model):
     @serialized_after("programs.country")
     def natural_key(self) -> tuple[str, str]:
         return (self.country.code, self.slug)
+
+    def clean_fields(self, exclude=None) -> None:
+        clean_single_line_fields(self, super().clean_fields, exclude)
 
 
 class DestinationNoteManager(models.Manager):

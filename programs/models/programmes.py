@@ -10,7 +10,9 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from .base import SlugNaturalKeyManager, check_range, serialized_after
+from programs.core import clock
+
+from .base import MAX_WEEKS, SlugNaturalKeyManager, check_bounds, check_range, serialized_after
 from .destinations import City
 from .review import ReviewQuerySet
 from .sources import CitesSource
@@ -19,6 +21,12 @@ from .sources import CitesSource
 class ProgrammeQuerySet(ReviewQuerySet["Programme"]):
     def published(self) -> "ProgrammeQuerySet":
         return self.filter(status=Programme.Status.PUBLISHED)
+
+    def renamed_from(self, old_slug: str) -> str | None:
+        """The current slug of the programme that once had `old_slug`, from its history."""
+        former = self.model.history.filter(slug=old_slug).values("id")
+        renamed = self.filter(pk__in=former).exclude(slug=old_slug)
+        return renamed.values_list("slug", flat=True).first()
 
     def for_listing(self) -> "ProgrammeQuerySet":
         """Everything a result card shows, fetched in a fixed number of queries."""
@@ -45,6 +53,8 @@ class ProgrammeQuerySet(ReviewQuerySet["Programme"]):
         )
 
     def for_detail(self) -> "ProgrammeQuerySet":
+        # Costs are defined after Programme: read them off the relation.
+        costs = self.model.costs.rel.related_model
         return self.select_related(
             "organisation", "organisation__country", "source_guide", "source__guide"
         ).prefetch_related(
@@ -54,7 +64,10 @@ class ProgrammeQuerySet(ReviewQuerySet["Programme"]):
             "specialities",
             "disciplines",
             "partners",
-            "costs",
+            # Each cost, rule and dated deadline may cite a source: joined, never fetched one by one.
+            models.Prefetch(
+                "costs", queryset=costs._default_manager.select_related("source__guide")
+            ),
             self.rules_prefetch(),
             self.deadlines_prefetch(),
         )
@@ -82,7 +95,7 @@ class ProgrammeQuerySet(ReviewQuerySet["Programme"]):
             "eligibility_rules",
             queryset=rules._default_manager.prefetch_related(
                 "study_levels", "unclear_levels"
-            ).select_related("residency_country", "university"),
+            ).select_related("residency_country", "university", "source__guide"),
         )
 
 
@@ -254,6 +267,16 @@ class Programme(CitesSource):
                 name="programme_duration_min_lte_max",
             ),
             models.CheckConstraint(
+                condition=(Q(duration_min_weeks__isnull=True) | Q(duration_min_weeks__gte=1))
+                & (Q(duration_max_weeks__isnull=True) | Q(duration_max_weeks__lte=MAX_WEEKS)),
+                name="programme_duration_within_two_years",
+            ),
+            models.CheckConstraint(
+                condition=Q(deadline_lead_weeks__isnull=True)
+                | Q(deadline_lead_weeks__range=(1, MAX_WEEKS)),
+                name="programme_lead_time_within_two_years",
+            ),
+            models.CheckConstraint(
                 condition=Q(deadline_month__isnull=True) | Q(deadline_month__range=(1, 12)),
                 name="programme_deadline_month_valid",
             ),
@@ -302,6 +325,29 @@ class Programme(CitesSource):
             "duration_max_weeks",
             "duration in weeks",
         )
+        for field in ("duration_min_weeks", "duration_max_weeks"):
+            check_bounds(
+                errors,
+                getattr(self, field),
+                1,
+                MAX_WEEKS,
+                field,
+                f"Give the length in weeks, from 1 to {MAX_WEEKS} (two years); for a longer "
+                "programme, describe it in the duration note and leave the weeks empty.",
+            )
+        check_bounds(
+            errors,
+            self.deadline_lead_weeks,
+            1,
+            MAX_WEEKS,
+            "deadline_lead_weeks",
+            f"Give the lead time in weeks, from 1 to {MAX_WEEKS} (two years).",
+        )
+        if self.last_verified is not None and self.last_verified > clock.today():
+            errors["last_verified"] = ValidationError(
+                "A programme cannot be verified in the future: tick “Checked against its source "
+                "today” when you have checked it."
+            )
         for field in ("deadline_month", "start_month", "end_month"):
             value = getattr(self, field)
             if value is not None and not 1 <= value <= 12:

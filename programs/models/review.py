@@ -6,7 +6,8 @@ needs review (archived ones never do) when it is:
 
 - **stale**: never verified, or last verified more than `STALE_AFTER_DAYS` days ago;
 - **past its deadline**: a yearly deadline (fixed, or approximate with a month) has passed this
-  year and the record has not been changed since that date, so the next cycle's facts are unchecked;
+  year and nobody has verified the record since that date, so the next cycle's facts are
+  unchecked. Verification, not any update: a save that checked nothing clears no reason;
 - **missing facts**: a named programme (not a pathway, whose terms vary by host and are rightly
   left open) whose pay, deadline and duration are all unknown, so a student learns nothing
   practical from it.
@@ -24,7 +25,7 @@ STALE_AFTER_DAYS = 180
 
 REASONS = {
     "stale": f"Not verified in {STALE_AFTER_DAYS} days",
-    "past_deadline": "Deadline passed this cycle without an update",
+    "past_deadline": "Deadline passed this cycle; not verified since",
     "missing_facts": "Pay, deadline and duration all unknown",
 }
 
@@ -35,15 +36,16 @@ def stale_q(today: date) -> Q:
 
 
 def past_deadline_q(today: date) -> Q:
-    """This year's deadline has passed and `updated_at` falls on a day before it.
+    """This year's deadline has passed and `last_verified` is empty or falls on a day before it.
 
     Dates are compared by their parts because the deadline is a month and day without a year;
-    a missing day (the month's last) counts any change within that month as made in time.
+    a missing day (the month's last) counts any verification within that month as made in time.
     """
     closed = FindingQuerySet.deadline_q("closed", today)
-    year, month, day = "updated_year", "updated_month", "updated_day"
+    year, month, day = "verified_year", "verified_month", "verified_day"
     before_deadline = (
-        Q(**{f"{year}__lt": today.year})
+        Q(last_verified__isnull=True)
+        | Q(**{f"{year}__lt": today.year})
         | Q(**{year: today.year, f"{month}__lt": F("deadline_month")})
         | Q(
             **{year: today.year, month: F("deadline_month"), f"{day}__lt": F("deadline_day")},
@@ -84,16 +86,16 @@ def any_reason_q(today: date) -> Q:
 
 
 class ReviewQuerySet[M: Model](FindingQuerySet[M]):
-    def with_updated_parts(self) -> Self:
+    def with_verified_parts(self) -> Self:
         return self.annotate(
-            updated_year=ExtractYear("updated_at"),
-            updated_month=ExtractMonth("updated_at"),
-            updated_day=ExtractDay("updated_at"),
+            verified_year=ExtractYear("last_verified"),
+            verified_month=ExtractMonth("last_verified"),
+            verified_day=ExtractDay("last_verified"),
         )
 
     def with_review_flags(self, today: date) -> Self:
         """Each reason to review as a boolean column `review_<reason>`, computed in the query."""
-        return self.with_updated_parts().annotate(
+        return self.with_verified_parts().annotate(
             **{
                 review_column(name): ExpressionWrapper(condition, output_field=BooleanField())
                 for name, condition in reason_conditions(today).items()
@@ -109,7 +111,7 @@ class ReviewQuerySet[M: Model](FindingQuerySet[M]):
         conditions = reason_conditions(today)
         return (
             self.exclude(status="archived")
-            .with_updated_parts()
+            .with_verified_parts()
             .aggregate(
                 total=Count("pk", filter=any_reason_q(today)),
                 **{name: Count("pk", filter=q) for name, q in conditions.items()},

@@ -1,7 +1,7 @@
 """Where a fact comes from: the guides, and the provider's own word recorded by an adviser.
 
 A `Source` is a record any programme, rule, cost or dated deadline can cite. The two guides stay
-cited the old way too (`Sourced.source_guide` and `source_section`), so the seeded data keeps its
+cited the old way too (`source_guide` and `source_section`, as on `Sourced`), so the seeded data keeps its
 citations; a record transcribed from elsewhere cites a `Source` instead, and public pages say it in
 words (`Source.in_words()`): "from the provider's email of 12 December 2026, recorded by an
 adviser".
@@ -19,7 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from programs.core import clock
 
-from .base import Guide, Sourced
+from .base import Guide
 
 # The earliest and latest years a deadline cycle may name: wide enough for any real cycle, narrow
 # enough to catch a typed "207" or "20277".
@@ -107,8 +107,12 @@ class Source(models.Model):
         ]
 
     def __str__(self) -> str:
+        # Advisers pick sources by this text: the label first, when there is one.
         words = self.in_words()
-        return words[:1].upper() + words[1:]
+        said = words[:1].upper() + words[1:]
+        if self.title and self.kind != self.Kind.PUBLICATION:
+            return f"{self.title}: {words}"
+        return said
 
     def clean(self) -> None:
         errors: dict[str, ValidationError] = {}
@@ -148,7 +152,7 @@ class Source(models.Model):
         when = long_date(self.date) if self.date else ""
         match self.kind:
             case self.Kind.GUIDE:
-                title = self.guide.title if self.guide_id else "the guide"
+                title = self.guide.title if self.guide is not None else "the guide"
                 return f"from the guide {title}, section “{self.section}”"
             case self.Kind.WEBSITE:
                 return f"from the provider's website, read on {when}"
@@ -160,8 +164,9 @@ class Source(models.Model):
                 return f"from {self.title}, {when}" if when else f"from {self.title}"
 
 
-class CitesSource(Sourced):
-    """A record that cites a guide section, a `Source`, or both; at least one of them.
+class CitesSource(models.Model):
+    """A record that cites a guide section, a `Source`, or both; at least one of them (what
+    `Sourced` is for records that always cite a guide).
 
     Subclasses add `cites_a_source_constraints(prefix)` to their `Meta.constraints`.
     """
@@ -217,20 +222,9 @@ class CitesSource(Sourced):
 
     @property
     def citation(self) -> str:
-        if self.source_guide_id is None:
-            return str(self.source) if self.source_id else ""
-        return super().citation
-
-    def sources_in_words(self) -> list[str]:
-        """Every citation as a public page says it: the guide first, then the newer source."""
-        said = []
-        if self.source_guide_id is not None:
-            said.append(
-                f"from the guide {self.source_guide.title}, section “{self.source_section}”"
-            )
-        if self.source_id is not None:
-            said.append(self.source.in_words())
-        return said
+        if self.source_guide is not None:
+            return f"{self.source_guide.title} — {self.source_section}"
+        return str(self.source) if self.source is not None else ""
 
 
 class DatedDeadline(models.Model):

@@ -5,9 +5,11 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterator
+from itertools import chain
 
+from django.core.cache import cache
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import reverse
@@ -17,20 +19,47 @@ from programs.core import clock
 from programs.decisions import costs
 from programs.listing.filters import ProgrammeFilter
 from programs.models import Programme
-from programs.publishing.exports import EXPORT_COLUMNS, Derivation, export_rows
+from programs.publishing.exports import EXPORT_COLUMNS, Derivation, export_rows, spreadsheet_safe
 from programs.views import params
 
 
-def healthz(request: HttpRequest) -> HttpResponse:
-    """One query: 200 when the database answers, 503 when it doesn't (the load balancer then
-    stops sending traffic here). Never cached, never redirected to HTTPS."""
+def healthz(request: HttpRequest) -> JsonResponse:
+    """The database and the cache, reported separately, within about 2 s (the pool's and the
+    cache's short timeouts). 200 while the site can serve: a cache outage only makes it slower
+    ("degraded"); a database outage is 503 so the load balancer stops sending traffic here.
+    Never cached, never redirected to HTTPS."""
+    database = _database_status()
+    cache_state = _cache_status()
+    if database != "ok":
+        status = "unavailable"
+    elif cache_state == "unavailable":
+        status = "degraded"
+    else:
+        status = "ok"
+    response = JsonResponse(
+        {"status": status, "database": database, "cache": cache_state},
+        status=503 if status == "unavailable" else 200,
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _database_status() -> str:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
-        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
-    return HttpResponse("ok\n", content_type="text/plain")
+        return "unavailable"
+    return "ok"
+
+
+def _cache_status() -> str:
+    """ "ok" or "unavailable" for the shared Redis cache; "local" for the per-process cache."""
+    ping = getattr(cache, "ping", None)
+    if ping is None:
+        return "local"
+    return "ok" if ping() else "unavailable"
 
 
 def robots_txt(request: HttpRequest) -> HttpResponse:
@@ -58,9 +87,9 @@ def filtered_programmes(request: HttpRequest):
 def derivation(request: HttpRequest) -> Derivation:
     """The list's own profile and estimate parameters (an invalid answer counts as not given)."""
     today, vocabulary = clock.today(), snapshot.vocabulary()
-    _, profile = params.read_profile(request, today, vocabulary)
-    _, choice = params.read_estimate(request)
-    return Derivation(today, profile, choice, vocabulary.benchmarks, costs.Rates(vocabulary.rates))
+    asked = params.read(request, today, vocabulary)
+    rates = costs.Rates(vocabulary.rates)
+    return Derivation(today, asked.profile, asked.choice, vocabulary.benchmarks, rates)
 
 
 def _csv_value(value: object) -> object:
@@ -75,15 +104,23 @@ class _Echo:
         return value
 
 
+def _started(rows: Iterator[dict[str, object]]) -> Iterator[dict[str, object]]:
+    """The rows with the first one already fetched, so the query runs (and a database outage
+    raises, answering 503) before the response starts: an export never begins a 200 it cannot
+    finish for want of a connection."""
+    first = next(rows, None)
+    return rows if first is None else chain([first], rows)
+
+
 def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     base_url = request.build_absolute_uri("/").rstrip("/")
-    rows = export_rows(filtered_programmes(request), base_url, derivation(request))
+    rows = _started(export_rows(filtered_programmes(request), base_url, derivation(request)))
     writer = csv.DictWriter(_Echo(), fieldnames=EXPORT_COLUMNS)
 
     def lines() -> Iterator[str]:
         yield writer.writeheader()
         for row in rows:
-            yield writer.writerow({k: _csv_value(v) for k, v in row.items()})
+            yield writer.writerow(spreadsheet_safe({k: _csv_value(v) for k, v in row.items()}))
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="programmes.csv"'
@@ -92,7 +129,7 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
 
 def export_json(request: HttpRequest) -> StreamingHttpResponse:
     base_url = request.build_absolute_uri("/").rstrip("/")
-    rows = export_rows(filtered_programmes(request), base_url, derivation(request))
+    rows = _started(export_rows(filtered_programmes(request), base_url, derivation(request)))
 
     def chunks() -> Iterator[str]:
         yield '{"columns":' + json.dumps(EXPORT_COLUMNS) + ',"programmes":['

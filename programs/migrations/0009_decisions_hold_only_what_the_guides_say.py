@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programs', '0006_sources_and_dated_deadlines'),
+        ('programs', '0008_plausible_values'),
     ]
 
     operations = [

@@ -39,7 +39,7 @@ def grant_permissions(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programs', '0005_search_and_indexes'),
+        ('programs', '0006_fixture_records'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
