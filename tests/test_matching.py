@@ -6,6 +6,7 @@ case names the words it relies on (from "10 Best Medical Internship For Internat
 """
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -21,10 +22,13 @@ STANFORD = "stanford-pediatrics-internship-program"
 ROSWELL = "roswell-park-summer-cancer-research-experience"
 PENN = "penn-center-for-global-health-internship"
 
-MED = {"level": "medical-student", "level_name": "Medical and healthcare students"}
-PRE_MED = {"level": "pre-med", "level_name": "Pre-med and pre-health undergraduates"}
-SCHOOL = {"level": "secondary-school", "level_name": "Secondary school"}
-GRADUATE = {"level": "graduate", "level_name": "Graduates and early-career doctors"}
+MED: dict[str, Any] = {"level": "medical-student", "level_name": "Medical and healthcare students"}
+PRE_MED: dict[str, Any] = {
+    "level": "pre-med",
+    "level_name": "Pre-med and pre-health undergraduates",
+}
+SCHOOL: dict[str, Any] = {"level": "secondary-school", "level_name": "Secondary school"}
+GRADUATE: dict[str, Any] = {"level": "graduate", "level_name": "Graduates and early-career doctors"}
 
 UK_SCHOOL_STUDENT = Profile(
     age=17, **SCHOOL, country="GB", country_name="United Kingdom", enrolled="yes"

@@ -166,10 +166,14 @@ class Estimate:
     def _range(self) -> tuple[Decimal, Decimal] | None:
         if self.weeks is None:
             return None
-        costs = [line for line in self.lines if line.known and not line.subtract]
-        low = sum((line.low for line in costs), Decimal(0))
-        high = sum((line.high for line in costs), Decimal(0))
-        pay = sum((line.high for line in self.lines if line.known and line.subtract), Decimal(0))
+        low = high = pay = Decimal(0)
+        for line in self.lines:
+            if line.low is None or line.high is None:
+                continue  # not stated: left out of the total and named in `missing`
+            if line.subtract:
+                pay += line.high
+            else:
+                low, high = low + line.low, high + line.high
         return round_out(max(low - pay, Decimal(0)), high)
 
     @property
@@ -188,9 +192,11 @@ class Estimate:
 
     def figures(self) -> str:
         """The total as money is written everywhere else, e.g. "€4,150–11,400+"; "" without one."""
-        if self.weeks is None:
+        figures = self._range()
+        if figures is None:
             return ""
-        return format_figures(self.low, self.high, self.currency, open_ended=self.open_ended)
+        low, high = figures
+        return format_figures(low, high, self.currency, open_ended=self.open_ended)
 
     def sort_key(self) -> tuple:
         """For "lowest cost first": low end, then high end, as the cards show them; none last."""
@@ -219,7 +225,10 @@ class Estimate:
 
     @property
     def low_mark(self) -> int:
-        return int(whole(self.low * 100 / self.high)) if self.high else 0
+        figures = self._range()
+        if figures is None or not figures[1]:
+            return 0
+        return int(whole(figures[0] * 100 / figures[1]))
 
 
 def _line(
@@ -328,7 +337,7 @@ def weeks_within(programme: Programme, weeks: int | None) -> tuple[int | None, s
     when the source states no length and the student gave none (nothing is invented)."""
     low, high = programme.duration_min_weeks, programme.duration_max_weeks
     low, high = (low if low is not None else high), (high if high is not None else low)
-    if low is None:
+    if low is None or high is None:
         return weeks, ""
     if weeks is None:
         return low, ""

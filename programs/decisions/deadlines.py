@@ -117,6 +117,8 @@ def next_expected(programme: Programme, today: date) -> date | None:
     if form not in (DAY_AND_MONTH, APPROXIMATE_DAY, MONTH_ONLY):
         return None
     month, day = programme.deadline_month, programme.deadline_day
+    if month is None:
+        return None
     this_year = yearly_date(today.year, month, day)
     if this_year >= today or (form == MONTH_ONLY and today.month == month):
         return this_year
@@ -146,8 +148,9 @@ def _state_for(days: int) -> str:
 
 
 def _stated(programme: Programme, form: str) -> str:
-    if form == DAY_AND_MONTH:
-        return f"{programme.deadline_day} {calendar.month_name[programme.deadline_month]}"
+    month = programme.deadline_month
+    if form == DAY_AND_MONTH and month is not None:
+        return f"{programme.deadline_day} {calendar.month_name[month]}"
     return f"“{programme.deadline_note}”" if programme.deadline_note else ""
 
 

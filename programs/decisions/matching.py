@@ -9,7 +9,7 @@ programme whose source states no rule at all is "Check" too. docs/decisions.md e
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -124,7 +124,7 @@ def _names(levels) -> str:
 
 def _school_year(rule: EligibilityRule, profile: Profile, words: str) -> Reason:
     """A school student against "the last N years of secondary school"."""
-    years = rule.final_school_years
+    years = rule.final_school_years or 0
     last = "final year" if years == 1 else f"last {years} years"
     if not profile.school_year:
         return Reason(
@@ -165,6 +165,8 @@ def _judge_level(rule: EligibilityRule, profile: Profile) -> Reason:
 
 def _judge_own_students(rule: EligibilityRule, profile: Profile) -> Reason:
     university = rule.university
+    if university is None:  # a named constraint gives every own-students rule its university
+        return Reason(CHECK, f"The source states: “{rule.text}”")
     words = f"A route for {university.name}'s own students: “{rule.text}”"
     if not profile.university:
         return Reason(CHECK, f"{words} Tell us your university.")
@@ -173,7 +175,7 @@ def _judge_own_students(rule: EligibilityRule, profile: Profile) -> Reason:
     return Reason(ELIGIBLE, f"{words} You study there.")
 
 
-def _judge_international(rule: EligibilityRule, profile: Profile, hosts: set[str]) -> Reason:
+def _judge_international(rule: EligibilityRule, profile: Profile, hosts: Collection[str]) -> Reason:
     words = f"“{rule.text}”"
     if not profile.country:
         return Reason(CHECK, f"{words} You did not give your country of residence.")
@@ -200,7 +202,9 @@ def _judge_other(rule: EligibilityRule, profile: Profile) -> Reason:
     return Reason(CHECK, f"Ask the provider: {words}")
 
 
-def judge_rule(rule: EligibilityRule, profile: Profile, hosts: set[str] = frozenset()) -> Reason:
+def judge_rule(
+    rule: EligibilityRule, profile: Profile, hosts: Collection[str] = frozenset()
+) -> Reason:
     """One rule's verdict, with a sentence that says why. `hosts`: the programme's countries."""
     kind = rule.kind
     if kind == "min_age" and rule.min_age is not None:  # a named constraint guarantees the age

@@ -110,8 +110,8 @@ def derived(programme: Programme, how: Derivation) -> dict[str, object]:
         "deadline_confirmed": status.confirmed,
         "estimate_weeks": estimate.weeks if estimate.available else None,
         "estimate_currency": estimate.currency if estimate.available else "",
-        "estimate_min": int(estimate.low) if estimate.available else None,
-        "estimate_max": int(estimate.high) if estimate.available else None,
+        "estimate_min": int(estimate.low) if estimate.low is not None else None,
+        "estimate_max": int(estimate.high) if estimate.high is not None else None,
         "verdict": verdict.state if verdict else "",
         "verdict_reasons": " | ".join(r.text for r in verdict.reasons) if verdict else "",
     }

@@ -18,7 +18,13 @@ from programs.caching.pages import cached_page
 from programs.core import clock
 from programs.decisions import costs, deadlines
 from programs.decisions.matching import Verdict, match
-from programs.decisions.profile import EstimateChoice, EstimateForm, ListExtrasForm, ProfileForm
+from programs.decisions.profile import (
+    EstimateChoice,
+    EstimateForm,
+    ListExtrasForm,
+    ProfileForm,
+    choice_field,
+)
 from programs.listing import cards
 from programs.listing import index as listing_index
 from programs.listing.choices import Sort
@@ -164,7 +170,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
         "compare_url": params.compare_url(compare, asked.profile_query),
         "rates": [rate for rate in rates.by_currency.values() if rate.illustrative],
         "estimate_choice": asked.choice,
-        "estimate_currencies": asked.estimate_form.fields["currency"].choices,
+        "estimate_currencies": choice_field(asked.estimate_form, "currency").choices,
     }
     return render(request, "programs/programme_list.html", ctx)
 
