@@ -1,118 +1,174 @@
-"""Where a deadline stands on a given day, in Python and in the database."""
+"""Where a deadline stands on a given day, in Python and in the database.
+
+The guides give one cycle and no year ("10 Best Medical Internship For International Students
+2025/2026"), so a stated day is *expected* next time round, never "closed"; only a dated deadline
+an adviser confirmed with its source can pass.
+"""
 
 from datetime import date
 
 import pytest
 
-from programs.decisions.deadlines import DeadlineStatus, deadline_status, yearly_date
+from programs.decisions.deadlines import deadline_status, yearly_date
 from programs.models import Programme
-from tests.factories import make_programme
+from tests.factories import make_dated_deadline, make_programme, make_source
 
-NEW_YEAR_2027 = date(2027, 1, 1)
+TODAY = date(2026, 11, 29)
 
 
 def programme(**fields) -> Programme:
     return Programme(**fields)
 
 
-def fixed(month: int, day: int) -> Programme:
-    return programme(deadline_kind="fixed", deadline_month=month, deadline_day=day)
-
-
-def test_a_deadline_later_this_year_is_open_with_the_days_left():
-    status = deadline_status(fixed(2, 15), NEW_YEAR_2027)
-
-    assert status == DeadlineStatus(
-        "open", date(2027, 2, 15), 45, "Open · 45 days left (15 Feb 2027)", False
+def fixed(month: int, day: int, note: str = "") -> Programme:
+    return programme(
+        deadline_kind="fixed", deadline_month=month, deadline_day=day, deadline_note=note
     )
 
 
-def test_a_deadline_already_passed_is_closed_and_points_to_next_year():
-    status = deadline_status(fixed(2, 15), date(2027, 3, 1))
-
-    assert status.state == "closed"
-    assert status.date == date(2028, 2, 15)
-    assert status.days_left is None
-    assert status.label == "Closed for 2027 · next deadline 15 Feb 2028"
+def status_of(p: Programme, today: date = TODAY):
+    return deadline_status(p, today, confirmed=())
 
 
-def test_the_deadline_day_itself_is_still_open():
-    status = deadline_status(fixed(3, 1), date(2027, 3, 1))
+def test_a_yearly_date_from_the_guides_cycle_is_expected_and_unconfirmed_never_closed():
+    # Roswell Park: "Deadline: February 21"
+    status = status_of(fixed(2, 21, "February 21"))
 
-    assert (status.state, status.days_left) == ("open", 0)
-    assert "closes today" in status.label
+    assert (status.state, status.date, status.days_left) == ("upcoming", date(2027, 2, 21), 84)
+    assert status.label == (
+        "Expected around 21 Feb 2027 (84 days left); last stated as 21 February; confirm the "
+        "2027 date"
+    )
+    assert status.short == "Expected ~21 Feb 2027 · 84 days left"
+    assert (status.expected, status.confirmed, status.tone) == (True, False, "")
 
 
-def test_one_day_left_is_singular():
-    assert "1 day left" in deadline_status(fixed(3, 1), date(2027, 2, 28)).label
-
-
-def test_an_approximate_month_without_a_day_runs_to_the_end_of_that_month():
-    status = deadline_status(
-        programme(deadline_kind="approximate", deadline_month=2), date(2027, 2, 20)
+def test_a_month_only_deadline_plans_for_the_first_day_of_the_month_and_says_so():
+    # Penn: "February (typically February 1–28)"
+    penn = programme(
+        deadline_kind="approximate",
+        deadline_month=2,
+        deadline_note="February (typically February 1–28)",
     )
 
-    assert status.state == "open"
-    assert status.date == date(2027, 2, 28)
-    assert status.approximate is True
-    assert status.label == "Open · 8 days left (about 28 Feb 2027)"
+    status = status_of(penn)
 
-
-def test_an_approximate_day_says_about_when_closed_too():
-    status = deadline_status(
-        programme(deadline_kind="approximate", deadline_month=2, deadline_day=15),
-        date(2027, 6, 1),
+    assert (status.state, status.date, status.days_left) == ("upcoming", date(2027, 2, 1), 64)
+    assert status.label == (
+        "February 2027, day not stated: plan for 1 February (64 days left); last stated as "
+        "“February (typically February 1–28)”; confirm the 2027 date"
     )
 
-    assert status.label == "Closed for 2027 · next deadline about 15 Feb 2028"
+
+def test_a_month_only_deadline_inside_its_month_says_apply_now():
+    penn = programme(deadline_kind="approximate", deadline_month=2, deadline_note="February")
+
+    status = status_of(penn, date(2027, 2, 10))
+
+    assert (status.state, status.date, status.days_left) == ("closing_soon", date(2027, 2, 1), 0)
+    assert status.label.startswith("February 2027, day not stated: 1 February has gone, so apply")
+
+
+def test_an_approximate_day_is_expected_around_it():
+    # NHGRI: "Mid-February (approx. Feb 15)"
+    nih = programme(
+        deadline_kind="approximate",
+        deadline_month=2,
+        deadline_day=15,
+        deadline_note="Mid-February (approx. Feb 15)",
+    )
+
+    status = status_of(nih)
+
+    assert status.label == (
+        "Expected around 15 Feb 2027 (78 days left); last stated as “Mid-February (approx. Feb "
+        "15)”; confirm the 2027 date"
+    )
+
+
+def test_a_deadline_within_30_days_is_closing_soon():
+    status = status_of(fixed(12, 20))
+
+    assert (status.state, status.days_left, status.tone) == ("closing_soon", 21, "warn")
+    assert status.closing_soon
+
+
+def test_the_deadline_day_itself_is_due_today():
+    status = status_of(fixed(3, 1), date(2027, 3, 1))
+
+    assert (status.state, status.days_left) == ("closing_soon", 0)
+    assert "due today" in status.label
 
 
 def test_29_february_falls_back_to_the_28th_in_ordinary_years():
     assert yearly_date(2027, 2, 29) == date(2027, 2, 28)
     assert yearly_date(2028, 2, 29) == date(2028, 2, 29)
-    assert deadline_status(fixed(2, 29), date(2027, 3, 1)).date == date(2028, 2, 29)
-    assert deadline_status(fixed(2, 29), date(2027, 2, 28)).state == "open"
-
-
-def test_a_december_deadline_seen_on_new_years_eve_is_open():
-    assert deadline_status(fixed(12, 31), date(2027, 12, 31)).state == "open"
+    assert yearly_date(2027, 2, None) == date(2027, 2, 1)
+    assert status_of(fixed(2, 29), date(2027, 3, 1)).date == date(2028, 2, 29)
 
 
 def test_a_rolling_deadline_gives_the_lead_time():
-    status = deadline_status(
-        programme(deadline_kind="rolling", deadline_lead_weeks=8), NEW_YEAR_2027
-    )
+    # Lite Regal: "Rolling enrollment, apply 8+ weeks before desired start"
+    status = status_of(programme(deadline_kind="rolling", deadline_lead_weeks=8))
 
-    assert status.state == "rolling"
-    assert status.date is None
+    assert (status.state, status.date) == ("rolling", None)
     assert status.label == "Rolling · apply 8+ weeks before your start"
 
 
 def test_a_varying_deadline_quotes_the_guides_note():
-    status = deadline_status(
-        programme(deadline_kind="varies", deadline_note="Varies by department"), NEW_YEAR_2027
-    )
+    # UCLH: "Varies by department"
+    status = status_of(programme(deadline_kind="varies", deadline_note="Varies by department"))
 
-    assert status.state == "varies"
-    assert status.label == "Varies: Varies by department"
+    assert (status.state, status.label) == ("varies", "Varies: Varies by department")
 
 
-def test_an_approximate_deadline_without_a_month_varies():
-    status = deadline_status(
-        programme(deadline_kind="approximate", deadline_note="early spring"), NEW_YEAR_2027
-    )
+def test_a_season_is_held_as_a_season_with_no_date():
+    # Barts: "Applications open early spring"
+    barts = programme(deadline_kind="approximate", deadline_note="Applications open early spring")
 
-    assert (status.state, status.label, status.approximate) == (
-        "varies",
-        "Varies: early spring",
-        True,
-    )
+    status = status_of(barts)
+
+    assert (status.state, status.date, status.form) == ("varies", None, "season")
+    assert status.label == "Season only, no date stated: “Applications open early spring”"
 
 
 def test_an_unknown_deadline_is_not_stated_in_source():
-    status = deadline_status(programme(deadline_kind="unknown"), NEW_YEAR_2027)
+    status = status_of(programme(deadline_kind="unknown"))
 
     assert (status.state, status.label) == ("unknown", "Not stated in source")
+
+
+@pytest.mark.django_db
+def test_a_confirmed_date_ahead_decides_and_names_its_source():
+    roswell = make_programme(deadline_kind="fixed", deadline_month=2, deadline_day=21)
+    make_dated_deadline(roswell, cycle=2027, date=date(2027, 2, 20))
+
+    status = deadline_status(Programme.objects.with_deadlines().get(pk=roswell.pk), TODAY)
+
+    assert (status.state, status.date, status.confirmed, status.tone) == (
+        "upcoming",
+        date(2027, 2, 20),
+        True,
+        "good",
+    )
+    assert status.label == (
+        "20 Feb 2027 (83 days left); confirmed, from the provider's email of 20 November 2026, "
+        "recorded by an adviser"
+    )
+
+
+@pytest.mark.django_db
+def test_only_a_confirmed_date_can_pass_and_the_next_cycle_stays_expected():
+    roswell = make_programme(deadline_kind="fixed", deadline_month=2, deadline_day=21)
+    make_dated_deadline(roswell, cycle=2026, date=date(2026, 2, 20))
+
+    status = deadline_status(Programme.objects.with_deadlines().get(pk=roswell.pk), TODAY)
+
+    assert (status.state, status.tone) == ("passed", "bad")
+    assert status.label == (
+        "Passed on 20 Feb 2026 (confirmed, from the provider's email of 20 November 2026, "
+        "recorded by an adviser). Next cycle not confirmed: expected around 21 Feb 2027."
+    )
 
 
 # The database's answer must match Python's on awkward days of the year.
@@ -128,9 +184,14 @@ DEADLINES: dict[str, dict[str, str | int]] = {
     "varies": {"deadline_kind": "varies"},
     "spring": {"deadline_kind": "approximate", "deadline_note": "spring"},
     "unknown": {"deadline_kind": "unknown"},
+    "confirmed-2027": {"deadline_kind": "fixed", "deadline_month": 2, "deadline_day": 21},
+    "confirmed-2026-only": {"deadline_kind": "fixed", "deadline_month": 2, "deadline_day": 21},
 }
 AWKWARD_DAYS = [
+    date(2026, 11, 29),
     date(2027, 1, 1),
+    date(2027, 1, 22),
+    date(2027, 1, 29),
     date(2027, 2, 15),
     date(2027, 2, 16),
     date(2027, 2, 28),
@@ -140,18 +201,25 @@ AWKWARD_DAYS = [
     date(2027, 3, 2),
     date(2027, 12, 31),
 ]
+STATES = ("closing_soon", "upcoming", "passed", "rolling", "varies", "unknown")
 
 
 @pytest.fixture
 def every_kind_of_deadline(db):
-    return {
+    made = {
         slug: make_programme(slug=slug, title=slug, **fields) for slug, fields in DEADLINES.items()
     }
+    source = make_source()
+    make_dated_deadline(made["confirmed-2027"], cycle=2027, date=date(2027, 2, 20), source=source)
+    make_dated_deadline(
+        made["confirmed-2026-only"], cycle=2026, date=date(2026, 2, 20), source=source
+    )
+    return Programme.objects.with_deadlines().in_bulk(field_name="slug")
 
 
 @pytest.mark.parametrize("today", AWKWARD_DAYS, ids=str)
 def test_the_database_and_python_agree_on_every_deadline_state(every_kind_of_deadline, today):
-    for state in ("open", "closed", "rolling", "varies", "unknown"):
+    for state in STATES:
         in_database = set(
             Programme.objects.with_deadline(state, today).values_list("slug", flat=True)
         )
@@ -163,14 +231,30 @@ def test_the_database_and_python_agree_on_every_deadline_state(every_kind_of_dea
         assert in_database == in_python, state
 
 
+@pytest.mark.parametrize("today", AWKWARD_DAYS, ids=str)
+def test_due_within_three_months_matches_the_days_python_counts(every_kind_of_deadline, today):
+    in_database = set(
+        Programme.objects.with_deadline("within_3_months", today).values_list("slug", flat=True)
+    )
+    in_python = {
+        slug
+        for slug, p in every_kind_of_deadline.items()
+        if (status := deadline_status(p, today)).days_left is not None and status.days_left <= 91
+    }
+
+    assert in_database == in_python
+
+
 def test_next_deadline_order_is_this_years_then_next_years_then_rolling_varies_unknown(
     every_kind_of_deadline,
 ):
     order = Programme.objects.by_next_deadline(date(2027, 2, 16)).values_list("slug", flat=True)
 
     assert list(order) == [
+        "about-feb",  # February, day not stated: planned for the 1st, still this month
+        "confirmed-2026-only",  # stated 21 Feb
+        "confirmed-2027",
         "fixed-feb-29",  # 28 Feb this year
-        "about-feb",  # end of February
         "about-mar-1",
         "fixed-dec-31",
         "fixed-jan-1",  # next year's
@@ -180,13 +264,3 @@ def test_next_deadline_order_is_this_years_then_next_years_then_rolling_varies_u
         "varies",
         "unknown",
     ]
-
-
-def test_the_soonest_open_deadlines_are_a_single_query(
-    every_kind_of_deadline, django_assert_num_queries
-):
-    today = date(2027, 2, 16)
-    with django_assert_num_queries(1):
-        soonest = list(Programme.objects.open_for_applications(today).by_next_deadline(today)[:2])
-
-    assert [p.slug for p in soonest] == ["fixed-feb-29", "about-feb"]

@@ -53,8 +53,8 @@ def lite_regal(guide):
         organisation=make_organisation(name="Lite Regal"),
         source_guide=guide,
         source_section="Internships in the United Kingdom: The NHS Experience",
-        guide_references="literegal.co.uk",
-        application_url="",  # so the next step is the website the guide names
+        guide_references="eligibility: literegal.co.uk; duration: literegal.co.uk",
+        application_url="",  # so the next step is the site the guide cites
         countries=[uk],
         specialities=[make_speciality(name="Emergency medicine")],
         study_levels=[make_study_level(name="Secondary school (Year 12+)")],
@@ -137,7 +137,9 @@ def test_every_fact_cites_the_guide_and_its_section(client, lite_regal):
 
     assert "10 Best Medical Internship For International Students 2025/2026" in html
     assert "Internships in the United Kingdom: The NHS Experience" in html
-    assert 'The guide cites: <a href="https://literegal.co.uk" rel="noopener nofollow">' in html
+    # Lite Regal: "(literegal.co.uk)" after its eligibility and its duration.
+    assert "The guide cites literegal.co.uk for these rules." in html
+    assert '<span class="source">(the guide cites literegal.co.uk)</span></dd>' in html
     assert html.count('<p class="source">Source: <cite>10 Best 2025/2026</cite>') >= 5
 
 
@@ -212,14 +214,15 @@ def test_the_next_deadline_is_worked_out_from_today(client, lite_regal):
     assert expected.date.month == 2 and expected.date.day == 15
 
 
-def test_a_pinned_calendar_shows_next_years_deadline_once_this_years_has_passed(
+def test_once_this_years_date_has_gone_next_years_is_expected_never_closed(
     client, lite_regal, monkeypatch
 ):
     monkeypatch.setattr("programs.core.clock.today", lambda: date(2026, 3, 1))
 
     html = client.get(detail_url(lite_regal)).content.decode()
 
-    assert "Closed for 2026 · next deadline 15 Feb 2027" in html
+    assert "Closed" not in html
+    assert "Expected around 15 Feb 2027 (351 days left)" in html
     assert '<time datetime="2027-02-15">15 February 2027</time>' in html
 
 
@@ -237,7 +240,9 @@ def test_the_page_lists_the_guides_documents_and_provider_questions(client, lite
 
     assert "A valid passport" in html
     assert "Who will supervise you day to day" in html
-    assert "Red flag</span> Unsupervised clinical practice is advertised" in html
+    # Nobody assessed it: neutral, never a red "Red flag" pill.
+    assert '<span class="badge">Not assessed</span> Unsupervised clinical practice' in html
+    assert "badge--bad" not in html
     assert "Quality depends on the provider" not in html
     for slug in ("documents", "timeline", "recognition", "legitimacy"):
         assert f'href="/guides/{slug}/"' in html
@@ -301,9 +306,9 @@ def test_the_query_count_does_not_grow_with_the_record(client, django_assert_num
     add_children(small, 1)
     add_children(large, 6)
     client.get(detail_url(small))  # loads the vocabularies, rates and benchmarks into memory
-    # 14 for the record (its dated deadlines included, issue 16) and the guides' advice, 1 for its
-    # legitimacy signals.
-    with django_assert_num_queries(15) as small_queries:
+    # 15 for the record (its rules with clear and unclear levels, confirmed deadlines) and the
+    # guides' advice, 1 for its legitimacy signals.
+    with django_assert_num_queries(16) as small_queries:
         assert client.get(detail_url(small)).status_code == 200
     with django_assert_num_queries(len(small_queries)):
         assert client.get(detail_url(large)).status_code == 200

@@ -45,9 +45,14 @@ def test_the_totals_count_published_programmes_their_countries_and_organisations
 
     response = client.get("/")
 
-    assert response.context["totals"] == {"programmes": 2, "countries": 2, "organisations": 1}
+    assert response.context["totals"] == {
+        "programmes": 2,
+        "routes": 0,
+        "countries": 2,
+        "organisations": 1,
+    }
     html = text(response)
-    assert "<strong>2</strong> programmes" in html
+    assert "<strong>2</strong> programmes you can apply to" in html
     assert "<strong>2</strong> countries" in html
     assert "<strong>1</strong> organisation<" in html
 
@@ -69,7 +74,25 @@ def test_regions_and_study_levels_link_to_the_filtered_list_with_counts(client):
     assert "1 programme</span>" in html
 
 
-def test_the_soonest_open_deadlines_come_first_and_closed_ones_are_left_out(client):
+def test_routes_are_counted_apart_from_programmes_in_the_totals_and_regions(client):
+    # The 2026 guide's Semmelweis route is for its own students: not "Asia's only programme".
+    asia = make_region(slug="asia", name="Asia")
+    make_programme(countries=[make_country(region=asia)], listing_kind="pathway")
+
+    response = client.get("/")
+    html = text(response)
+
+    assert (response.context["totals"]["programmes"], response.context["totals"]["routes"]) == (
+        0,
+        1,
+    )
+    assert (
+        '<a href="/programmes/?region=asia">Asia</a> <span class="muted">no programmes listed yet '
+        "· 1 route</span>"
+    ) in html
+
+
+def test_the_soonest_deadlines_come_first_and_none_is_ever_closed(client):
     for slug, month, day in [
         ("march", 3, 1),
         ("mid-feb", 2, 15),
@@ -84,7 +107,7 @@ def test_the_soonest_open_deadlines_come_first_and_closed_ones_are_left_out(clie
 
     response = client.get("/")
 
-    # 1 January is the deadline day itself, so it is still open and comes first.
+    # 1 January is the deadline day itself, so it is due today and comes first.
     assert [row.programme.slug for row in response.context["soonest"]] == [
         "new-years-day",
         "mid-feb",
@@ -92,37 +115,47 @@ def test_the_soonest_open_deadlines_come_first_and_closed_ones_are_left_out(clie
         "april",
         "may",
     ]
-    assert '<time class="badge badge--good" datetime="2027-02-15">' in text(response)
+    assert '<time class="badge" datetime="2027-02-15">' in text(response)
 
 
-def test_once_this_years_deadlines_pass_next_years_are_listed_apart(client, monkeypatch):
-    monkeypatch.setattr(clock, "today", lambda: date(2026, 11, 23))
-    make_programme(slug="feb", deadline_kind="fixed", deadline_month=2, deadline_day=15)
+def test_in_late_november_the_february_deadlines_are_the_next_ones_not_closed(client, monkeypatch):
+    # Roswell Park "February 21", Penn "February (typically February 1–28)": the guides' cycle.
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 11, 29))
+    make_programme(slug="feb", deadline_kind="fixed", deadline_month=2, deadline_day=21)
     make_programme(slug="december", deadline_kind="fixed", deadline_month=12, deadline_day=1)
-    make_programme(slug="march", deadline_kind="approximate", deadline_month=3)
+    make_programme(
+        slug="march", deadline_kind="approximate", deadline_month=3, deadline_note="March"
+    )
 
     response = client.get("/")
     html = text(response)
 
-    assert [row.programme.slug for row in response.context["soonest"]] == ["december"]
-    assert [row.programme.slug for row in response.context["next_round"]] == ["feb", "march"]
-    assert "Next year’s deadlines" in html
-    assert '<time class="badge badge--bad" datetime="2027-02-15">' in html
-    assert "Closed for 2026 · next deadline 15 Feb 2027" in html
+    assert [row.programme.slug for row in response.context["soonest"]] == [
+        "december",
+        "feb",
+        "march",
+    ]
+    assert "Closed" not in html
+    assert (
+        "Expected around 21 Feb 2027 (84 days left); last stated as 21 February; confirm the "
+        "2027 date"
+    ) in html
+    assert "March 2027, day not stated: plan for 1 March (92 days left)" in html
 
 
-def test_without_open_deadlines_the_home_page_points_to_rolling_ones(client):
+def test_without_dated_deadlines_the_home_page_points_to_rolling_ones(client):
     make_programme(deadline_kind="rolling", deadline_lead_weeks=8)
 
     html = text(client.get("/"))
 
-    assert "No listed programme has a deadline still to come this year." in html
+    assert "No listed programme has a dated deadline ahead." in html
     assert 'href="/programmes/?deadline=rolling"' in html
 
 
 @pytest.mark.usefixtures("pages_uncached")
-def test_the_home_page_is_one_query_whatever_the_size(client, django_assert_num_queries):
-    """The five soonest deadlines; the totals and counts come from the list index in memory."""
+def test_the_home_page_is_two_queries_whatever_the_size(client, django_assert_num_queries):
+    """The five soonest deadlines and their confirmed dates; the totals and counts come from the
+    list index in memory."""
     region = make_region()
     for month in range(1, 13):
         make_programme(
@@ -135,5 +168,5 @@ def test_the_home_page_is_one_query_whatever_the_size(client, django_assert_num_
 
     client.get("/")  # the first request after a change builds the index
 
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         client.get("/")

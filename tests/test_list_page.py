@@ -157,15 +157,32 @@ def deadlines_of_each_kind(db):
 
 
 @pytest.mark.usefixtures("deadlines_of_each_kind")
-def test_deadline_filter_uses_todays_date(client, monkeypatch):
-    assert found(client.get(URL, {"deadline": "open"})) == {"open-feb", "open-march"}
+def test_deadline_filter_uses_todays_date_and_never_closes_a_yearly_date(client, monkeypatch):
+    monkeypatch.setattr(clock, "today", lambda: date(2027, 1, 20))
+
+    assert found(client.get(URL, {"deadline": "closing_soon"})) == {"open-feb"}
+    assert found(client.get(URL, {"deadline": "within_3_months"})) == {"open-feb", "open-march"}
     assert found(client.get(URL, {"deadline": "rolling"})) == {"rolling"}
-    assert found(client.get(URL, {"deadline": "closed"})) == set()
+    assert found(client.get(URL, {"deadline": "varies"})) == {"varies"}
+    assert found(client.get(URL, {"deadline": "unknown"})) == {"unknown"}
 
     monkeypatch.setattr(clock, "today", lambda: date(2027, 3, 1))
 
-    assert found(client.get(URL, {"deadline": "open"})) == {"open-march"}
-    assert found(client.get(URL, {"deadline": "closed"})) == {"open-feb"}
+    # "March", day not stated: due this month; 15 February is expected again in 2028.
+    assert found(client.get(URL, {"deadline": "closing_soon"})) == {"open-march"}
+    assert found(client.get(URL, {"deadline": "within_3_months"})) == {"open-march"}
+
+
+def test_the_deadline_filter_offers_states_in_students_words(client):
+    options = client.get(URL).context["options"]["deadline"]
+
+    assert [option.label for option in options] == [
+        "Due within a month",
+        "Due within three months",
+        "Rolling: apply ahead of your start",
+        "Varies, or a season only",
+        "No deadline stated",
+    ]
 
 
 def test_delivery_filter_counts_hybrid_as_both(client):

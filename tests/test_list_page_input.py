@@ -61,7 +61,10 @@ def test_an_invalid_type_is_explained_and_the_other_filters_still_apply(client):
         ({"level": "nope"}, "Choose study levels from the list."),
         ({"pay": "lots"}, "Choose pay options from the list."),
         ({"duration": "forever"}, "Choose a length from the list."),
-        ({"deadline": "yesterday"}, "Choose open, rolling or closed for the deadline."),
+        (
+            {"deadline": "yesterday"},
+            "Choose due within a month or three months, rolling, varies or not stated.",
+        ),
         ({"delivery": "by-post"}, "Choose in person or virtual."),
         ({"sort": "random"}, "Choose how to sort from the list."),
         ({"q": "x" * 201}, "Search for at most 200 characters."),
@@ -153,11 +156,12 @@ def build_directory(size: int) -> None:
         make_cost(programme, amount_min=Decimal(100))
 
 
-# A page of results and its 4 prefetches (countries, cities, study levels, costs). Counts, facets,
-# vocabularies, benchmarks and rates come from memory (programs/snapshot.py, listing_index.py).
-QUERIES = 5
+# A page of results and its 6 prefetches (countries, cities, study levels, costs, eligibility rules
+# (their levels too, when there are rules), confirmed deadlines). Counts, facets, vocabularies,
+# benchmarks and rates come from memory (programs/snapshot.py, listing_index.py).
+QUERIES = 7
 # + the search's matches; the other filters are checked and applied in memory.
-FILTERED_QUERIES = 6
+FILTERED_QUERIES = 8
 EVERY_FILTER = {
     "q": "programme",
     "region": "europe",

@@ -181,6 +181,7 @@ def test_a_sparse_and_a_dense_selection_page_through_the_same_order():
         universe=listing_index.to_bits(everyone),
         options={},
         no_red_flags=0,
+        named=0,
         organisations=0,
         orders={"name": order},
     )
@@ -209,8 +210,10 @@ def test_home_counts_come_from_the_index_and_match_the_database(client, varied_d
     published = Programme.objects.published()
     totals = client.get("/").context["totals"]
 
+    named = published.filter(listing_kind="programme")
     assert totals == {
-        "programmes": published.count(),
+        "programmes": named.count(),
+        "routes": published.exclude(listing_kind="programme").count(),
         "countries": published.values("countries").exclude(countries=None).distinct().count(),
         "organisations": published.values("organisation").distinct().count(),
     }

@@ -3,12 +3,20 @@
 import csv
 import io
 import json
+from datetime import date
 from decimal import Decimal
 
 import pytest
 
+from programs.core import clock
 from programs.publishing.exports import EXPORT_COLUMNS
-from tests.factories import make_cost, make_country, make_programme, make_rule
+from tests.factories import (
+    make_cost,
+    make_country,
+    make_dated_deadline,
+    make_programme,
+    make_rule,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +62,8 @@ def test_the_detail_page_describes_the_programme_as_json_ld_matching_the_page(cl
     assert data["url"] == "http://testserver" + programme.get_absolute_url()
     assert data["provider"]["name"] == programme.organisation.name
     assert data["timeToComplete"] == "P4W"
-    assert data["applicationDeadline"] == "2027-03-15"
+    # 15 March is only expected for 2027 (no confirmed date): no applicationDeadline.
+    assert "applicationDeadline" not in data
     assert data["programPrerequisites"] == ["You must be 18 or over."]
     assert data["offers"][0]["priceCurrency"] == "USD"
     assert data["location"][0]["address"]["addressCountry"] == "Kenya"
@@ -86,15 +95,92 @@ def test_exports_use_the_list_filters_and_the_documented_columns(client):
     assert set(data["programmes"][0]) == set(EXPORT_COLUMNS)
 
 
+@pytest.mark.usefixtures("pages_uncached")
 def test_the_export_query_count_does_not_grow_with_the_rows(client, django_assert_num_queries):
     for _ in range(3):
         make_programme(countries=[make_country()])
-    with django_assert_num_queries(2):
+    body(client.get("/programmes.csv"))  # loads the vocabularies, rates and benchmarks
+    # The rows, then one query per related list (countries, costs, disciplines, rules, confirmed
+    # deadlines), whatever the number of rows.
+    with django_assert_num_queries(6):
         body(client.get("/programmes.csv"))
     for _ in range(5):
         make_programme(countries=[make_country()])
-    with django_assert_num_queries(2):
+    body(client.get("/programmes.csv"))
+    with django_assert_num_queries(6):
         body(client.get("/programmes.json"))
+
+
+def test_json_ld_states_a_confirmed_deadline_but_never_a_projected_one(client, monkeypatch):
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 11, 29))
+    # Roswell Park: "Deadline: February 21", with the provider's 2027 date recorded.
+    confirmed = make_programme(deadline_kind="fixed", deadline_month=2, deadline_day=21)
+    make_dated_deadline(confirmed, cycle=2027, date=date(2027, 2, 20))
+    expected = make_programme(deadline_kind="fixed", deadline_month=2, deadline_day=21)
+
+    assert json_ld_of(body(client.get(confirmed.get_absolute_url())))["applicationDeadline"] == (
+        "2027-02-20"
+    )
+    assert "applicationDeadline" not in json_ld_of(body(client.get(expected.get_absolute_url())))
+
+
+def test_json_ld_never_states_a_per_week_fee_as_a_flat_price(client):
+    # Lite Regal: "program fee applies (~ US$2,000–5,000/week)"
+    programme = make_programme()
+    make_cost(programme, amount_min=Decimal(2000), amount_max=Decimal(5000), period="per_week")
+
+    assert "offers" not in json_ld_of(body(client.get(programme.get_absolute_url())))
+
+
+def test_exports_append_the_derived_values_under_the_lists_parameters(client, monkeypatch):
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 11, 29))
+    # Roswell Park: "High school juniors and seniors", "February 21", "June 26 – August 8".
+    roswell = make_programme(
+        slug="roswell",
+        deadline_kind="fixed",
+        deadline_month=2,
+        deadline_day=21,
+        duration_min_weeks=6,
+        duration_max_weeks=6,
+    )
+    make_rule(roswell, kind="min_age", min_age=17, text="At least 17.")
+    make_programme(slug="rolling", deadline_kind="rolling", deadline_lead_weeks=8)
+
+    rows = {
+        row["slug"]: row
+        for row in csv.DictReader(
+            io.StringIO(body(client.get("/programmes.csv?age=16&weeks=6&currency=GBP")))
+        )
+    }
+    data = json.loads(body(client.get("/programmes.json")))
+    plain = {p["slug"]: p for p in data["programmes"]}
+
+    assert EXPORT_COLUMNS[-9:] == (
+        "deadline_state",
+        "next_deadline",
+        "deadline_confirmed",
+        "estimate_weeks",
+        "estimate_currency",
+        "estimate_min",
+        "estimate_max",
+        "verdict",
+        "verdict_reasons",
+    )
+    row = rows["roswell"]
+    assert (row["deadline_state"], row["next_deadline"], row["deadline_confirmed"]) == (
+        "upcoming",
+        "2027-02-21",
+        "false",
+    )
+    assert (row["estimate_weeks"], row["estimate_currency"]) == ("6", "GBP")
+    assert (row["verdict"], row["verdict_reasons"]) == (
+        "not_eligible",
+        "Requires age 17 or over; you will be 16.",
+    )
+    assert (rows["rolling"]["deadline_state"], rows["rolling"]["next_deadline"]) == ("rolling", "")
+    assert plain["roswell"]["deadline_confirmed"] is False
+    assert plain["roswell"]["verdict"] == ""  # no profile, no verdict
+    assert plain["rolling"]["estimate_min"] is None  # no length stated: no estimate
 
 
 def test_the_sitemap_lists_published_programmes_and_the_main_pages(client):

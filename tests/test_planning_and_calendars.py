@@ -1,6 +1,12 @@
-"""Deadlines seen from a given day, the backward plan, and the calendar files they become."""
+"""Deadlines seen from a given day, the backward plan, and the calendar files they become.
 
-from datetime import date
+NHGRI: "Deadline: Mid-February (approx. Feb 15)"; Lite Regal: "Rolling enrollment, apply 8+ weeks
+before desired start"; Penn: "February (typically February 1–28)" (10 Best Medical Internship For
+International Students 2025/2026). The timeline is the 2026 guide's "6 - 12 Months Before",
+"4 - 6 Months Before" and "2 - 4 Months Before" ("After receiving an offer").
+"""
+
+from datetime import date, timedelta
 
 import icalendar
 import pytest
@@ -20,17 +26,25 @@ def programme(slug: str) -> Programme:
     return Programme.objects.select_related("source_guide").get(slug=slug)
 
 
-def test_a_15_february_deadline_seen_from_1_january_is_open_with_45_days_left(seeded):
+def test_a_15_february_deadline_seen_from_1_january_is_expected_with_45_days_left(
+    seeded,
+):
     status = deadlines.deadline_status(programme(NIH), date(2027, 1, 1))
 
-    assert (status.state, status.date, status.days_left) == ("open", date(2027, 2, 15), 45)
+    assert (status.state, status.date, status.days_left) == ("upcoming", date(2027, 2, 15), 45)
+    assert status.expected
 
 
-def test_a_15_february_deadline_seen_from_1_march_points_to_next_year(seeded):
+def test_a_15_february_deadline_seen_from_1_march_is_expected_next_year_not_closed(
+    seeded,
+):
     status = deadlines.deadline_status(programme(NIH), date(2027, 3, 1))
 
-    assert (status.state, status.date) == ("closed", date(2028, 2, 15))
-    assert status.label == "Closed for 2027 · next deadline about 15 Feb 2028"
+    assert (status.state, status.date) == ("upcoming", date(2028, 2, 15))
+    assert status.label == (
+        "Expected around 15 Feb 2028 (351 days left); last stated as “Mid-February (approx. "
+        "Feb 15)”; confirm the 2028 date"
+    )
 
 
 def test_the_deadline_for_a_start_date_is_the_last_one_before_it(seeded):
@@ -78,21 +92,28 @@ def parse(response) -> icalendar.Calendar:
     return icalendar.Calendar.from_ical(response.content)
 
 
-def test_a_programme_calendar_holds_its_deadline_repeating_every_year(client, seeded, monkeypatch):
+def test_a_programme_calendar_holds_its_next_expected_deadline_once_with_reminders(
+    client, seeded, monkeypatch
+):
     monkeypatch.setattr(clock, "today", lambda: date(2027, 3, 1))
+    url = reverse("programs:programme_calendar", args=[NIH])
 
-    cal = parse(client.get(reverse("programs:programme_calendar", args=[NIH])))
+    cal, again = parse(client.get(url)), parse(client.get(url))
 
     (event,) = cal.events
     assert event.start == date(2028, 2, 15)
     assert event.end == date(2028, 2, 16)
     assert str(event["uid"]) == f"deadline-{NIH}@medical-internships.directory"
-    assert (
-        event["summary"]
-        == "Deadline (approximate): NIH National Human Genome Research Institute (NHGRI) – Summer Internship in Biomedical Research"
+    assert event["summary"] == (
+        "Deadline (expected, not confirmed): NIH National Human Genome Research Institute "
+        "(NHGRI) – Summer Internship in Biomedical Research"
     )
-    (rule,) = event.rrules
-    assert rule["FREQ"] == ["YEARLY"]
+    assert "rrule" not in event  # an unconfirmed date is never repeated yearly
+    assert [alarm["trigger"].dt for alarm in event.walk("VALARM")] == [
+        -timedelta(days=14),
+        -timedelta(days=2),
+    ]
+    assert str(cal["uid"]) == str(again["uid"])  # the calendar's own UID is stable
 
 
 def test_a_plan_calendar_has_every_milestone_with_stable_uids(client, seeded, monkeypatch):
@@ -114,20 +135,53 @@ def test_a_plan_calendar_has_every_milestone_with_stable_uids(client, seeded, mo
     assert "☐ Send a CV" in str(first.events[1]["description"])
 
 
-def test_the_list_feed_holds_the_filtered_programmes_dated_deadlines(client, seeded, monkeypatch):
-    monkeypatch.setattr(clock, "today", lambda: date(2027, 1, 1))
+def test_the_list_feed_holds_the_filtered_programmes_next_deadlines(client, seeded, monkeypatch):
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 11, 29))
 
     every = parse(client.get(reverse("programs:list_calendar")))
-    uk = parse(client.get(reverse("programs:list_calendar") + "?country=GB"))
+    again = parse(client.get(reverse("programs:list_calendar")))
+    us = parse(client.get(reverse("programs:list_calendar") + "?country=US"))
 
     assert sorted((e.start, str(e["uid"]).split("@")[0]) for e in every.events) == [
+        # Penn's "February (typically February 1–28)": planned for the 1st.
+        (date(2027, 2, 1), "deadline-penn-center-for-global-health-internship"),
         (date(2027, 2, 15), f"deadline-{NIH}"),
         (date(2027, 2, 21), "deadline-roswell-park-summer-cancer-research-experience"),
         (date(2027, 2, 24), "deadline-stanford-pediatrics-internship-program"),
-        (date(2027, 2, 28), "deadline-penn-center-for-global-health-internship"),
         (date(2027, 3, 1), "deadline-johns-hopkins-internship-brain-sciences"),
     ]
-    assert uk.events == []  # the UK programmes' deadlines are rolling or vary
+    assert str(every["uid"]) == str(again["uid"])
+    assert str(every["uid"]) != str(us["uid"])
+
+
+def test_a_filter_with_no_dated_deadline_says_so_instead_of_an_empty_calendar(client, seeded):
+    # The UK programmes' deadlines are rolling, vary or give a season ("early spring").
+    response = client.get(reverse("programs:list_calendar") + "?country=GB")
+
+    assert response.status_code == 404
+    assert response.content.decode() == (
+        "None of the programmes this filter keeps has a dated deadline ahead (they are "
+        "rolling, vary, or state none), so there is no calendar to download."
+    )
+
+
+def test_the_preparation_stage_begins_after_a_month_only_deadline(seeded):
+    penn = programme("penn-center-for-global-health-internship")
+
+    plan = planning.plan(date(2027, 6, 1), date(2026, 11, 29), planning.timeline(), penn)
+
+    by_key = {m.key: m for m in plan.milestones}
+    deadline = by_key["deadline-penn-center-for-global-health-internship"]
+    assert deadline.begins == date(2027, 2, 1)
+    assert deadline.summary == (
+        "As the guide states it: “February (typically February 1–28)” (day not stated: plan "
+        "for 1 February)."
+    )
+    assert by_key["stage-preparation"].begins == date(2027, 2, 2)
+    assert (
+        "Preparation starts once you have an offer, so this plan begins it after the "
+        "application deadline (1 February 2027)."
+    ) in plan.notes
 
 
 def test_bad_calendar_input_is_a_400_with_a_message(client, seeded):

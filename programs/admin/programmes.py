@@ -118,18 +118,25 @@ class NeedsReviewFilter(admin.SimpleListFilter):
 class EligibilityRuleInline(admin.StackedInline):
     model = EligibilityRule
     extra = 0
-    autocomplete_fields = ["study_levels", "residency_country", "source"]
+    autocomplete_fields = [
+        "study_levels",
+        "unclear_levels",
+        "residency_country",
+        "university",
+        "source",
+    ]
     fields = [
         ("kind", "applies_to", "key", "position"),
         "text",
-        ("min_age", "study_levels"),
-        ("residency_country", "residency_area"),
+        ("min_age", "study_levels", "unclear_levels", "final_school_years"),
+        ("residency_country", "residency_area", "citizens_count"),
+        "university",
         ("language_test", "language_score_min", "language_score_max"),
         "source",
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).prefetch_related("study_levels")
+        return super().get_queryset(request).prefetch_related("study_levels", "unclear_levels")
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "text":
@@ -379,7 +386,14 @@ class EligibilityRuleAdmin(SimpleHistoryAdmin, DirectoryAdmin):
     list_filter = ["kind", "applies_to"]
     list_select_related = ["programme"]
     search_fields = ["text", "key", "programme__title"]
-    autocomplete_fields = ["programme", "study_levels", "residency_country", "source"]
+    autocomplete_fields = [
+        "programme",
+        "study_levels",
+        "unclear_levels",
+        "residency_country",
+        "university",
+        "source",
+    ]
 
 
 @admin.register(Cost)

@@ -21,7 +21,9 @@ from programs.models import (
     CostBenchmark,
     Country,
     Discipline,
+    EligibilityRule,
     ExchangeRate,
+    Organisation,
     Region,
     Speciality,
     StudyLevel,
@@ -65,6 +67,8 @@ class VocabularySnapshot:
     disciplines: dict[str, Discipline]  # by slug
     benchmarks: tuple[CostBenchmark, ...]
     rates: tuple[ExchangeRate, ...]
+    # Universities with a route for their own students only: the profile asks which is yours.
+    universities: dict[str, Organisation]  # by slug
 
 
 def _build_vocabulary() -> VocabularySnapshot:
@@ -76,6 +80,12 @@ def _build_vocabulary() -> VocabularySnapshot:
         disciplines={d.slug: d for d in Discipline.objects.all()},
         benchmarks=tuple(CostBenchmark.objects.select_related("source_guide")),
         rates=tuple(ExchangeRate.objects.all()),
+        universities={
+            o.slug: o
+            for o in Organisation.objects.filter(
+                pk__in=EligibilityRule.objects.filter(kind="own_students").values("university")
+            ).order_by("name")
+        },
     )
 
 

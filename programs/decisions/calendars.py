@@ -1,16 +1,20 @@
-"""iCalendar files: programme deadlines (recurring yearly) and a student's plan milestones.
+"""iCalendar files: programme deadlines (the next one only) and a student's plan milestones.
 
-UIDs are stable: the same programme and the same plan give the same UIDs on every download, so a
-calendar app updates its events instead of duplicating them.
+A deadline gives one event: the next expected or confirmed date, never repeated yearly (a yearly
+date from the guides' cycle is only *expected*: its summary says so, and next year's is not known),
+with reminders two weeks and two days before. UIDs are stable: the same programme, the same plan
+and the same list filter give the same event and calendar UIDs on every download, so a calendar
+app updates its events instead of duplicating them.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 
-from icalendar import Calendar, Event
+from icalendar import Alarm, Calendar, Event
 
 from programs.decisions.deadlines import DeadlineRow, DeadlineStatus
 from programs.decisions.planning import Plan
@@ -18,6 +22,13 @@ from programs.models import Programme
 
 PRODID = "-//International Medical Internships Directory//Deadlines and plans//EN"
 UID_DOMAIN = "medical-internships.directory"
+REMINDERS = (timedelta(days=14), timedelta(days=2))
+
+
+def calendar_uid(kind: str, key: str) -> str:
+    """A calendar's own UID (RFC 7986), the same for the same contents' description."""
+    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+    return f"{kind}-{digest}@{UID_DOMAIN}"
 
 
 # Control characters (and Unicode line and paragraph separators): iCalendar lines must not carry
@@ -36,8 +47,8 @@ def multi_line(text: str) -> str:
     return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
-def new_calendar(name: str) -> Calendar:
-    return Calendar.new(prodid=PRODID, name=one_line(name))
+def new_calendar(name: str, uid: str) -> Calendar:
+    return Calendar.new(prodid=PRODID, name=one_line(name), uid=uid)
 
 
 def all_day(uid: str, day: date, summary: str, description: str = "", url: str = "") -> Event:
@@ -53,38 +64,57 @@ def all_day(uid: str, day: date, summary: str, description: str = "", url: str =
     )
 
 
+def reminder(before: timedelta, summary: str) -> Alarm:
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", one_line(summary))
+    alarm.add("trigger", -before)
+    return alarm
+
+
 def deadline_event(programme: Programme, status: DeadlineStatus, url: str) -> Event | None:
-    """The programme's next yearly deadline, repeating every year; None when it has no date."""
-    if status.date is None:
+    """The programme's next deadline, once; None when it has no date ahead."""
+    if status.date is None or status.state == "passed":
         return None
-    about = " (approximate)" if status.approximate else ""
+    marker = "confirmed" if status.confirmed else "expected, not confirmed"
+    summary = f"Deadline ({marker}): {programme.title}"
+    stated = f"As the source states it: {status.stated}. " if status.stated else ""
+    source = status.source if status.confirmed else programme.citation
     event = all_day(
         f"deadline-{programme.slug}",
         status.date,
-        f"Deadline{about}: {programme.title}",
-        f"As the guide states it: “{programme.deadline_note}”. {status.label}. "
-        f"Source: {programme.citation}. Confirm with the provider.",
+        summary,
+        f"{status.label}. {stated}Source: {source}. Confirm with the provider.",
         url,
     )
-    event.add("rrule", {"freq": "yearly"})
+    for before in REMINDERS:
+        event.add_component(reminder(before, summary))
     return event
 
 
-def deadlines_calendar(
-    name: str, rows: Iterable[DeadlineRow], absolute_url: Callable[[Programme], str]
-) -> Calendar:
-    cal = new_calendar(name)
-    for row in rows:
-        event = deadline_event(row.programme, row.status, absolute_url(row.programme))
-        if event is not None:
-            cal.add_component(event)
+def deadline_events(
+    rows: Iterable[DeadlineRow], absolute_url: Callable[[Programme], str]
+) -> list[Event]:
+    """Each row's next deadline as an event (rows with no date ahead have none)."""
+    events = (
+        deadline_event(row.programme, row.status, absolute_url(row.programme)) for row in rows
+    )
+    return [event for event in events if event is not None]
+
+
+def deadlines_calendar(name: str, events: Iterable[Event], key: str) -> Calendar:
+    """`key`: what the calendar holds (e.g. the list's sorted query string), for its UID."""
+    cal = new_calendar(name, calendar_uid("deadlines", key))
+    for event in events:
+        cal.add_component(event)
     return cal
 
 
 def plan_calendar(
     programme: Programme, status: DeadlineStatus, plan: Plan | None, url: str
 ) -> Calendar:
-    cal = new_calendar(f"{programme.title}: deadline and plan")
+    key = f"{programme.slug}|{plan.start.isoformat() if plan else ''}"
+    cal = new_calendar(f"{programme.title}: deadline and plan", calendar_uid("programme", key))
     if plan is None:
         event = deadline_event(programme, status, url)
         if event is not None:

@@ -1,31 +1,43 @@
-"""The all-in cost estimate: a programme's own fee and pay plus the 2026 guide's typical costs.
+"""The all-in cost estimate: a programme's own fee plus the 2026 guide's typical costs.
 
 For N weeks in one currency: the programme fee by its period, the guide's ranges for flights,
-accommodation (per month), insurance and visas, and vaccinations and health checks, minus any
-stipend or pay. Pay is never certain ("available for students with financial need", "for many"),
-so it lowers the best case only. Every line cites where its figure comes from; a figure the source
-does not give is listed as missing, never guessed.
+accommodation (per month), insurance and visas, and vaccinations and health checks. It never
+assumes what the source does not say (docs/decisions.md):
+
+- no length: where the source states none, the estimate waits for the student's weeks;
+- no pay: a stipend or salary ("available for students with financial need", "for many") is a
+  possible reduction the student opts into (`with_pay`), never subtracted by default;
+- no travel for virtual places, and none for places open only to one area's residents (the estimate
+  then says it assumes the student already lives there);
+- no false precision: totals, and any figure converted at an exchange rate, are rounded outwards to
+  a step that fits their size, and a converted figure always carries the rate's caveat.
+
+Every line cites where its figure comes from; a figure the source does not give is listed as
+missing, never guessed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from programs.core.wording import NOT_STATED
 from programs.models import CostBenchmark, ExchangeRate, Programme
 from programs.models.money import Amount, format_figures
 
 WEEKS_PER_MONTH = Decimal(52) / Decimal(12)
-DEFAULT_WEEKS = 4
 # The guide's benchmarks added to every estimate, by cost kind (its programme-fee range is not a
 # programme's own fee, so it is left out).
 BENCHMARK_KINDS = ("flights", "accommodation", "insurance_visa", "vaccinations")
+# What a student who stays at home (virtual places) or already lives in the only area a programme
+# takes (local residents) does not pay.
+TRAVEL_KINDS = ("flights", "accommodation", "insurance_visa")
 PAY_KINDS = ("stipend", "salary")
 # Programmes whose pay is one of these may have their stipend or salary subtracted; an unpaid
 # programme with "some paid posts" (Barts) is not.
 PAID = ("paid", "stipend", "partial")
+RATE_CAVEAT = "Converted at an exchange rate an adviser set: an approximation, not a quote."
 
 
 class Rates:
@@ -52,6 +64,24 @@ def whole(value: Decimal) -> Decimal:
     return value.quantize(Decimal(1), rounding=ROUND_HALF_UP)
 
 
+def step_for(value: Decimal) -> Decimal:
+    """The rounding step a figure of this size deserves: 10 under 1,000, 50 under 10,000, else 100."""
+    if value < 1000:
+        return Decimal(10)
+    if value < 10000:
+        return Decimal(50)
+    return Decimal(100)
+
+
+def round_out(low: Decimal, high: Decimal) -> tuple[Decimal, Decimal]:
+    """A range rounded outwards (low down, high up), so rounding never narrows it."""
+    low_step, high_step = step_for(low), step_for(high)
+    return (
+        (low / low_step).to_integral_value(rounding=ROUND_FLOOR) * low_step,
+        (high / high_step).to_integral_value(rounding=ROUND_CEILING) * high_step,
+    )
+
+
 def scale(period: str, weeks: int) -> Decimal | None:
     """How many times a figure with this period is paid over `weeks`; None for hourly rates."""
     if period == "one_off":
@@ -73,7 +103,8 @@ class Line:
     source: str
     note: str = ""
     open_ended: bool = False
-    subtract: bool = False  # pay: taken off the best case
+    subtract: bool = False  # pay the student chose to count: taken off the best case
+    converted: bool = False  # worked out at an exchange rate
     currency: str = ""
 
     @property
@@ -86,6 +117,13 @@ class Line:
         return "" if self.low is None else format_figures(self.low, None, self.currency)
 
     @property
+    def figures(self) -> str:
+        """Both figures, e.g. "€1,160–2,900"; empty when unknown."""
+        if self.low is None:
+            return ""
+        return format_figures(self.low, self.high, self.currency, open_ended=self.open_ended)
+
+    @property
     def high_figures(self) -> str:
         """The upper figure, e.g. "€2,900+"; empty when unknown."""
         if self.high is None:
@@ -95,38 +133,76 @@ class Line:
 
 @dataclass
 class Estimate:
-    weeks: int
+    """The estimate for `weeks` weeks, or, when the source states no length and the student gave
+    none (`weeks` None), no figures at all: `needs_weeks` says so."""
+
+    weeks: int | None
     currency: str
     lines: list[Line] = field(default_factory=list)
     rates: list[ExchangeRate] = field(default_factory=list)
     weeks_note: str = ""
+    # Pay the student may receive, shown but not subtracted unless they opt in.
+    reductions: list[Line] = field(default_factory=list)
+    with_pay: bool = False
+    # What the estimate assumes and why lines are left out ("virtual places: no travel").
+    assumptions: list[str] = field(default_factory=list)
 
     @property
-    def low(self) -> Decimal:
-        costs = sum(
-            (line.low for line in self.lines if line.low is not None and not line.subtract),
-            Decimal(0),
-        )
-        pay = sum(
-            (line.high for line in self.lines if line.high is not None and line.subtract),
-            Decimal(0),
-        )
-        return max(costs - pay, Decimal(0))
+    def needs_weeks(self) -> bool:
+        return self.weeks is None
 
     @property
-    def high(self) -> Decimal:
-        return sum(
-            (line.high for line in self.lines if line.high is not None and not line.subtract),
-            Decimal(0),
-        )
+    def available(self) -> bool:
+        return self.weeks is not None
+
+    @property
+    def converted(self) -> bool:
+        return any(line.converted for line in self.lines + self.reductions if line.known)
+
+    @property
+    def rate_caveat(self) -> str:
+        return RATE_CAVEAT if self.converted else ""
+
+    def _range(self) -> tuple[Decimal, Decimal] | None:
+        if self.weeks is None:
+            return None
+        low = high = pay = Decimal(0)
+        for line in self.lines:
+            if line.low is None or line.high is None:
+                continue  # not stated: left out of the total and named in `missing`
+            if line.subtract:
+                pay += line.high
+            else:
+                low, high = low + line.low, high + line.high
+        return round_out(max(low - pay, Decimal(0)), high)
+
+    @property
+    def low(self) -> Decimal | None:
+        figures = self._range()
+        return figures[0] if figures else None
+
+    @property
+    def high(self) -> Decimal | None:
+        figures = self._range()
+        return figures[1] if figures else None
 
     @property
     def open_ended(self) -> bool:
         return any(line.open_ended for line in self.lines if not line.subtract)
 
     def figures(self) -> str:
-        """The total as money is written everywhere else, e.g. "€4,190–11,375+"."""
-        return format_figures(self.low, self.high, self.currency, open_ended=self.open_ended)
+        """The total as money is written everywhere else, e.g. "€4,150–11,400+"; "" without one."""
+        figures = self._range()
+        if figures is None:
+            return ""
+        low, high = figures
+        return format_figures(low, high, self.currency, open_ended=self.open_ended)
+
+    def sort_key(self) -> tuple:
+        """For "lowest cost first": low end, then high end, as the cards show them; none last."""
+        if self.weeks is None:
+            return (1, Decimal(0), Decimal(0))
+        return (0, self.low, self.high)
 
     @property
     def missing(self) -> list[str]:
@@ -149,7 +225,10 @@ class Estimate:
 
     @property
     def low_mark(self) -> int:
-        return int(whole(self.low * 100 / self.high)) if self.high else 0
+        figures = self._range()
+        if figures is None or not figures[1]:
+            return 0
+        return int(whole(figures[0] * 100 / figures[1]))
 
 
 def _line(
@@ -174,7 +253,22 @@ def _line(
     note = amount.notes
     if amount.period != "one_off":
         note = f"{amount.get_period_display()} × {weeks} weeks. {note}".strip()
-    return Line(label, whole(low), whole(high), source, note, amount.open_ended, subtract, currency)
+    # Nothing is converted about zero (Stanford's "Free").
+    converted = amount.currency != currency and bool(high)
+    if converted:
+        low, high = round_out(low, high)
+        note = f"{note} Converted from {amount.currency}, rounded.".strip()
+    else:
+        low, high = whole(low), whole(high)
+    return Line(label, low, high, source, note, amount.open_ended, subtract, converted, currency)
+
+
+def local_area(programme: Programme) -> str:
+    """The area whose residents alone may take the (in-person) places, or "": from the rules."""
+    for rule in programme.eligibility_rules.all():
+        if rule.kind == "residency" and rule.applies_to != "virtual" and rule.residency_area:
+            return rule.residency_area
+    return ""
 
 
 def estimate(
@@ -183,10 +277,15 @@ def estimate(
     currency: str,
     benchmarks: Iterable[CostBenchmark],
     rates: Rates,
+    *,
+    with_pay: bool = False,
 ) -> Estimate:
-    """The all-in estimate; `programme.costs` and the benchmarks' guides should be prefetched."""
+    """The all-in estimate; `programme.costs`, its rules and the benchmarks' guides should be
+    prefetched. `with_pay`: the student chose to count the pay they may receive."""
     weeks, weeks_note = weeks_within(programme, weeks)
-    result = Estimate(weeks, currency, weeks_note=weeks_note)
+    result = Estimate(weeks, currency, weeks_note=weeks_note, with_pay=with_pay)
+    if weeks is None:
+        return result
     source = programme.citation
     costs = list(programme.costs.all())
     fees = [c for c in costs if c.kind in ("programme_fee", "application_fee")]
@@ -197,10 +296,29 @@ def estimate(
     for cost in fees:
         label = cost.get_kind_display()
         result.lines.append(_line(label, cost, weeks, currency, rates, source))
+    skipped: tuple[str, ...] = ()
+    area = local_area(programme)
+    if programme.delivery == "virtual":
+        skipped = BENCHMARK_KINDS
+        result.assumptions.append(
+            "Virtual places: no flights, accommodation, insurance, visas or vaccinations counted."
+        )
+    elif area:
+        skipped = TRAVEL_KINDS
+        result.assumptions.append(
+            f"Places are only for residents of {area}, so the estimate assumes you already live "
+            "there: no flights, accommodation, insurance or visas counted."
+        )
+    elif programme.delivery == "unknown":
+        result.assumptions.append(
+            "The source does not say whether places are in person; the estimate assumes they are."
+        )
+    if programme.delivery == "hybrid" and not area:
+        result.assumptions.append("For in-person places; virtual places need no travel.")
     by_kind = {b.kind: b for b in benchmarks}
     for kind in BENCHMARK_KINDS:
         benchmark = by_kind.get(kind)
-        if benchmark is not None:
+        if benchmark is not None and kind not in skipped:
             line = _line(benchmark.get_kind_display(), benchmark, weeks, currency, rates, "")
             line.source = f"Typical 2026 range: {benchmark.citation}"
             result.lines.append(line)
@@ -208,23 +326,19 @@ def estimate(
         for cost in costs:
             if cost.kind in PAY_KINDS:
                 label = f"{cost.get_kind_display()} (if you receive it)"
-                result.lines.append(_line(label, cost, weeks, currency, rates, source, True))
+                line = _line(label, cost, weeks, currency, rates, source, subtract=with_pay)
+                (result.lines if with_pay else result.reductions).append(line)
     result.rates = list(rates.used.values())
     return result
 
 
-def weeks_within(programme: Programme, weeks: int | None) -> tuple[int, str]:
-    """The chosen duration kept inside the programme's range, with a note when it was moved."""
-    given_low, given_high = programme.duration_min_weeks, programme.duration_max_weeks
-    low = given_low if given_low is not None else given_high
-    high = given_high if given_high is not None else given_low
+def weeks_within(programme: Programme, weeks: int | None) -> tuple[int | None, str]:
+    """The chosen duration kept inside the programme's range, with a note when it was moved; None
+    when the source states no length and the student gave none (nothing is invented)."""
+    low, high = programme.duration_min_weeks, programme.duration_max_weeks
+    low, high = (low if low is not None else high), (high if high is not None else low)
     if low is None or high is None:
-        note = (
-            ""
-            if weeks
-            else f"The source states no duration, so the estimate uses {DEFAULT_WEEKS} weeks."
-        )
-        return (weeks or DEFAULT_WEEKS), note
+        return weeks, ""
     if weeks is None:
         return low, ""
     if weeks < low:

@@ -56,7 +56,8 @@ def cited_sites(references: str) -> list[StepLink]:
         if not match:
             continue
         text = match.group(1).lower() + (match.group(2) or "")
-        links.append(StepLink(url=f"https://{text}", text=text))
+        if all(link.text != text for link in links):  # cited for several facts, linked once
+            links.append(StepLink(url=f"https://{text}", text=text))
     return links
 
 

@@ -50,7 +50,12 @@ class Plan:
 
 
 def deadline_for_start(programme: Programme, start: date) -> date | None:
-    """The programme's application date for a placement starting on `start`."""
+    """The programme's application date for a placement starting on `start`: the last confirmed
+    date before it, else the stated yearly date's last occurrence before it (a month-only
+    deadline on the month's first day), else the rolling lead time."""
+    confirmed = [d.date for d in programme.dated_deadlines.all() if d.date < start]
+    if confirmed:
+        return max(confirmed)
     kind = programme.deadline_kind
     if kind in ("fixed", "approximate") and programme.deadline_month is not None:
         deadline = yearly_date(start.year, programme.deadline_month, programme.deadline_day)
@@ -112,7 +117,10 @@ def plan(
     if programme is not None:
         deadline = deadline_for_start(programme, start)
         if deadline is not None:
-            about = "about " if programme.deadline_kind == "approximate" else ""
+            _after_the_deadline(milestones, deadline, notes)
+            about = "about this date" if programme.deadline_kind == "approximate" else "this date"
+            if programme.deadline_kind == "approximate" and programme.deadline_day is None:
+                about = f"day not stated: plan for 1 {deadline:%B}"
             title = (
                 f"Apply to {programme.title} ({programme.deadline_lead_weeks}+ weeks before start)"
                 if programme.deadline_kind == "rolling"
@@ -123,7 +131,7 @@ def plan(
                     key=f"deadline-{programme.slug}",
                     title=title,
                     begins=deadline,
-                    summary=f"As the guide states it: “{programme.deadline_note}” ({about}this date).",
+                    summary=f"As the guide states it: “{programme.deadline_note}” ({about}).",
                     source=programme.citation,
                     late=deadline < today,
                 )
@@ -153,6 +161,22 @@ def plan(
         )
     milestones.sort(key=lambda m: (m.begins, m.key))
     return Plan(start, milestones, notes)
+
+
+# The guide's preparation stage begins "after receiving an offer": never before the deadline.
+AFTER_AN_OFFER = "stage-preparation"
+
+
+def _after_the_deadline(milestones: list[Milestone], deadline: date, notes: list[str]) -> None:
+    for milestone in milestones:
+        if milestone.key == AFTER_AN_OFFER and milestone.begins <= deadline:
+            milestone.begins = deadline + timedelta(days=1)
+            if milestone.ends is not None and milestone.ends < milestone.begins:
+                milestone.ends = milestone.begins
+            notes.append(
+                "Preparation starts once you have an offer, so this plan begins it after the "
+                f"application deadline ({_day(deadline)})."
+            )
 
 
 def _day(value: date) -> str:

@@ -6,6 +6,7 @@ optional; a bad value (age "abc", a start in 1900) is reported and left out, nev
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -13,15 +14,19 @@ from django import forms
 from django.http import QueryDict
 
 from programs.caching.snapshot import VocabularySnapshot
-from programs.decisions.matching import Profile
+from programs.core.countries import country_name, iso_countries
+from programs.decisions.matching import OTHER_UNIVERSITY, Profile
 from programs.models import Currency
 
 # Public parameter names (bookmarks use them): none clashes with the list's filters.
 PROFILE_FIELDS = (
     "age",
     "study",
+    "school_year",
+    "university",
     "discipline",
     "residence",
+    "citizenship",
     "area",
     "english",
     "score",
@@ -57,6 +62,24 @@ class ProfileForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": "Choose a study level from the list."},
     )
+    school_year = forms.ChoiceField(
+        label="Your school year (secondary school only)",
+        required=False,
+        choices=[
+            ("", "Not saying"),
+            ("final", "Final year (e.g. US senior, UK Year 13)"),
+            ("penultimate", "Year before the final one (e.g. US junior, UK Year 12)"),
+            ("earlier", "An earlier year"),
+        ],
+        help_text="Some programmes take only high school juniors and seniors, or Year 12 and up.",
+        error_messages={"invalid_choice": "Choose a school year from the list."},
+    )
+    university = forms.ChoiceField(
+        label="Your university",
+        required=False,
+        help_text="Some routes are only for one university's own students.",
+        error_messages={"invalid_choice": "Choose a university from the list."},
+    )
     discipline = forms.ChoiceField(
         label="Your discipline",
         required=False,
@@ -64,6 +87,11 @@ class ProfileForm(forms.Form):
     )
     residence = forms.ChoiceField(
         label="Your country of residence",
+        required=False,
+        error_messages={"invalid_choice": "Choose a country from the list."},
+    )
+    citizenship = forms.ChoiceField(
+        label="Your citizenship",
         required=False,
         error_messages={"invalid_choice": "Choose a country from the list."},
     )
@@ -101,7 +129,7 @@ class ProfileForm(forms.Form):
         },
     )
     enrolled = forms.ChoiceField(
-        label="Currently enrolled in school or university?",
+        label="Currently enrolled (at least half-time) in school or university?",
         required=False,
         choices=[("", "Not saying"), ("yes", "Yes"), ("no", "No")],
         error_messages={"invalid_choice": "Choose yes, no or not saying."},
@@ -126,11 +154,14 @@ class ProfileForm(forms.Form):
                 ("", "Not saying"),
                 *((slug, row.name) for slug, row in vocabulary.disciplines.items()),
             ],
-            "residence": [
+            "university": [
                 ("", "Not saying"),
-                *((c.code, c.name) for c in vocabulary.countries.values()),  # by name
-                ("other", "Another country"),
+                *((slug, row.name) for slug, row in vocabulary.universities.items()),
+                (OTHER_UNIVERSITY, "Another university, or none"),
             ],
+            # Every ISO 3166 country: students live everywhere, not only where programmes are.
+            "residence": [("", "Not saying"), *iso_countries()],
+            "citizenship": [("", "Not saying"), *iso_countries()],
         }
         for name, options in choices.items():
             choice_field(self, name).choices = options
@@ -167,17 +198,20 @@ class ProfileForm(forms.Form):
         data = {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
         study, discipline = data.get("study") or "", data.get("discipline") or ""
         residence = data.get("residence") or ""
+        citizenship = data.get("citizenship") or ""
         names = self.names
         return Profile(
             age=data.get("age"),
             level=study,
             level_name=names["study"].get(study, "") if study else "",
+            school_year=data.get("school_year") or "",
+            university=data.get("university") or "",
             discipline=discipline,
             discipline_name=names["discipline"].get(discipline, "") if discipline else "",
             country=residence,
-            country_name=(
-                names["residence"].get(residence, "") if residence != "other" else "another country"
-            ),
+            country_name=country_name(residence),
+            citizenship=citizenship,
+            citizenship_name=country_name(citizenship),
             area=(data.get("area") or "").strip(),
             english_test=data.get("english") or "",
             english_score=data.get("score"),
@@ -186,8 +220,18 @@ class ProfileForm(forms.Form):
         )
 
 
+@dataclass(frozen=True)
+class EstimateChoice:
+    """The estimate's parameters: the student's weeks (None: the programme's shortest stated
+    length, or no estimate when none is stated), currency, and whether to count possible pay."""
+
+    weeks: int | None = None
+    currency: str = Currency.EUR
+    with_pay: bool = False
+
+
 class EstimateForm(forms.Form):
-    """Duration and currency of the all-in cost estimate."""
+    """Duration, currency and pay of the all-in cost estimate."""
 
     weeks = forms.IntegerField(
         label="Weeks",
@@ -206,11 +250,19 @@ class EstimateForm(forms.Form):
         choices=[(c.value, c.label) for c in ESTIMATE_CURRENCIES],
         error_messages={"invalid_choice": "Choose EUR, GBP or USD."},
     )
+    with_pay = forms.ChoiceField(
+        label="Count pay or a stipend you may receive",
+        required=False,
+        choices=[("", "No, never assume it"), ("1", "Yes, take it off the lowest estimate")],
+        error_messages={"invalid_choice": "Use with_pay=1 to count possible pay."},
+    )
 
-    def choice(self) -> tuple[int | None, str]:
+    def choice(self) -> EstimateChoice:
         self.is_valid()
         data = {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
-        return data.get("weeks"), data.get("currency") or Currency.EUR
+        return EstimateChoice(
+            data.get("weeks"), data.get("currency") or Currency.EUR, data.get("with_pay") == "1"
+        )
 
 
 class ListExtrasForm(forms.Form):
@@ -223,13 +275,13 @@ class ListExtrasForm(forms.Form):
         error_messages={"invalid_choice": "Use eligible=1 to keep programmes you may apply to."},
     )
     max_cost = forms.IntegerField(
-        label="Budget, all-in (EUR)",
+        label="Budget, all-in (in the estimate’s currency)",
         required=False,
         min_value=0,
         max_value=1_000_000,
         error_messages={
-            "invalid": "Enter your budget as a whole number of euros.",
+            "invalid": "Enter your budget as a whole number.",
             "min_value": "A budget can’t be negative.",
-            "max_value": "Enter a budget of at most 1,000,000 euros.",
+            "max_value": "Enter a budget of at most 1,000,000.",
         },
     )

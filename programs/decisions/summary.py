@@ -9,6 +9,7 @@ from datetime import date
 
 from programs.decisions import costs, planning
 from programs.decisions.matching import Profile, Verdict, match
+from programs.decisions.profile import EstimateChoice
 from programs.models import CostBenchmark, Programme
 
 
@@ -24,15 +25,21 @@ class Decision:
 def decide(
     programme: Programme,
     profile: Profile,
-    weeks: int | None,
-    currency: str,
+    choice: EstimateChoice,
     benchmarks: Iterable[CostBenchmark],
     rates: costs.Rates,
     stages: list[planning.Stage] | None,
     today: date,
 ) -> Decision:
     verdict = None if profile.is_empty else match(programme, profile)
-    estimate = costs.estimate(programme, weeks, currency, benchmarks, rates)
+    estimate = costs.estimate(
+        programme,
+        choice.weeks,
+        choice.currency,
+        benchmarks,
+        rates,
+        with_pay=choice.with_pay,
+    )
     plan = (
         planning.plan(profile.start, today, stages, programme)
         if profile.start and stages is not None

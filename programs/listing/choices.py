@@ -24,9 +24,13 @@ DURATION_WEEKS: dict[str, tuple[int | None, int | None]] = {
 
 
 class DeadlineChoice(models.TextChoices):
-    OPEN = deadlines.OPEN, "Open now"
-    ROLLING = deadlines.ROLLING, "Rolling (apply any time ahead)"
-    CLOSED = deadlines.CLOSED, "Closed this year"
+    """The deadline filter, in students' words; each value is a `deadline_q()` state."""
+
+    WITHIN_A_MONTH = deadlines.CLOSING_SOON, "Due within a month"
+    WITHIN_3_MONTHS = "within_3_months", "Due within three months"
+    ROLLING = deadlines.ROLLING, "Rolling: apply ahead of your start"
+    VARIES = deadlines.VARIES, "Varies, or a season only"
+    UNKNOWN = deadlines.UNKNOWN, "No deadline stated"
 
 
 class DeliveryChoice(models.TextChoices):

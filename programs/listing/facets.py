@@ -50,7 +50,7 @@ def facets(
             for value, label in choices
         ]
     result["no_red_flags"] = [
-        Option("1", "No red flags reported", 0, "1" in chosen["no_red_flags"])
+        Option("1", "Hide programmes with a red flag recorded", 0, "1" in chosen["no_red_flags"])
     ]
     result["sort"] = [
         Option(value, str(label), 0, value in chosen["sort"]) for value, label in Sort.choices

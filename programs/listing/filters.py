@@ -173,7 +173,9 @@ class ProgrammeFilter(django_filters.FilterSet):
         method="filter_deadline",
         choices=DeadlineChoice.choices,
         label="Application deadline",
-        error_messages=_invalid("Choose open, rolling or closed for the deadline."),
+        error_messages=_invalid(
+            "Choose due within a month or three months, rolling, varies or not stated."
+        ),
     )
     delivery = django_filters.ChoiceFilter(
         method="filter_delivery",
@@ -183,9 +185,9 @@ class ProgrammeFilter(django_filters.FilterSet):
     )
     no_red_flags = django_filters.ChoiceFilter(
         method="filter_no_red_flags",
-        choices=[("1", "No red flags reported")],
-        label="Legitimacy",
-        error_messages=_invalid("Use no_red_flags=1 to keep programmes with no red flags."),
+        choices=[("1", "Hide programmes with a red flag recorded")],
+        label="Recorded red flags",
+        error_messages=_invalid("Use no_red_flags=1 to hide programmes with a recorded red flag."),
     )
     sort = django_filters.ChoiceFilter(
         method="sort_by",

@@ -103,6 +103,9 @@ class ListingIndex:
     universe: int  # every published programme
     options: Mapping[str, Mapping[str, int]]  # filter → option value → programmes it keeps
     no_red_flags: int
+    # Named programmes a student applies to; the rest are routes (a university's own students'
+    # pathways, networks with no stated terms), shown apart and not counted as programmes.
+    named: int
     organisations: int  # how many organisations publish at least one programme
     orders: Mapping[str, Order]  # by sort key: "name", "deadline", "duration"
 
@@ -153,12 +156,16 @@ def build(today: date) -> ListingIndex:
     rows = (
         published.annotate(has_red_flag=Exists(red_flag), **flags)
         .order_by(Lower("title"), "pk")
-        .values_list("pk", "programme_type", "pay", "organisation_id", "has_red_flag", *flags)
+        .values_list(
+            "pk", "programme_type", "pay", "organisation_id", "has_red_flag", "listing_kind", *flags
+        )
     )
     kept: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     scalar_keys = [(name, value) for name, options in conditions.items() for value in options]
-    name_order, clean, organisations = array("q"), [], set()
-    for pk, programme_type, pay, organisation, has_red_flag, *matched in rows:
+    name_order, clean, named, organisations = array("q"), [], [], set()
+    for pk, programme_type, pay, organisation, has_red_flag, listing_kind, *matched in rows:
+        if listing_kind == Programme.ListingKind.PROGRAMME:
+            named.append(pk)
         name_order.append(pk)
         kept["type"][programme_type].append(pk)
         kept["pay"][pay].append(pk)
@@ -202,6 +209,7 @@ def build(today: date) -> ListingIndex:
             for name in FACETS
         },
         no_red_flags=to_bits(clean),
+        named=to_bits(named),
         organisations=len(organisations),
         orders={
             "name": Order.of(name_order, largest),

@@ -46,6 +46,8 @@ class EligibilityRule(models.Model):
         LANGUAGE = "language", "Language test"
         BACKGROUND = "background", "Background or diversity criteria"
         NOMINATION = "nomination", "Nomination"
+        OWN_STUDENTS = "own_students", "Own students only"
+        INTERNATIONAL = "international", "International students"
         OTHER = "other", "Other"
 
     class AppliesTo(models.TextChoices):
@@ -61,7 +63,44 @@ class EligibilityRule(models.Model):
     applies_to = models.CharField(max_length=20, choices=AppliesTo, default=AppliesTo.ALL)
     text = models.CharField(max_length=400, help_text="The rule as a student should read it.")
     min_age = models.PositiveSmallIntegerField(null=True, blank=True)
-    study_levels = models.ManyToManyField("programs.StudyLevel", blank=True, related_name="+")
+    study_levels = models.ManyToManyField(
+        "programs.StudyLevel",
+        blank=True,
+        related_name="+",
+        help_text="Levels the source's words clearly include.",
+    )
+    unclear_levels = models.ManyToManyField(
+        "programs.StudyLevel",
+        blank=True,
+        related_name="+",
+        help_text=(
+            "Levels the source's words may or may not include (e.g. a medical student for "
+            "'high school or college'): the student is told to check."
+        ),
+    )
+    final_school_years = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text=(
+            "For school students: only the last N years of secondary school (2 for 'high school "
+            "juniors and seniors' or 'Year 12+', 1 for 'graduating seniors')."
+        ),
+    )
+    university = models.ForeignKey(
+        "programs.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="For an own-students rule: the university whose students the route is for.",
+    )
+    citizens_count = models.BooleanField(
+        default=False,
+        help_text=(
+            "For a residency rule whose words may also cover the country's citizens living "
+            "elsewhere (e.g. 'open to all US')."
+        ),
+    )
     residency_country = models.ForeignKey(
         "programs.Country", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -86,6 +125,14 @@ class EligibilityRule(models.Model):
             models.CheckConstraint(
                 condition=~Q(kind="min_age") | Q(min_age__isnull=False),
                 name="eligibility_min_age_rule_has_age",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="own_students") | Q(university__isnull=False),
+                name="eligibility_own_students_rule_has_university",
+            ),
+            models.CheckConstraint(
+                condition=Q(final_school_years__isnull=True) | Q(final_school_years__range=(1, 4)),
+                name="eligibility_final_school_years_valid",
             ),
             models.CheckConstraint(
                 condition=Q(min_age__isnull=True) | Q(min_age__range=MIN_AGE_BOUNDS),
@@ -114,6 +161,14 @@ class EligibilityRule(models.Model):
         errors: dict[str, ValidationError] = {}
         if self.kind == self.Kind.MIN_AGE and self.min_age is None:
             errors["min_age"] = ValidationError("A minimum-age rule needs the age in years.")
+        if self.kind == self.Kind.OWN_STUDENTS and self.university_id is None:
+            errors["university"] = ValidationError(
+                "An own-students rule needs the university whose students the route is for."
+            )
+        if self.final_school_years is not None and not 1 <= self.final_school_years <= 4:
+            errors["final_school_years"] = ValidationError(
+                "Give the last 1 to 4 years of secondary school (2 for 'juniors and seniors')."
+            )
         low, high = MIN_AGE_BOUNDS
         check_bounds(
             errors,

@@ -7,38 +7,81 @@ django-stubs generates for each layer extends the one below. The `*_q()` builder
 objects because the list page also uses them inside aggregates for facet counts.
 """
 
-from datetime import date
+import calendar
+from datetime import date, timedelta
 from typing import Self
 
 from django.db import connection, models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce, Lower
 
 from programs.core.text import fold
 
 from .search_text import search_query, search_rank, search_vector
+from .sources import DatedDeadline
+
+CLOSING_SOON_DAYS = 30
+THREE_MONTHS_DAYS = 91
 
 
 class FindingQuerySet[M: models.Model](models.QuerySet[M]):
-    # Deadlines. A month-and-day deadline recurs every year; these mirror programs/deadlines.py.
+    # Deadlines. A stated month-and-day recurs every year and is never "closed" (it is *expected*
+    # again); these mirror programs/decisions/deadlines.py, where a missing day plans for the 1st.
 
     @staticmethod
     def dated_deadline_q() -> Q:
-        """A yearly date: fixed, or approximate with at least a month."""
+        """A yearly date as the source states it: a day and month, an approximate day or a month."""
         return Q(deadline_kind__in=["fixed", "approximate"], deadline_month__isnull=False)
 
     @staticmethod
-    def deadline_q(state: str, today: date) -> Q:
-        """The condition for one deadline state ("open", "closed", "rolling", "varies", "unknown").
+    def _on_or_after_q(month: int, day: int) -> Q:
+        same_month = Q(deadline_day__gte=day)
+        if day <= 1:
+            same_month |= Q(deadline_day__isnull=True)
+        return Q(deadline_month__gt=month) | Q(same_month, deadline_month=month)
 
-        A missing day means the month's last day, so any day of the current month still counts as
-        open; 29 February needs no special case because in other years today is never the 29th.
-        """
+    @staticmethod
+    def _on_or_before_q(year: int, month: int, day: int) -> Q:
+        if day == calendar.monthrange(year, month)[1]:
+            # The month's last day: a stated 29 (or 31) falls back to it, so every day counts.
+            return Q(deadline_month__lte=month)
+        same_month = Q(deadline_day__lte=day) | Q(deadline_day__isnull=True)
+        return Q(deadline_month__lt=month) | Q(same_month, deadline_month=month)
+
+    @staticmethod
+    def due_within_q(today: date, days: int) -> Q:
+        """A yearly date whose next occurrence falls within `days` days of today (a month-only
+        deadline counts as due for the whole of its month)."""
+        end = today + timedelta(days=days)
+        mixin = FindingQuerySet
+        after = mixin._on_or_after_q(today.month, today.day)
+        before = mixin._on_or_before_q(end.year, end.month, end.day)
+        window = (after & before) if end.year == today.year else (after | before)
+        this_month = Q(deadline_day__isnull=True, deadline_month=today.month)
+        return mixin.dated_deadline_q() & (window | this_month)
+
+    @staticmethod
+    def _confirmed_q(**dates) -> Q:
+        """The programme has a confirmed (dated) deadline matching `dates`, e.g. date__gte=…"""
+        return Q(Exists(DatedDeadline.objects.filter(programme=OuterRef("pk"), **dates)))
+
+    @staticmethod
+    def _stated_q(state: str, today: date) -> Q:
+        """The state from the stated deadline alone (no confirmed dates)."""
+        mixin = FindingQuerySet
+        dated = mixin.dated_deadline_q()
         not_passed = Q(deadline_month__gt=today.month) | Q(
             Q(deadline_day__isnull=True) | Q(deadline_day__gte=today.day),
             deadline_month=today.month,
         )
-        dated = FindingQuerySet.dated_deadline_q()
+        if state == "closing_soon":
+            return mixin.due_within_q(today, CLOSING_SOON_DAYS)
+        if state == "within_3_months":
+            return mixin.due_within_q(today, THREE_MONTHS_DAYS)
+        if state == "upcoming":
+            return dated & ~mixin.due_within_q(today, CLOSING_SOON_DAYS)
+        if state == "passed":
+            return Q(pk__in=[])
         if state == "open":
             return dated & not_passed
         if state == "closed":
@@ -53,6 +96,32 @@ class FindingQuerySet[M: models.Model](models.QuerySet[M]):
             return Q(deadline_kind="unknown")
         raise ValueError(f"Unknown deadline state {state!r}")
 
+    @staticmethod
+    def deadline_q(state: str, today: date) -> Q:
+        """The condition for one deadline state or filter option: "closing_soon" (≤ 30 days),
+        "within_3_months", "upcoming" (a date more than 30 days ahead), "passed" (a confirmed
+        date has passed and none is ahead), "rolling", "varies" (including a season only),
+        "unknown"; and, for ordering and the review queue, "open"/"closed" (this calendar year's
+        stated date is still ahead / has gone). A confirmed date, when there is one, decides."""
+        mixin = FindingQuerySet
+        stated = mixin._stated_q(state, today)
+        if state in ("open", "closed"):
+            return stated
+        any_confirmed = mixin._confirmed_q()
+        ahead = mixin._confirmed_q(date__gte=today)
+        windows = {"closing_soon": CLOSING_SOON_DAYS, "within_3_months": THREE_MONTHS_DAYS}
+        if state in windows:
+            end = today + timedelta(days=windows[state])
+            confirmed = mixin._confirmed_q(date__gte=today, date__lte=end)
+        elif state == "upcoming":
+            soon = today + timedelta(days=CLOSING_SOON_DAYS)
+            confirmed = ahead & ~mixin._confirmed_q(date__gte=today, date__lte=soon)
+        elif state == "passed":
+            confirmed = any_confirmed & ~ahead
+        else:
+            confirmed = Q(pk__in=[])
+        return confirmed | (~any_confirmed & stated)
+
     def with_deadline(self, state: str, today: date) -> Self:
         return self.filter(self.deadline_q(state, today))
 
@@ -62,8 +131,8 @@ class FindingQuerySet[M: models.Model](models.QuerySet[M]):
     def by_next_deadline(self, today: date) -> Self:
         """Soonest upcoming deadline first (this year's, then next year's), then rolling,
         varies and unknown; ties by title."""
-        # Position in the year: month * 32 + day, with a missing day at the month's end.
-        in_year = models.F("deadline_month") * 32 + Coalesce("deadline_day", models.Value(31))
+        # Position in the year: month * 32 + day, a missing day planning for the 1st.
+        in_year = models.F("deadline_month") * 32 + Coalesce("deadline_day", models.Value(1))
         order = models.Case(
             models.When(self.deadline_q("open", today), then=in_year),
             models.When(self.deadline_q("closed", today), then=in_year + 1000),

@@ -36,6 +36,8 @@ class ProgrammeQuerySet(ReviewQuerySet["Programme"]):
             "study_levels",
             "specialities",
             "costs",
+            self.rules_prefetch(),
+            self.deadlines_prefetch(),
         )
 
     def for_cards(self) -> "ProgrammeQuerySet":
@@ -45,13 +47,14 @@ class ProgrammeQuerySet(ReviewQuerySet["Programme"]):
             models.Prefetch("cities", queryset=City.objects.select_related("country")),
             "study_levels",
             "costs",
+            # The estimate reads the residency rules (local-residents-only places).
+            self.rules_prefetch(),
+            self.deadlines_prefetch(),
         )
 
     def for_detail(self) -> "ProgrammeQuerySet":
-        # Rules, costs and dated deadlines are defined after Programme: read them off the relation.
-        rules = self.model.eligibility_rules.rel.related_model
+        # Costs are defined after Programme: read them off the relation.
         costs = self.model.costs.rel.related_model
-        dated = self.model.dated_deadlines.rel.related_model
         return self.select_related(
             "organisation", "organisation__country", "source_guide", "source__guide"
         ).prefetch_related(
@@ -65,15 +68,34 @@ class ProgrammeQuerySet(ReviewQuerySet["Programme"]):
             models.Prefetch(
                 "costs", queryset=costs._default_manager.select_related("source__guide")
             ),
-            models.Prefetch(
-                "eligibility_rules",
-                queryset=rules._default_manager.prefetch_related("study_levels").select_related(
-                    "residency_country", "source__guide"
-                ),
-            ),
-            models.Prefetch(
-                "dated_deadlines", queryset=dated._default_manager.select_related("source__guide")
-            ),
+            self.rules_prefetch(),
+            self.deadlines_prefetch(),
+        )
+
+    def with_deadlines(self) -> "ProgrammeQuerySet":
+        return self.prefetch_related(self.deadlines_prefetch())
+
+    def deadlines_prefetch(self) -> models.Prefetch:
+        """The confirmed (dated) deadlines with their sources, for decisions.deadlines."""
+        dated = self.model.dated_deadlines.rel.related_model
+        return models.Prefetch(
+            "dated_deadlines",
+            queryset=dated._default_manager.select_related("source", "source__guide"),
+        )
+
+    def with_rules(self) -> "ProgrammeQuerySet":
+        return self.prefetch_related(self.rules_prefetch())
+
+    def rules_prefetch(self) -> models.Prefetch:
+        """Everything the matcher and the estimate read from a programme's rules, in a fixed
+        number of queries for any number of programmes."""
+        # The rule model is defined after Programme (models/conditions.py); read it off the relation.
+        rules = self.model.eligibility_rules.rel.related_model
+        return models.Prefetch(
+            "eligibility_rules",
+            queryset=rules._default_manager.prefetch_related(
+                "study_levels", "unclear_levels"
+            ).select_related("residency_country", "university", "source__guide"),
         )
 
 
@@ -96,8 +118,9 @@ class Programme(CitesSource):
         UNKNOWN = "unknown", "Not stated in source"
 
     class DeadlineKind(models.TextChoices):
-        FIXED = "fixed", "Fixed date each year"
-        APPROXIMATE = "approximate", "Approximate month or season"
+        # As the source states it; the guides give one cycle and no year (docs/decisions.md).
+        FIXED = "fixed", "Day and month, as last stated"
+        APPROXIMATE = "approximate", "Approximate day, month only, or season"
         ROLLING = "rolling", "Rolling, with a lead time"
         VARIES = "varies", "Varies"
         UNKNOWN = "unknown", "Not stated in source"
@@ -185,7 +208,13 @@ class Programme(CitesSource):
         "search for the programme's name.",
     )
     guide_references = models.CharField(
-        max_length=300, blank=True, help_text="Sites the guide itself cites for this programme."
+        max_length=300,
+        blank=True,
+        help_text=(
+            "Sites the guide itself cites, by the fact they support: "
+            "'eligibility: literegal.co.uk; duration: literegal.co.uk' (facts: pay, eligibility, "
+            "deadline, duration, details)."
+        ),
     )
 
     status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT)
@@ -363,6 +392,18 @@ class Programme(CitesSource):
         self.last_verified = today
         self.verified_by = user
         self.save(update_fields=["last_verified", "verified_by", "updated_at"])
+
+    @property
+    def cited_sites(self) -> dict[str, str]:
+        """The sites the guide cites, by the fact they support: "eligibility: literegal.co.uk;
+        duration: literegal.co.uk" → {"eligibility": "literegal.co.uk", …}. A part with no
+        "fact:" prefix supports the whole entry ("all")."""
+        cited: dict[str, str] = {}
+        for part in self.guide_references.split(";"):
+            fact, _, sites = part.rpartition(":")
+            if sites.strip():
+                cited[fact.strip().lower() or "all"] = sites.strip()
+        return cited
 
     @property
     def role_includes_list(self) -> list[str]:

@@ -1,11 +1,21 @@
 """The open-data exports (/programmes.csv, /programmes.json): a stable column set, one row per
-programme. Column names and their order are a public contract (see README)."""
+programme. Column names and their order are a public contract (see README).
+
+The derived columns at the end are the values the list page shows, under the same parameters
+(profile, `weeks`, `currency`, `with_pay`): the deadline's state and next date, the all-in
+estimate, and, with a profile, the verdict (docs/decisions.md)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
 
-from programs.models import Programme
+from programs.decisions import costs
+from programs.decisions.deadlines import deadline_status
+from programs.decisions.matching import Profile, match
+from programs.decisions.profile import EstimateChoice
+from programs.models import CostBenchmark, Programme
 
 # Exports: one row per programme, these columns in this order, forever (add, never rename).
 EXPORT_COLUMNS = (
@@ -28,13 +38,24 @@ EXPORT_COLUMNS = (
     "start_month",
     "end_month",
     "website",
-    "application_url",
     "last_verified",
     "updated_at",
     "source_guide",
     "source_section",
     # Appended (the column contract only grows): a newer source in words, e.g. the provider's email.
     "source",
+    # Derived, as the list page shows them (appended in round two).
+    "deadline_state",
+    "next_deadline",
+    "deadline_confirmed",
+    "estimate_weeks",
+    "estimate_currency",
+    "estimate_min",
+    "estimate_max",
+    "verdict",
+    "verdict_reasons",
+    # The official application page an adviser recorded (appended).
+    "application_url",
 )
 
 
@@ -52,13 +73,53 @@ def spreadsheet_safe(row: dict[str, object]) -> dict[str, object]:
     }
 
 
+@dataclass(frozen=True)
+class Derivation:
+    """What the derived columns are computed for: the day, the student and the estimate."""
+
+    today: date
+    profile: Profile
+    choice: EstimateChoice
+    benchmarks: Iterable[CostBenchmark]
+    rates: costs.Rates
+
+
 def for_export(queryset):
-    return queryset.select_related(
-        "organisation", "source_guide", "source__guide"
-    ).prefetch_related("countries")
+    return (
+        queryset.select_related("organisation", "source_guide", "source__guide")
+        .prefetch_related("countries", "costs", "disciplines")
+        .with_rules()
+        .with_deadlines()
+    )
 
 
-def export_row(programme: Programme, base_url: str) -> dict[str, object]:
+def derived(programme: Programme, how: Derivation) -> dict[str, object]:
+    status = deadline_status(programme, how.today)
+    estimate = costs.estimate(
+        programme,
+        how.choice.weeks,
+        how.choice.currency,
+        how.benchmarks,
+        how.rates,
+        with_pay=how.choice.with_pay,
+    )
+    verdict = None if how.profile.is_empty else match(programme, how.profile)
+    return {
+        "deadline_state": status.state,
+        "next_deadline": status.date.isoformat()
+        if status.date and status.state != "passed"
+        else "",
+        "deadline_confirmed": status.confirmed,
+        "estimate_weeks": estimate.weeks if estimate.available else None,
+        "estimate_currency": estimate.currency if estimate.available else "",
+        "estimate_min": int(estimate.low) if estimate.low is not None else None,
+        "estimate_max": int(estimate.high) if estimate.high is not None else None,
+        "verdict": verdict.state if verdict else "",
+        "verdict_reasons": " | ".join(r.text for r in verdict.reasons) if verdict else "",
+    }
+
+
+def export_row(programme: Programme, base_url: str, how: Derivation) -> dict[str, object]:
     countries = list(programme.countries.all())
     return {
         "slug": programme.slug,
@@ -86,9 +147,10 @@ def export_row(programme: Programme, base_url: str) -> dict[str, object]:
         "source_guide": programme.source_guide.title if programme.source_guide else "",
         "source_section": programme.source_section,
         "source": programme.source.in_words() if programme.source else "",
+        **derived(programme, how),
     }
 
 
-def export_rows(queryset, base_url: str) -> Iterator[dict[str, object]]:
+def export_rows(queryset, base_url: str, how: Derivation) -> Iterator[dict[str, object]]:
     for programme in for_export(queryset).iterator(chunk_size=2000):
-        yield export_row(programme, base_url)
+        yield export_row(programme, base_url, how)

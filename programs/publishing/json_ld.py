@@ -31,11 +31,13 @@ def json_ld(programme: Programme, deadline: DeadlineStatus, url: str) -> dict[st
     weeks = programme.duration_min_weeks or programme.duration_max_weeks
     if weeks:
         data["timeToComplete"] = f"P{weeks}W"
-    if deadline.date and deadline.state in ("open", "closed"):
+    # Only a confirmed date still ahead: an expected (projected) date is no deadline.
+    if deadline.date and deadline.confirmed and deadline.state in ("upcoming", "closing_soon"):
         data["applicationDeadline"] = deadline.date.isoformat()
     rules = [rule.text for rule in programme.eligibility_rules.all()]
     if rules:
         data["programPrerequisites"] = rules
+    # Only one-off amounts are prices; a per-week fee stated as a flat price would mislead.
     offers = [
         {
             "@type": "Offer",
@@ -44,7 +46,7 @@ def json_ld(programme: Programme, deadline: DeadlineStatus, url: str) -> dict[st
             "priceCurrency": cost.currency,
         }
         for cost in programme.costs.all()
-        if cost.amount_min is not None and cost.currency
+        if cost.amount_min is not None and cost.currency and cost.period == "one_off"
     ]
     if offers:
         data["offers"] = offers

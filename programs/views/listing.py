@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
 from django.forms import Form
@@ -18,8 +17,14 @@ from programs.caching import snapshot
 from programs.caching.pages import cached_page
 from programs.core import clock
 from programs.decisions import costs, deadlines
-from programs.decisions.matching import Verdict, match, rules_prefetch
-from programs.decisions.profile import ListExtrasForm, ProfileForm
+from programs.decisions.matching import Verdict, match
+from programs.decisions.profile import (
+    EstimateChoice,
+    EstimateForm,
+    ListExtrasForm,
+    ProfileForm,
+    choice_field,
+)
 from programs.listing import cards
 from programs.listing import index as listing_index
 from programs.listing.choices import Sort
@@ -35,8 +40,13 @@ SOONEST_DEADLINES = 5
 @dataclass(frozen=True)
 class Counted:
     row: Region | StudyLevel
-    n: int
+    n: int  # named programmes
+    all: int  # programmes and routes
     url: str  # the list filtered to this row
+
+    @property
+    def routes(self) -> int:
+        return self.all - self.n
 
 
 @cached_page("p")
@@ -44,30 +54,50 @@ def home(request: HttpRequest) -> HttpResponse:
     today = clock.today()
     vocabulary, index = snapshot.vocabulary(), listing_index.current(today)
     everyone = index.universe
-    # Open deadlines soonest first; when fewer than five are open, next year's fill the list.
-    dated = index.options["deadline"].get("open", 0) | index.options["deadline"].get("closed", 0)
-    soonest = index.page(dated, index.orders["deadline"], 0, SOONEST_DEADLINES)
-    by_pk = Programme.objects.published().select_related("organisation").in_bulk(soonest)
+    # The soonest dated deadlines (confirmed or expected): everything but rolling, varies, unknown.
+    undated = 0
+    for state in (deadlines.ROLLING, deadlines.VARIES, deadlines.UNKNOWN):
+        undated |= index.options["deadline"].get(state, 0)
+    soonest = index.page(everyone & ~undated, index.orders["deadline"], 0, SOONEST_DEADLINES)
+    by_pk = (
+        Programme.objects.published()
+        .select_related("organisation")
+        .with_deadlines()
+        .in_bulk(soonest)
+    )
     upcoming = deadlines.deadline_rows([by_pk[pk] for pk in soonest if pk in by_pk], today)
+    named = index.named & everyone
     listed = reverse("programs:list")
     ctx = {
         "totals": {
-            "programmes": everyone.bit_count(),
+            "programmes": named.bit_count(),
+            "routes": (everyone & ~named).bit_count(),
             "countries": sum(1 for bits in index.options["country"].values() if bits),
             "organisations": index.organisations,
         },
         "regions": [
             Counted(
-                row, index.count("region", slug, everyone), params.url_with(listed, region=slug)
+                row,
+                index.count("region", slug, named),
+                index.count("region", slug, everyone),
+                params.url_with(listed, region=slug),
             )
             for slug, row in vocabulary.regions.items()
         ],
         "levels": [
-            Counted(row, index.count("level", slug, everyone), params.url_with(listed, level=slug))
+            Counted(
+                row,
+                index.count("level", slug, named),
+                index.count("level", slug, everyone),
+                params.url_with(listed, level=slug),
+            )
             for slug, row in vocabulary.levels.items()
         ],
-        "soonest": [row for row in upcoming if row.status.state == deadlines.OPEN],
-        "next_round": [row for row in upcoming if row.status.state == deadlines.CLOSED],
+        "soonest": [
+            row
+            for row in upcoming
+            if row.status.state in (deadlines.UPCOMING, deadlines.CLOSING_SOON)
+        ],
     }
     return render(request, "programs/home.html", ctx)
 
@@ -76,6 +106,7 @@ def home(request: HttpRequest) -> HttpResponse:
     *ProgrammeFilter.base_filters,
     *ProfileForm.base_fields,
     *ListExtrasForm.base_fields,
+    *EstimateForm.base_fields,
     "page",
     "p",
 )
@@ -100,7 +131,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
     page, page_note = page_of(paginator, request.GET.get("page"))
     # Only this page's programmes need an estimate when nothing filters or sorts by one.
     estimates = ranked.estimates or {
-        p.pk: costs.estimate(p, None, "EUR", benchmarks, rates) for p in page.object_list
+        p.pk: estimate_for(p, asked.choice, benchmarks, rates) for p in page.object_list
     }
     compare = asked.compare
     results = [
@@ -122,7 +153,8 @@ def programme_list(request: HttpRequest) -> HttpResponse:
         "filterset": filterset,
         "options": facets(filterset, selection, vocabulary),
         "chips": active_filters(filterset),
-        "problems": problems(filterset) + extra_problems(asked.profile_form, asked.extras),
+        "problems": problems(filterset)
+        + extra_problems(asked.profile_form, asked.extras, asked.estimate_form),
         "search_text": cleaned.get("q") or "",
         "count": paginator.count,
         "page": page,
@@ -137,6 +169,8 @@ def programme_list(request: HttpRequest) -> HttpResponse:
         "compare": compare,
         "compare_url": params.compare_url(compare, asked.profile_query),
         "rates": [rate for rate in rates.by_currency.values() if rate.illustrative],
+        "estimate_choice": asked.choice,
+        "estimate_currencies": choice_field(asked.estimate_form, "currency").choices,
     }
     return render(request, "programs/programme_list.html", ctx)
 
@@ -160,30 +194,48 @@ def ranked_results(
     """The index's selection, paged by primary key, or, when a verdict or an estimate filters or
     sorts the programmes, a list worked out in Python."""
     profile = asked.profile
-    budget = asked.extras.cleaned_data.get("max_cost")
+    extras = asked.extras
+    budget = extras.cleaned_data.get("max_cost")
     by_cost = filterset.form.cleaned_data.get("sort") == Sort.COST
+    only_eligible = bool(extras.cleaned_data.get("eligible")) and not profile.is_empty
     if profile.is_empty and budget is None and not by_cost:
         return Ranked(selection, {}, {})
     queryset = filterset.qs.select_related("source_guide")
     if not profile.is_empty:
-        queryset = queryset.prefetch_related(rules_prefetch(), "disciplines")
+        queryset = queryset.prefetch_related("disciplines")
     programmes = list(queryset)
     verdicts: dict[int, Verdict] = {}
     if not profile.is_empty:
         verdicts = {p.pk: match(p, profile) for p in programmes}
-        if asked.extras.cleaned_data.get("eligible"):
+        if only_eligible:
             programmes = [p for p in programmes if verdicts[p.pk].may_apply]
-    estimates = {p.pk: costs.estimate(p, None, "EUR", benchmarks, rates) for p in programmes}
+    estimates = {p.pk: estimate_for(p, asked.choice, benchmarks, rates) for p in programmes}
     if budget is not None:
-        programmes = [p for p in programmes if estimates[p.pk].low <= budget]
+        # In the estimate's currency; an estimate with no figures (no length) cannot fit it.
+        programmes = [
+            p
+            for p in programmes
+            if estimates[p.pk].available and (estimates[p.pk].low or 0) <= budget
+        ]
     if by_cost:
-        # Estimates that leave out a fee the source does not state sort after complete ones.
-        def cost_order(p: Programme) -> tuple[bool, Decimal, Decimal]:
-            estimate = estimates[p.pk]
-            return bool(estimate.missing), estimate.low, estimate.high
-
-        programmes.sort(key=cost_order)
+        # Monotonic in what the cards show: low end, then high end; no estimate last.
+        programmes.sort(key=lambda p: estimates[p.pk].sort_key())
+    if only_eligible:
+        # Eligible before Check, each group in the order above.
+        programmes.sort(key=lambda p: verdicts[p.pk].severity)
     return Ranked(programmes, verdicts, estimates)
+
+
+def estimate_for(
+    programme: Programme,
+    choice: EstimateChoice,
+    benchmarks: Iterable[CostBenchmark],
+    rates: costs.Rates,
+) -> costs.Estimate:
+    """The estimate a card shows, for the student's weeks, currency and pay when given."""
+    return costs.estimate(
+        programme, choice.weeks, choice.currency, benchmarks, rates, with_pay=choice.with_pay
+    )
 
 
 def page_of(paginator: Paginator, raw: str | None) -> tuple[Page, str]:

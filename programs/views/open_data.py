@@ -14,10 +14,13 @@ from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import reverse
 
+from programs.caching import snapshot
 from programs.core import clock
+from programs.decisions import costs
 from programs.listing.filters import ProgrammeFilter
 from programs.models import Programme
-from programs.publishing.exports import EXPORT_COLUMNS, export_rows, spreadsheet_safe
+from programs.publishing.exports import EXPORT_COLUMNS, Derivation, export_rows, spreadsheet_safe
+from programs.views import params
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -81,6 +84,21 @@ def filtered_programmes(request: HttpRequest):
     return filterset.qs
 
 
+def derivation(request: HttpRequest) -> Derivation:
+    """The list's own profile and estimate parameters (an invalid answer counts as not given)."""
+    today, vocabulary = clock.today(), snapshot.vocabulary()
+    asked = params.read(request, today, vocabulary)
+    rates = costs.Rates(vocabulary.rates)
+    return Derivation(today, asked.profile, asked.choice, vocabulary.benchmarks, rates)
+
+
+def _csv_value(value: object) -> object:
+    """Booleans as the JSON export writes them: true / false."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
 class _Echo:
     def write(self, value: str) -> str:
         return value
@@ -96,13 +114,13 @@ def _started(rows: Iterator[dict[str, object]]) -> Iterator[dict[str, object]]:
 
 def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     base_url = request.build_absolute_uri("/").rstrip("/")
-    rows = _started(export_rows(filtered_programmes(request), base_url))
+    rows = _started(export_rows(filtered_programmes(request), base_url, derivation(request)))
     writer = csv.DictWriter(_Echo(), fieldnames=EXPORT_COLUMNS)
 
     def lines() -> Iterator[str]:
         yield writer.writeheader()
         for row in rows:
-            yield writer.writerow(spreadsheet_safe(row))
+            yield writer.writerow(spreadsheet_safe({k: _csv_value(v) for k, v in row.items()}))
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="programmes.csv"'
@@ -111,7 +129,7 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
 
 def export_json(request: HttpRequest) -> StreamingHttpResponse:
     base_url = request.build_absolute_uri("/").rstrip("/")
-    rows = _started(export_rows(filtered_programmes(request), base_url))
+    rows = _started(export_rows(filtered_programmes(request), base_url, derivation(request)))
 
     def chunks() -> Iterator[str]:
         yield '{"columns":' + json.dumps(EXPORT_COLUMNS) + ',"programmes":['

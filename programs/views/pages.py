@@ -21,7 +21,7 @@ from programs.core import clock
 from programs.decisions import costs, planning
 from programs.decisions.deadlines import deadline_status
 from programs.decisions.legitimacy import legitimacy
-from programs.decisions.next_step import cited_sites, next_step
+from programs.decisions.next_step import next_step
 from programs.decisions.profile import EstimateForm, ProfileForm
 from programs.decisions.summary import decide
 from programs.listing.cards import card
@@ -152,9 +152,7 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     profile = asked.profile
     stages = planning.timeline() if profile.start else None
     rates = costs.Rates(vocabulary.rates)
-    decision = decide(
-        programme, profile, asked.weeks, asked.currency, vocabulary.benchmarks, rates, stages, today
-    )
+    decision = decide(programme, profile, asked.choice, vocabulary.benchmarks, rates, stages, today)
     deadline = deadline_status(programme, today)
     url = request.build_absolute_uri(programme.get_absolute_url())
     profile_query = asked.profile_query
@@ -167,12 +165,10 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "costs": list(programme.costs.all()),
         "deadline": deadline,
         "next_step": next_step(programme),
-        "cited_sites": cited_sites(programme.guide_references),
         "today": today,
         "document_runs": runs_by_source(documents),
         "signals": legitimacy(programme, checklist),
         "profile_form": asked.profile_form,
-        "profile_query": profile_query,
         "eligibility_url": params.with_profile(reverse("programs:eligibility"), profile_query),
         "in_comparison": programme.slug in asked.compare,
         "compare_url": params.compare_url(
@@ -237,13 +233,15 @@ def region_detail(request: HttpRequest, slug: str) -> HttpResponse:
     slugs, _ = params.compare_slugs(request.GET)
     keep = params.shortlist_query(slugs)
     today = clock.today()
+    shown = [
+        card(p, today, url=params.with_profile(p.get_absolute_url(), keep)) for p in programmes
+    ]
     ctx = {
         "section": "destinations",
         "region": region,
         "note_groups": notes_by_kind(notes),
-        "cards": [
-            card(p, today, url=params.with_profile(p.get_absolute_url(), keep)) for p in programmes
-        ],
+        "cards": [c for c in shown if c.programme.listing_kind == Programme.ListingKind.PROGRAMME],
+        "routes": [c for c in shown if c.programme.listing_kind != Programme.ListingKind.PROGRAMME],
         "list_url": params.url_with(reverse("programs:list"), region=region.slug),
     }
     return render(request, "programs/region_detail.html", ctx)

@@ -1,6 +1,6 @@
-"""What a public page reads from its query string: the profile, the estimate's weeks and currency,
-the list's extras and the comparison, read once per request into `PageParams`; how invalid answers
-are reported; and every query string Python builds."""
+"""What a public page reads from its query string: the profile, the estimate's weeks, currency and
+pay, the list's extras and the comparison, read once per request into `PageParams`; how invalid
+answers are reported; and every query string Python builds."""
 
 from __future__ import annotations
 
@@ -14,7 +14,13 @@ from django.urls import reverse
 
 from programs.caching.snapshot import VocabularySnapshot
 from programs.decisions.matching import Profile
-from programs.decisions.profile import PROFILE_FIELDS, EstimateForm, ListExtrasForm, ProfileForm
+from programs.decisions.profile import (
+    PROFILE_FIELDS,
+    EstimateChoice,
+    EstimateForm,
+    ListExtrasForm,
+    ProfileForm,
+)
 
 MAX_COMPARE = 4
 
@@ -28,8 +34,7 @@ class PageParams:
     profile_form: ProfileForm
     profile: Profile
     estimate_form: EstimateForm
-    weeks: int | None
-    currency: str
+    choice: EstimateChoice  # the estimate's weeks, currency and whether to count pay
     extras: ListExtrasForm
     compare: list[str]  # at most MAX_COMPARE distinct slugs
     compare_messages: list[str]  # about the slugs left out
@@ -41,6 +46,14 @@ class PageParams:
         return carry_query(self.profile_query, self.compare)
 
     @property
+    def weeks(self) -> int | None:
+        return self.choice.weeks
+
+    @property
+    def currency(self) -> str:
+        return self.choice.currency
+
+    @property
     def input_problems(self) -> list[str]:
         """The profile's and the estimate's invalid answers, for the notice at the top."""
         return input_problems(self.profile_form, self.estimate_form)
@@ -50,7 +63,6 @@ def read(request: HttpRequest, today: date, vocabulary: VocabularySnapshot) -> P
     data = request.GET
     profile_form = ProfileForm(data, today=today, vocabulary=vocabulary)
     estimate_form = EstimateForm(data)
-    weeks, currency = estimate_form.choice()
     extras = ListExtrasForm(data)
     extras.is_valid()
     compare, messages = compare_slugs(data)
@@ -59,8 +71,7 @@ def read(request: HttpRequest, today: date, vocabulary: VocabularySnapshot) -> P
         profile_form=profile_form,
         profile=profile_form.profile(),
         estimate_form=estimate_form,
-        weeks=weeks,
-        currency=currency,
+        choice=estimate_form.choice(),
         extras=extras,
         compare=compare,
         compare_messages=messages,

@@ -24,7 +24,7 @@ from programs.caching.pages import cached_page
 from programs.core import clock
 from programs.decisions import calendars, costs, deadlines, planning
 from programs.decisions.legitimacy import Signal, legitimacy
-from programs.decisions.matching import CHECK, ELIGIBLE, LABELS, NOT_ELIGIBLE, match, rules_prefetch
+from programs.decisions.matching import CHECK, ELIGIBLE, LABELS, NOT_ELIGIBLE, match
 from programs.decisions.profile import EstimateForm, ProfileForm
 from programs.decisions.summary import Decision, decide
 from programs.listing import cards
@@ -59,7 +59,7 @@ def eligibility(request: HttpRequest) -> HttpResponse:
         programmes = (
             Programme.objects.published()
             .for_cards()
-            .prefetch_related(rules_prefetch(), "disciplines")
+            .prefetch_related("disciplines")
             .order_by("title")
         )
         url = partial(params.with_profile, profile_query=asked.carry_query)
@@ -122,9 +122,7 @@ def compare(request: HttpRequest) -> HttpResponse:
     _, checklist = advice_for_applicants() if programmes else ([], [])
     columns = []
     for programme in programmes:
-        decision = decide(
-            programme, asked.profile, asked.weeks, asked.currency, benchmarks, rates, None, today
-        )
+        decision = decide(programme, asked.profile, asked.choice, benchmarks, rates, None, today)
         others = [slug for slug in slugs if slug != programme.slug and slug in found]
         signals = legitimacy(programme, checklist)
         url = params.with_profile(programme.get_absolute_url(), asked.carry_query)
@@ -145,6 +143,7 @@ def compare(request: HttpRequest) -> HttpResponse:
         "estimate_form": asked.estimate_form,
         "currency": asked.currency,
         "weeks": asked.weeks,
+        "with_pay": asked.choice.with_pay,
         "input_problems": problems,
         "max_compare": params.MAX_COMPARE,
     }
@@ -168,7 +167,9 @@ def upcoming_deadlines(request: HttpRequest) -> HttpResponse:
         (
             (row.status.date, row)
             for row in rows
-            if row.status.date is not None and row.status.date <= horizon
+            if row.status.date is not None
+            and row.status.state != deadlines.PASSED
+            and row.status.date <= horizon
         ),
         key=lambda pair: (pair[0], pair[1].programme.title.lower()),
     )
@@ -202,7 +203,7 @@ def _bad_request(lines: Iterable[str]) -> HttpResponse:
 def programme_calendar(request: HttpRequest, slug: str) -> HttpResponse:
     """The programme's next deadline (repeating yearly) or, with ?start=, the whole plan."""
     programme = get_object_or_404(
-        Programme.objects.published().select_related("source_guide"), slug=slug
+        Programme.objects.published().select_related("source_guide").with_deadlines(), slug=slug
     )
     today = clock.today()
     asked = params.read(request, today, snapshot.vocabulary())
@@ -222,15 +223,24 @@ def list_calendar(request: HttpRequest) -> HttpResponse:
     today = clock.today()
     filterset = ProgrammeFilter(
         request.GET,
-        queryset=Programme.objects.published().select_related("source_guide"),
+        queryset=Programme.objects.published().select_related("source_guide").with_deadlines(),
         today=today,
     )
     programmes = list(filterset.qs)
     if filterset.errors:
         return _bad_request(params.input_problems(filterset.form))
-    cal = calendars.deadlines_calendar(
-        "Medical internship deadlines",
+    events = calendars.deadline_events(
         deadlines.deadline_rows(programmes, today),
         lambda p: request.build_absolute_uri(p.get_absolute_url()),
     )
+    if not events:
+        # An empty calendar would look like a working subscription: say what is wrong instead.
+        return HttpResponse(
+            "None of the programmes this filter keeps has a dated deadline ahead (they are "
+            "rolling, vary, or state none), so there is no calendar to download.",
+            status=404,
+            content_type="text/plain; charset=utf-8",
+        )
+    key = "&".join(sorted(f"{k}={v}" for k in request.GET for v in request.GET.getlist(k)))
+    cal = calendars.deadlines_calendar("Medical internship deadlines", events, key)
     return _ics(cal, f"{slugify('internship deadlines')}.ics")

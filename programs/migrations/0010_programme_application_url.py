@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programs', '0008_plausible_values'),
+        ('programs', '0009_decisions_hold_only_what_the_guides_say'),
     ]
 
     operations = [
