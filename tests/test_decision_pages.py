@@ -147,7 +147,9 @@ def test_a_card_offers_to_add_it_to_the_comparison_keeping_the_filters(client, s
 
     # The page cache canonicalises the query string (its parameters in sorted order), so compare the
     # links' parameters, not their spelling.
-    adds = [parse_qs(unescape(href).lstrip("?")) for href in re.findall(r'href="(\?[^"]*)"', html)]
+    # Adding returns to the card (issue 13), so the link ends in the card's anchor.
+    links = [unescape(href).lstrip("?") for href in re.findall(r'href="(\?[^"]*)"', html)]
+    adds = [parse_qs(link.partition("#")[0]) for link in links]
     assert {"pay": ["fee"], "p": [NIH, LITE_REGAL]} in adds
     assert f'href="/compare/?p={NIH}"' in html
 
