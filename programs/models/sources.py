@@ -19,7 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from programs.core import clock
 
-from .base import Guide
+from .base import Guide, clean_single_line_fields
 
 # The earliest and latest years a deadline cycle may name: wide enough for any real cycle, narrow
 # enough to catch a typed "207" or "20277".
@@ -194,6 +194,10 @@ class CitesSource(models.Model):
 
     class Meta:
         abstract = True
+
+    def clean_fields(self, exclude=None) -> None:
+        # Line breaks in a single-line field (a title) would reach calendar files and headers.
+        clean_single_line_fields(self, super().clean_fields, exclude)
 
     @staticmethod
     def cites_a_source_constraints(prefix: str) -> list[models.BaseConstraint]:
