@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # SearchVectorField and the trigram lookups; harmless on SQLite.
+    "django.contrib.postgres",
     "django_filters",
     "simple_history",
     "import_export",
@@ -206,9 +208,6 @@ CACHES = {
     )
 }
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600"))
-# The longest each process keeps its in-memory vocabularies and list index (programs/snapshot.py)
-# without rebuilding; a change seen through the shared cache rebuilds them at once.
-SNAPSHOT_SECONDS = int(os.environ.get("DJANGO_SNAPSHOT_SECONDS", "600"))
 
 # django-import-export: one transaction per import, so a bad row leaves nothing behind.
 IMPORT_EXPORT_USE_TRANSACTIONS = True

@@ -27,6 +27,7 @@ FIXTURE_FILES = (
     "programmes.yaml",
     "exchange_rates.yaml",
     "legitimacy.yaml",
+    "search_synonyms.yaml",
 )
 
 

@@ -6,7 +6,9 @@ from .legitimacy import LegitimacySignal
 from .money import CURRENCY_SYMBOLS, CostKind, Currency, ExchangeRate, Period
 from .organisations import Organisation
 from .programmes import Programme, ProgrammeQuerySet
+from .search import SearchSynonym
 from .taxonomy import Discipline, Speciality, StudyLevel
+from .vocabulary import Vocabulary
 
 __all__ = [
     "CURRENCY_SYMBOLS",
@@ -29,8 +31,10 @@ __all__ = [
     "Programme",
     "ProgrammeQuerySet",
     "Region",
+    "SearchSynonym",
     "Sourced",
     "Speciality",
     "StudyLevel",
     "TimelineStage",
+    "Vocabulary",
 ]

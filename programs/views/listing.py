@@ -8,21 +8,21 @@ from datetime import date
 from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from programs.caching import snapshot
 from programs.core import clock
 from programs.decisions import costs, deadlines
 from programs.decisions.matching import attach_verdicts, rules_prefetch
 from programs.decisions.profile import ListExtrasForm, ProfileForm
-from programs.listing import index as listing_index
+from programs.listing import results, suggest
 from programs.listing.choices import Sort
-from programs.listing.facets import facets
+from programs.listing.facets import RULE, facets
 from programs.listing.filters import ProgrammeFilter
-from programs.models import Programme, Region, StudyLevel
+from programs.models import Programme, ProgrammeQuerySet, Region, StudyLevel, Vocabulary
 from programs.views import params
 
 PER_PAGE = 20
@@ -49,26 +49,38 @@ class Counted:
 
 def home(request: HttpRequest) -> HttpResponse:
     today = clock.today()
-    vocabulary, index = snapshot.vocabulary(), listing_index.current(today)
-    everyone = index.universe
+    published = Programme.objects.published()
     # Open deadlines soonest first; when fewer than five are open, next year's fill the list.
-    dated = index.options["deadline"].get("open", 0) | index.options["deadline"].get("closed", 0)
-    soonest = index.page(dated, index.orders["deadline"], 0, SOONEST_DEADLINES)
-    by_pk = Programme.objects.published().select_related("organisation").in_bulk(soonest)
-    upcoming = deadlines.attach_deadline_status([by_pk[pk] for pk in soonest if pk in by_pk], today)
+    dated = published.filter(published.dated_deadline_q()).select_related("organisation")
+    upcoming = deadlines.attach_deadline_status(
+        list(dated.by_next_deadline(today)[:SOONEST_DEADLINES]), today
+    )
+    totals = published.aggregate(
+        programmes=Count("pk"),
+        countries=Count("countries", distinct=True),
+        organisations=Count("organisation", distinct=True),
+    )
     ctx = {
-        "totals": {
-            "programmes": everyone.bit_count(),
-            "countries": sum(1 for bits in index.options["country"].values() if bits),
-            "organisations": index.organisations,
-        },
+        "totals": totals,
         "regions": [
-            Counted(row, index.count("region", slug, everyone))
-            for slug, row in vocabulary.regions.items()
+            Counted(region, region.n)
+            for region in Region.objects.annotate(
+                n=Count(
+                    "countries__programmes",
+                    filter=Q(countries__programmes__status=Programme.Status.PUBLISHED),
+                    distinct=True,
+                )
+            )
         ],
         "levels": [
-            Counted(row, index.count("level", slug, everyone))
-            for slug, row in vocabulary.levels.items()
+            Counted(level, level.n)
+            for level in StudyLevel.objects.annotate(
+                n=Count(
+                    "programmes",
+                    filter=Q(programmes__status=Programme.Status.PUBLISHED),
+                    distinct=True,
+                )
+            )
         ],
         "soonest": [p for p in upcoming if p.deadline_status.state == deadlines.OPEN],
         "next_round": [p for p in upcoming if p.deadline_status.state == deadlines.CLOSED],
@@ -77,29 +89,40 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def programme_list(request: HttpRequest) -> HttpResponse:
-    today = clock.today()
-    vocabulary, index = snapshot.vocabulary(), listing_index.current(today)
+    today, vocabulary = clock.today(), Vocabulary()
+    published = Programme.objects.published()
     filterset = ProgrammeFilter(
         request.GET,
-        queryset=Programme.objects.published().for_cards(),
+        queryset=published.for_cards().select_related("source_guide"),
         today=today,
         vocabulary=vocabulary,
     )
     filterset.is_valid()
-    cleaned = filterset.form.cleaned_data
-    found = listing_index.search(cleaned["q"]) if cleaned.get("q") else None
-    rows = Programme.objects.published().for_cards().select_related("source_guide")
-    selection = listing_index.Selection(index, cleaned, found, rows)
     profile_form, profile = params.read_profile(request, today, vocabulary)
     extras = ListExtrasForm(request.GET)
     extras.is_valid()
     benchmarks, rates = vocabulary.benchmarks, costs.Rates(vocabulary.rates)
-    results = ranked_results(filterset, selection, profile, extras, benchmarks, rates)
-    paginator = Paginator(results, PER_PAGE)
+    # The one set the results and every facet count are drawn from (programs/listing/facets.py).
+    kept = results.kept_by_checks(
+        filterset,
+        published,
+        profile,
+        bool(extras.cleaned_data.get("eligible")),
+        extras.cleaned_data.get("max_cost"),
+        benchmarks,
+        rates,
+    )
+    within = ProgrammeQuerySet.among_q(kept) if kept is not None else None
+    found = filterset.qs.filter(within) if within is not None else filterset.qs
+    if not profile.is_empty:
+        found = found.prefetch_related(rules_prefetch(), "disciplines")
+    by_cost = filterset.form.cleaned_data.get("sort") == Sort.COST
+    paginator = Paginator(sorted_by_cost(found, benchmarks, rates) if by_cost else found, PER_PAGE)
     page, page_note = page_of(paginator, request.GET.get("page"))
-    if results is selection:
-        # Only this page's programmes need an estimate when nothing filters or sorts by one.
-        attach_estimates(page.object_list, benchmarks, rates)
+    if not by_cost:
+        results.attach_estimates(page.object_list, benchmarks, rates)
+    if not profile.is_empty:
+        attach_verdicts(page.object_list, profile)
     compare = params.compare_slugs(request.GET)[0]
     cards = prepare_cards(page.object_list, today)
     adding = compare_query(request, compare) if len(compare) < params.MAX_COMPARE else None
@@ -111,58 +134,43 @@ def programme_list(request: HttpRequest) -> HttpResponse:
             else ""
         )
     profile_query = params.profile_query(request.GET)
+    search_text = filterset.form.cleaned_data.get("q") or ""
     ctx = {
         "section": "programmes",
         "filterset": filterset,
-        "options": facets(filterset, selection, vocabulary),
+        "options": facets(filterset, vocabulary, published, within),
+        "facet_rule": RULE,
         "chips": active_filters(filterset),
         "problems": problems(filterset) + extra_problems(profile_form, extras),
-        "search_text": cleaned.get("q") or "",
+        "search_text": search_text,
         "count": paginator.count,
         "page": page,
         "page_note": page_note,
         "programmes": cards,
         "profile_form": profile_form,
-        "profile_fields": "" if profile_query else empty_profile_fields(profile_form, today),
+        "profile_fields": "" if profile_query else empty_profile_fields(profile_form),
         "profile": profile,
         "profile_query": profile_query,
         "extras": extras,
         "compare": compare,
         "compare_url": compare_url(compare, profile_query),
         "rates": [rate for rate in rates.by_currency.values() if rate.illustrative],
+        "suggestions": (
+            suggest.when_nothing_found(filterset, published, within, search_text)
+            if paginator.count == 0
+            else None
+        ),
     }
     return render(request, "programs/programme_list.html", ctx)
 
 
-def ranked_results(
-    filterset, selection, profile, extras, benchmarks, rates
-) -> listing_index.Selection | list[Programme]:
-    """The filtered programmes in order: the index's selection, paged by primary key, or, when a
-    verdict or an estimate filters or sorts them, a list worked out in Python."""
-    budget = extras.cleaned_data.get("max_cost")
-    by_cost = filterset.form.cleaned_data.get("sort") == Sort.COST
-    if profile.is_empty and budget is None and not by_cost:
-        return selection
-    queryset = filterset.qs.select_related("source_guide")
-    if not profile.is_empty:
-        queryset = queryset.prefetch_related(rules_prefetch(), "disciplines")
-    programmes = list(queryset)
-    if not profile.is_empty:
-        attach_verdicts(programmes, profile)
-        if extras.cleaned_data.get("eligible"):
-            programmes = [p for p in programmes if p.verdict.may_apply]
-    attach_estimates(programmes, benchmarks, rates)
-    if budget is not None:
-        programmes = [p for p in programmes if p.estimate.low <= budget]
-    if by_cost:
-        # Estimates that leave out a fee the source does not state sort after complete ones.
-        programmes.sort(key=lambda p: (bool(p.estimate.missing), p.estimate.low, p.estimate.high))
+def sorted_by_cost(found, benchmarks, rates) -> list[Programme]:
+    """Every result with its estimate, cheapest first; estimates that leave out a fee the source
+    does not state sort after complete ones."""
+    programmes = list(found)
+    results.attach_estimates(programmes, benchmarks, rates)
+    programmes.sort(key=lambda p: (bool(p.estimate.missing), p.estimate.low, p.estimate.high))
     return programmes
-
-
-def attach_estimates(programmes, benchmarks, rates) -> None:
-    for programme in programmes:
-        programme.estimate = costs.estimate(programme, None, "EUR", benchmarks, rates)
 
 
 def page_of(paginator: Paginator, raw: str | None) -> tuple[Page, str]:
@@ -238,15 +246,10 @@ def extra_problems(*forms) -> list[Problem]:
     ]
 
 
-def empty_profile_fields(form: ProfileForm, today: date) -> str:
-    """The profile fields as a student sees them before answering: the same for everyone until
-    the vocabularies change, so rendered once per data generation and day (programs/snapshot.py)."""
-    return snapshot.per_generation(
-        "empty-profile-fields",
-        today,
-        lambda: render_to_string(
-            "programs/_profile_fields.html", {"form": form, "legend": "Your profile"}
-        ),
+def empty_profile_fields(form: ProfileForm) -> str:
+    """The profile fields as a student sees them before answering."""
+    return render_to_string(
+        "programs/_profile_fields.html", {"form": form, "legend": "Your profile"}
     )
 
 

@@ -14,7 +14,6 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from programs.caching import snapshot
 from programs.core import clock
 from programs.decisions import costs, planning
 from programs.decisions.deadlines import deadline_status
@@ -29,6 +28,7 @@ from programs.models import (
     Programme,
     Region,
     TimelineStage,
+    Vocabulary,
 )
 from programs.publishing.json_ld import json_ld, json_ld_text
 from programs.views import params
@@ -137,7 +137,7 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     programme = get_programme_for(request, slug)
     documents, checklist = advice_for_applicants()
     today = clock.today()
-    vocabulary = snapshot.vocabulary()
+    vocabulary = Vocabulary()
     profile_form, profile = params.read_profile(request, today, vocabulary)
     estimate_form, weeks, currency = params.read_estimate(request)
     stages = planning.timeline() if profile.start else None

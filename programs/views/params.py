@@ -7,15 +7,15 @@ from datetime import date
 
 from django.http import HttpRequest, QueryDict
 
-from programs.caching.snapshot import VocabularySnapshot
 from programs.decisions.matching import Profile
 from programs.decisions.profile import PROFILE_FIELDS, EstimateForm, ProfileForm
+from programs.models import Vocabulary
 
 MAX_COMPARE = 4
 
 
 def read_profile(
-    request: HttpRequest, today: date, vocabulary: VocabularySnapshot
+    request: HttpRequest, today: date, vocabulary: Vocabulary
 ) -> tuple[ProfileForm, Profile]:
     form = ProfileForm(request.GET, today=today, vocabulary=vocabulary)
     return form, form.profile()

@@ -14,7 +14,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
 
-from programs.caching import snapshot
 from programs.core import clock
 from programs.decisions import calendars, costs, deadlines, planning
 from programs.decisions.legitimacy import legitimacy
@@ -28,7 +27,7 @@ from programs.decisions.matching import (
 )
 from programs.decisions.summary import decide
 from programs.listing.filters import SLUG, ProgrammeFilter
-from programs.models import Programme
+from programs.models import Programme, Vocabulary
 from programs.views import params
 from programs.views.listing import prepare_cards
 from programs.views.pages import advice_for_applicants
@@ -42,7 +41,7 @@ def _status(*forms, extra: Iterable[str] = ()) -> int:
 
 def eligibility(request: HttpRequest) -> HttpResponse:
     today = clock.today()
-    form, profile = params.read_profile(request, today, snapshot.vocabulary())
+    form, profile = params.read_profile(request, today, Vocabulary())
     groups = []
     if not profile.is_empty:
         programmes = (
@@ -68,7 +67,7 @@ def eligibility(request: HttpRequest) -> HttpResponse:
 
 def compare(request: HttpRequest) -> HttpResponse:
     today = clock.today()
-    vocabulary = snapshot.vocabulary()
+    vocabulary = Vocabulary()
     profile_form, profile = params.read_profile(request, today, vocabulary)
     estimate_form, weeks, currency = params.read_estimate(request)
     slugs, messages = params.compare_slugs(request.GET)
@@ -166,7 +165,7 @@ def programme_calendar(request: HttpRequest, slug: str) -> HttpResponse:
         Programme.objects.published().select_related("source_guide"), slug=slug
     )
     today = clock.today()
-    form, profile = params.read_profile(request, today, snapshot.vocabulary())
+    form, profile = params.read_profile(request, today, Vocabulary())
     if "start" in form.errors:
         return _bad_request(params.input_problems(form))
     status = deadlines.deadline_status(programme, today)
