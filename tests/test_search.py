@@ -70,10 +70,28 @@ def test_postgresql_ranks_by_relevance_and_understands_web_search_syntax(client)
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="GIN index: PostgreSQL")
-def test_postgresql_has_the_gin_index_the_search_expression_uses():
+def test_postgresql_keeps_a_gin_indexed_weighted_search_document():
+    make_programme(slug="stanford", title="Stanford Pediatrics", summary="Clinics.")
     with connection.cursor() as cursor:
-        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'programme_search_gin'")
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'programme_search_document_gin'"
+        )
         (definition,) = cursor.fetchone()
+        cursor.execute("SELECT search_document::text FROM programs_programme")
+        (vector,) = cursor.fetchone()
 
-    assert "gin" in definition.lower()
-    assert "to_tsvector('english'::regconfig" in definition
+    assert "gin (search_document)" in definition.lower()
+    assert "'pediatr':2A" in vector  # the title weighs most
+    assert "'clinic':3" in vector  # the summary least (weight D is not printed)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="FTS5: SQLite")
+def test_sqlite_keeps_each_programme_in_the_fts5_table():
+    programme = make_programme(slug="stanford", title="Stanford Pediatrics", summary="Clinics.")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT title, summary FROM programs_programme_fts WHERE rowid = %s", [programme.pk])
+        assert cursor.fetchone() == ("stanford pediatrics", "clinics.")
+    programme.delete()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM programs_programme_fts WHERE rowid = %s", [programme.pk])
+        assert cursor.fetchone() == (0,)
