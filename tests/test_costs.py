@@ -4,9 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from programs.caching import snapshot
 from programs.decisions import costs
-from programs.models import Programme
+from programs.models import Programme, Vocabulary
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +14,7 @@ LITE_REGAL = "lite-regal-medical-internship-shadowing-london"
 
 def estimate_for(slug: str, weeks: int | None, currency: str) -> costs.Estimate:
     programme = Programme.objects.select_related("source_guide").get(slug=slug)
-    vocabulary = snapshot.vocabulary()
+    vocabulary = Vocabulary()
     return costs.estimate(
         programme, weeks, currency, vocabulary.benchmarks, costs.Rates(vocabulary.rates)
     )

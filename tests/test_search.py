@@ -89,9 +89,13 @@ def test_postgresql_keeps_a_gin_indexed_weighted_search_document():
 def test_sqlite_keeps_each_programme_in_the_fts5_table():
     programme = make_programme(slug="stanford", title="Stanford Pediatrics", summary="Clinics.")
     with connection.cursor() as cursor:
-        cursor.execute("SELECT title, summary FROM programs_programme_fts WHERE rowid = %s", [programme.pk])
+        cursor.execute(
+            "SELECT title, summary FROM programs_programme_fts WHERE rowid = %s", [programme.pk]
+        )
         assert cursor.fetchone() == ("stanford pediatrics", "clinics.")
     programme.delete()
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM programs_programme_fts WHERE rowid = %s", [programme.pk])
+        cursor.execute(
+            "SELECT count(*) FROM programs_programme_fts WHERE rowid = %s", [programme.pk]
+        )
         assert cursor.fetchone() == (0,)
