@@ -56,7 +56,7 @@ def home(request: HttpRequest) -> HttpResponse:
         list(dated.by_next_deadline(today)[:SOONEST_DEADLINES]), today
     )
     totals = published.aggregate(
-        programmes=Count("pk"),
+        programmes=Count("pk", distinct=True),
         countries=Count("countries", distinct=True),
         organisations=Count("organisation", distinct=True),
     )
