@@ -131,8 +131,9 @@ def seed_synthetic(count: int, seed: int = 5, sparse: bool = False) -> int:
         seed_synthetic(2 * count, seed)
         doomed = Programme.objects.filter(slug__startswith=PREFIX).order_by("pk")
         pks = list(doomed.values_list("pk", flat=True))[::2]
-        for first in range(0, len(pks), BATCH):
-            Programme.objects.filter(pk__in=pks[first : first + BATCH]).delete()
+        with transaction.atomic():
+            for first in range(0, len(pks), BATCH):
+                Programme.objects.filter(pk__in=pks[first : first + BATCH]).delete()
         return Programme.objects.filter(slug__startswith=PREFIX).count()
     rng = random.Random(seed)  # noqa: S311 (benchmark data, not secrets)
     guide, organisation, countries, specialities, levels = _vocabulary(rng)

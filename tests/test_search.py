@@ -1,5 +1,7 @@
 """Search ignores case and accents on both databases; PostgreSQL ranks by relevance."""
 
+import re
+
 import pytest
 from django.db import connection
 
@@ -82,7 +84,7 @@ def test_postgresql_keeps_a_gin_indexed_weighted_search_document():
 
     assert "gin (search_document)" in definition.lower()
     assert "'pediatr':2A" in vector  # the title weighs most
-    assert "'clinic':3" in vector  # the summary least (weight D is not printed)
+    assert re.search(r"'clinic':\d+(?![A-D\d])", vector)  # the summary least (D is not printed)
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="FTS5: SQLite")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.contrib.postgres.search import SearchVector
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import TextField, Value
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -122,5 +122,6 @@ def rebuild_all(batch: int = 1000) -> int:
     """Rewrite every programme's document, `batch` programmes at a time; returns how many."""
     pks = list(Programme.objects.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(pks), batch):
-        refresh(pks[start : start + batch])
+        with transaction.atomic():  # one commit per batch, not per row
+            refresh(pks[start : start + batch])
     return len(pks)
