@@ -1,11 +1,17 @@
 # syntax=docker/dockerfile:1
 FROM python:3.12-slim AS build
-ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+# uv installs exactly what uv.lock pins, into /venv, with the image's own Python (no downloads).
+ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    UV_PROJECT_ENVIRONMENT=/venv UV_PYTHON_DOWNLOADS=never UV_PYTHON=/usr/local/bin/python3.12 \
+    UV_COMPILE_BYTECODE=1 UV_LINK_MODE=copy UV_NO_CACHE=1
+RUN pip install --quiet "uv==0.13.8"
 WORKDIR /app
-COPY pyproject.toml ./
+# The dependencies first, from the lock alone: a change to the code reuses this layer.
+COPY pyproject.toml uv.lock ./
+RUN uv sync --frozen --no-dev --no-install-project
 COPY internships ./internships
 COPY programs ./programs
-RUN python -m venv /venv && /venv/bin/pip install --quiet .
+RUN uv sync --frozen --no-dev --no-editable
 
 FROM python:3.12-slim
 ENV PATH=/venv/bin:$PATH PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1

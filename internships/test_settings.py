@@ -20,3 +20,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Nothing is collected for tests, so there is no STATIC_ROOT folder: without this, WhiteNoise warned
+# "No directory at: staticfiles/" for every test client (429 warnings a run).
+STATIC_ROOT = None

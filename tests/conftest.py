@@ -7,12 +7,20 @@ from datetime import date
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, transaction
+from hypothesis import settings as hypothesis_settings
 
 from programs.catalogue.loading import load_directory
 from programs.core import clock
 
 # Playwright's sync API runs an event loop in the test thread; Django must allow ORM calls there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Generated examples per property test: a quick look in the everyday run, the full budget in CI's
+# PostgreSQL run (.ci/run sets HYPOTHESIS_PROFILE=ci).
+hypothesis_settings.register_profile("dev", max_examples=60)
+hypothesis_settings.register_profile("ci", max_examples=1000)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 @pytest.fixture(autouse=True)
@@ -27,10 +35,85 @@ def pages_uncached(settings):
     settings.PAGE_CACHE_SECONDS = 0
 
 
+class SeedLayer:
+    """The real fixtures, loaded once through load_directory into a transaction that stays open
+    under the tests that ask for `seeded`, and is rolled back before any other test runs.
+
+    Each seeded test still runs in its own savepoint (pytest-django's `db`), so what it changes is
+    undone before the next one; tests that do not ask for `seeded` see an empty database.
+    `pytest_collection_modifyitems` puts the seeded tests next to each other so the layer opens
+    once a run; a seeded test that comes after the layer was closed loads the data itself.
+    """
+
+    def __init__(self) -> None:
+        self.atomic: transaction.Atomic | None = None
+        self.blocker = None
+        self.used = False
+
+    @property
+    def is_open(self) -> bool:
+        return self.atomic is not None
+
+    def open(self, blocker) -> None:
+        self.blocker, self.used = blocker, True
+        with blocker.unblock():
+            if transaction.get_connection(DEFAULT_DB_ALIAS).in_atomic_block:
+                # Opened inside a test's own transaction, the layer would be rolled back with that
+                # test and every later seeded test would reload the data.
+                raise pytest.UsageError(
+                    "Ask for `seeded` as a test argument, not with request.getfixturevalue()."
+                )
+            self.atomic = transaction.atomic(using=DEFAULT_DB_ALIAS)
+            self.atomic.__enter__()
+            load_directory()
+
+    def close(self) -> None:
+        if self.atomic is None:
+            return
+        atomic, self.atomic = self.atomic, None
+        with self.blocker.unblock():
+            transaction.set_rollback(True, using=DEFAULT_DB_ALIAS)
+            atomic.__exit__(None, None, None)
+
+
+SEED_LAYER = SeedLayer()
+
+
+def _is_seeded(item: pytest.Item) -> bool:
+    return "seeded" in getattr(item, "fixturenames", ())
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the seeded tests last, in their usual order, so the seed data loads once a run."""
+    items.sort(key=_is_seeded)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if not _is_seeded(item):
+        SEED_LAYER.close()
+
+
+@pytest.fixture(scope="session")
+def _seed_layer(django_db_setup, django_db_blocker):
+    """Session-scoped so pytest sets it up before any test's own transaction (`db`)."""
+    if not SEED_LAYER.used:
+        SEED_LAYER.open(django_db_blocker)
+    yield SEED_LAYER
+    SEED_LAYER.close()
+
+
 @pytest.fixture
-def seeded(db):
+def seeded(_seed_layer, request):
     """The real fixtures transcribed from the two guides, loaded through load_directory."""
-    load_directory()
+    marker = request.node.get_closest_marker("django_db")
+    transactional = marker is not None and marker.kwargs.get("transaction", False)
+    if transactional or {"transactional_db", "live_server"} & set(request.fixturenames):
+        raise pytest.UsageError("`seeded` is for transaction-wrapped tests; use load_directory()")
+    request.getfixturevalue("db")
+    if not _seed_layer.is_open:
+        load_directory()
 
 
 @pytest.fixture

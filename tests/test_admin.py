@@ -15,7 +15,6 @@ from django.urls import reverse
 
 from programs.admin.base import format_amount
 from programs.admin.programmes import deadline_summary
-from programs.catalogue.loading import FIXTURE_FILES, fixtures_dir
 from programs.core import clock
 from programs.models import Cost, EligibilityRule, Programme
 from tests.factories import (
@@ -166,10 +165,7 @@ def test_staff_can_open_every_admin_change_form(staff_client, directory, model):
     assert response.status_code == 200
 
 
-def test_staff_can_open_the_change_form_of_every_seeded_programme(staff_client, request):
-    if not all((fixtures_dir() / name).exists() for name in FIXTURE_FILES):
-        pytest.skip("the guides' fixtures are not all written yet")
-    request.getfixturevalue("seeded")
+def test_staff_can_open_the_change_form_of_every_seeded_programme(seeded, staff_client):
     programmes = list(Programme.objects.all())
     assert programmes
 

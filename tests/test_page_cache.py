@@ -99,7 +99,7 @@ def test_with_redis_url_the_page_cache_is_shared_through_redis(tmp_path):
     )
     code = (
         "import django; django.setup(); from django.core.cache import cache; "
-        "from programs.caching import generation, bump_generation; "
+        "from programs.caching.generation import generation, bump_generation; "
         "from django.core.cache import caches; print(type(caches['default']).__name__); before = generation(); bump_generation(); "
         "print(before != generation())"
     )
