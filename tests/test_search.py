@@ -73,7 +73,7 @@ def test_postgresql_ranks_by_relevance_and_understands_web_search_syntax(client)
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="GIN index: PostgreSQL")
 def test_postgresql_keeps_a_gin_indexed_weighted_search_document():
-    make_programme(slug="stanford", title="Stanford Pediatrics", summary="Clinics.")
+    make_programme(slug="stanford", title="Stanford Pediatrics", summary="Wards.")
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT indexdef FROM pg_indexes WHERE indexname = 'programme_search_document_gin'"
@@ -84,7 +84,8 @@ def test_postgresql_keeps_a_gin_indexed_weighted_search_document():
 
     assert "gin (search_document)" in definition.lower()
     assert "'pediatr':2A" in vector  # the title weighs most
-    assert re.search(r"'clinic':\d+(?![A-D\d])", vector)  # the summary least (D is not printed)
+    assert re.search(r"'ward':\d+(?![A-D\d])", vector)  # the summary least (D is not printed)
+    assert re.search(r"'shadow':\d+C", vector)  # the type of placement ("Clinical shadowing")
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="FTS5: SQLite")
