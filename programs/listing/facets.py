@@ -107,7 +107,7 @@ def counts(
             found[group] = others(group).aggregate(**aggregates)
     for group, (link, column) in LINKED.items():
         rows = (
-            link.objects.filter(programme_id__in=others(group).values("pk"))
+            link._default_manager.filter(programme_id__in=others(group).values("pk"))
             .values(column)
             .annotate(n=Count("programme_id", distinct=True))
             .values_list(column, "n")

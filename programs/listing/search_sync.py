@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
-from django.db.models import TextField, Value
+from django.db.models import Expression, TextField, Value
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from programs.models import City, Country, Discipline, Organisation, Programme, Speciality
@@ -28,14 +28,14 @@ _FTS_INSERT = (
 )
 
 
-def _vector(parts: dict[str, str]) -> SearchVector:
+def _vector(parts: dict[str, str]) -> Expression:
     vectors = [
         SearchVector(
             Value(parts[name], output_field=TextField()), weight=WEIGHTS[name], config=SEARCH_CONFIG
         )
         for name in PARTS
     ]
-    combined = vectors[0]
+    combined: Expression = vectors[0]
     for vector in vectors[1:]:
         combined = combined + vector
     return combined

@@ -182,12 +182,14 @@ class FindingQuerySetMixin:
         """`search_rank` annotated: higher is more relevant (title words count most)."""
         if connection.vendor == "postgresql":
             tsquery = pg_query(query)
-            rank = SearchRank(models.F("search_document"), tsquery) if tsquery else Value(0.0)
+            rank: models.Expression = (
+                SearchRank(models.F("search_document"), tsquery) if tsquery else Value(0.0)
+            )
             return self.annotate(search_rank=rank)
         required, _ = fts_match(query)
         if not required:
             return self.annotate(search_rank=Value(0.0))
-        rank = RawSQL(_FTS_RANK, [required], output_field=models.FloatField())  # noqa: S611
+        rank = RawSQL(_FTS_RANK, [required], output_field=models.FloatField())  # noqa: S611 (bound)
         return self.annotate(search_rank=rank)
 
     def search(self, text: str) -> Self:

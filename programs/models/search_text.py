@@ -89,14 +89,14 @@ TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 
 def parse(text: str, synonyms: Mapping[Phrase, Iterable[Phrase]]) -> Query:
     """Read a search box's text into required groups of terms, expanding synonyms."""
-    units: list[tuple[str, Phrase | str]] = []  # ("word" | "phrase" | "not" | "or", value)
+    units: list[tuple[str, Phrase]] = []  # ("word" | "phrase" | "not" | "or", words)
     for negation, quoted, bare in TOKEN.findall(text):
         if quoted or (negation and not bare):
             phrase = words(quoted)
             if phrase:
                 units.append(("not" if negation else "phrase", phrase))
         elif bare.lower() == "or":
-            units.append(("or", ""))
+            units.append(("or", ()))
         elif bare.startswith("-") and len(bare) > 1:
             phrase = words(bare[1:])
             if phrase:
@@ -150,13 +150,15 @@ def synonym_map(pairs: Iterable[tuple[str, str]]) -> dict[Phrase, list[Phrase]]:
 
 def pg_query(query: Query) -> SearchQuery | None:
     """The query as one `tsquery` (None when it has no words)."""
-    combined = None
+    combined: SearchQuery | None = None
     for group in query:
-        either = None
+        either: SearchQuery | None = None
         for term in group:
             for phrase in term.alternatives:
                 part = SearchQuery(" ".join(phrase), search_type="phrase", config=SEARCH_CONFIG)
                 either = part if either is None else either | part
+        if either is None:
+            continue
         if group[0].negated:
             either = ~either
         combined = either if combined is None else combined & either
