@@ -102,3 +102,23 @@ def test_sqlite_keeps_each_programme_in_the_fts5_table():
             "SELECT count(*) FROM programs_programme_fts WHERE rowid = %s", [programme.pk]
         )
         assert cursor.fetchone() == (0,)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="FTS5: SQLite")
+def test_sqlite_ranks_by_relevance_with_one_full_text_match_per_query(client):
+    make_programme(slug="a-passing-mention", title="Alpha placement", summary="Some cardiology.")
+    make_programme(
+        slug="z-all-about-it",
+        title="Zeta cardiology cardiology",
+        summary="Cardiology wards, cardiology clinics.",
+    )
+    make_programme(slug="surgery", title="Surgery placement", summary="Theatre.")
+
+    assert found(client, "cardiology") == ["z-all-about-it", "a-passing-mention"]
+    # The rank is looked up in a table of ranks built once, not by matching again for each row
+    # (an FTS5 scan constrained by rowid, "INDEX 0:=…", would run once per programme).
+    plan = Programme.objects.search("cardiology").explain()
+    scans = [line for line in plan.splitlines() if "programs_programme_fts VIRTUAL TABLE" in line]
+    assert "MATERIALIZE" in plan
+    assert scans
+    assert not [line for line in scans if re.search(r"INDEX \d+:\S*=", line)], plan

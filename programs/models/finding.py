@@ -201,7 +201,13 @@ class FindingQuerySetMixin:
 # SQLite's FTS5 table (programs/models/search_text.py: FTS_TABLE, and FTS_WEIGHTS for the
 # title, places, topics and summary columns). bm25 is lower for better matches.
 _FTS_IDS = "SELECT rowid FROM programs_programme_fts WHERE programs_programme_fts MATCH %s"
+# The rank runs the match once per query: the MATERIALIZED table of (rowid, rank) is built once
+# (the CTE is not correlated) and each programme looks its rank up through an automatic index.
+# Without MATERIALIZED, SQLite flattens the CTE into the correlated subquery and runs the whole
+# match again for every row (1.35 s instead of 28 ms for "paediatrics" at 2,000 programmes).
 _FTS_RANK = (
-    "SELECT -bm25(programs_programme_fts, 10.0, 4.0, 2.0, 1.0) FROM programs_programme_fts "
-    "WHERE programs_programme_fts MATCH %s AND programs_programme_fts.rowid = programs_programme.id"
+    "WITH ranks AS MATERIALIZED ("
+    "SELECT rowid AS id, -bm25(programs_programme_fts, 10.0, 4.0, 2.0, 1.0) AS rank "
+    "FROM programs_programme_fts WHERE programs_programme_fts MATCH %s"
+    ") SELECT rank FROM ranks WHERE ranks.id = programs_programme.id"
 )
