@@ -3,7 +3,8 @@
 import os
 
 wsgi_app = "internships.wsgi:application"
-bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
+# Behind nginx on one host, bind loopback (GUNICORN_BIND=127.0.0.1:8001); in a container, all.
+bind = os.environ.get("GUNICORN_BIND") or f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 accesslog = "-"
 errorlog = "-"

@@ -3,7 +3,7 @@
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed
 
 SAFE_METHODS = ("GET", "HEAD")
 
@@ -33,4 +33,27 @@ class ReadOnlyPublicPagesMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method not in SAFE_METHODS and not request.path.startswith("/admin/"):
             return HttpResponseNotAllowed(SAFE_METHODS)
+        return self.get_response(request)
+
+
+class SmallAnonymousBodiesMiddleware:
+    """A request from someone not signed in may carry at most ANONYMOUS_MAX_BODY_BYTES (the
+    login form is a few hundred bytes): 413 otherwise, before anything reads the body. Signed-in
+    staff may send more (imports), capped by DATA_UPLOAD_MAX_MEMORY_SIZE, the import's own limits
+    and nginx's client_max_body_size."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return HttpResponseBadRequest("Bad Content-Length\n", content_type="text/plain")
+        if length > settings.ANONYMOUS_MAX_BODY_BYTES and not request.user.is_authenticated:
+            return HttpResponse(
+                "Request body too large: sign in first.\n",
+                status=413,
+                content_type="text/plain",
+            )
         return self.get_response(request)

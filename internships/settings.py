@@ -11,6 +11,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from internships.static_headers import static_file_headers
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -70,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before CSRF reads a form body: a large body from someone not signed in is refused (413).
+    "internships.middleware.SmallAnonymousBodiesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -88,12 +92,21 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 # Brute-force protection of the admin login: after 5 failures for one username from one IP,
-# that pair is refused with 429 for an hour. Behind a proxy, set AXES_IPWARE_PROXY_COUNT.
+# that pair is refused with 429 for an hour. django-axes reads the client's address through
+# django-ipware: behind our nginx (deploy/nginx.conf) set DJANGO_PROXY_COUNT=1 so it takes the
+# address nginx appends to X-Forwarded-For, which a client cannot forge; with 0 (no proxy) it
+# uses REMOTE_ADDR only and ignores forwarded headers.
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0")) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+)
 AXES_FAILURE_LIMIT = 5
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_COOLOFF_TIME = 1  # hours
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_RESET_ON_SUCCESS = True
+# The lockout page uses the site's design and says when to try again.
+AXES_LOCKOUT_CALLABLE = "programs.views.lockout.locked_out"
 
 ROOT_URLCONF = "internships.urls"
 WSGI_APPLICATION = "internships.wsgi.application"
@@ -122,10 +135,13 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Seconds a request waits for a pooled connection before /healthz reports 503.
-    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-        "timeout": float(os.environ.get("DJANGO_DB_POOL_TIMEOUT", "10"))
-    }
+    # Fail fast when PostgreSQL is down: a request waits at most this long for a pooled connection
+    # (then answers 503, programs/views/unavailable.py), and each connection attempt gives up
+    # after `connect_timeout` seconds, so /healthz and pages that need the database answer within
+    # 2-3 s and the container's health check sees the outage.
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["pool"] = {"timeout": float(os.environ.get("DJANGO_DB_POOL_TIMEOUT", "1.5"))}
+    _options.setdefault("connect_timeout", int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "2")))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -143,7 +159,7 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT: Path | None = BASE_DIR / "staticfiles"  # None in the tests: nothing collected
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -161,10 +177,17 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    if not SECURE_SSL_REDIRECT:
+        # Documented as "only behind a proxy that already redirects to HTTPS": that proxy does
+        # the job check --deploy's W008 asks Django to do.
+        SILENCED_SYSTEM_CHECKS = ["security.W008"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = 31_536_000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # nginx (deploy/nginx.conf) sets X-Forwarded-Proto to the scheme the client used and drops
+    # any value the client sent, so Django can trust it. Never expose gunicorn directly: a client
+    # could then claim HTTPS with this header.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     # The container's health probe speaks plain HTTP to 127.0.0.1.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
@@ -181,6 +204,9 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
+# WhiteNoise answers /static/ before the inner middleware runs: give its files the same headers
+# as pages (SecurityMiddleware, outermost, adds HSTS, nosniff, Referrer-Policy and COOP to both).
+WHITENOISE_ADD_HEADERS_FUNCTION = static_file_headers
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
 PERMISSIONS_POLICY = (
@@ -197,10 +223,23 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", True)
 
 # Whole anonymous pages are cached; programs/caching/ explains the invalidation.
+# The cache accelerates and never decides: with Redis stopped or hung, a cache call gives up
+# after a short socket timeout, is logged and behaves as a miss (get → None, set → nothing), and
+# the process leaves Redis alone for REDIS_RETRY_SECONDS (internships/cache.py). Pages are then
+# rendered uncached and admin saves succeed.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_TIMEOUT = float(os.environ.get("DJANGO_REDIS_TIMEOUT", "0.3"))
+REDIS_RETRY_SECONDS = float(os.environ.get("DJANGO_REDIS_RETRY_SECONDS", "5"))
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "internships.cache.FailSoftRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": REDIS_TIMEOUT,
+                "SOCKET_TIMEOUT": REDIS_TIMEOUT,
+            },
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -209,6 +248,9 @@ PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600"))
 
 # django-import-export: one transaction per import, so a bad row leaves nothing behind.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+# Cells starting with = + - @ are written as text (a leading quote / a string cell), never as a
+# formula a spreadsheet would run.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
@@ -218,3 +260,18 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
+
+# Request bodies: a form post (the login page, an admin form) carries at most this much outside
+# file fields; uploads are capped separately (programs/admin/uploads.py) and by nginx's
+# client_max_body_size. Anonymous visitors can only GET (ReadOnlyPublicPagesMiddleware), and
+# SmallAnonymousBodiesMiddleware refuses a large body from anyone not signed in.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's default, 2.5 MB, for signed-in staff
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5_000
+ANONYMOUS_MAX_BODY_BYTES = int(os.environ.get("DJANGO_ANONYMOUS_MAX_BODY_BYTES", "16384"))
+IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("DJANGO_IMPORT_MAX_UPLOAD_BYTES", str(5 * 2**20)))
+IMPORT_MAX_ROWS = int(os.environ.get("DJANGO_IMPORT_MAX_ROWS", "2000"))
+# An XLSX is a zip: refuse one whose members would decompress past this (zip bombs).
+IMPORT_MAX_UNCOMPRESSED_BYTES = int(
+    os.environ.get("DJANGO_IMPORT_MAX_UNCOMPRESSED_BYTES", str(50 * 2**20))
+)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

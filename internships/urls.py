@@ -4,6 +4,8 @@ from django.urls import include, path
 
 from programs.publishing.sitemaps import SITEMAPS
 
+handler500 = "programs.views.errors.server_error"
+
 admin.site.site_header = "Medical internships directory"
 admin.site.site_title = "Directory admin"
 admin.site.index_title = "Keep the listings true"

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, transaction
 from hypothesis import settings as hypothesis_settings
+from pytest_django import DjangoDbBlocker
 
 from programs.catalogue.loading import load_directory
 from programs.core import clock
@@ -47,14 +48,14 @@ class SeedLayer:
 
     def __init__(self) -> None:
         self.atomic: transaction.Atomic | None = None
-        self.blocker = None
+        self.blocker: DjangoDbBlocker | None = None
         self.used = False
 
     @property
     def is_open(self) -> bool:
         return self.atomic is not None
 
-    def open(self, blocker) -> None:
+    def open(self, blocker: DjangoDbBlocker) -> None:
         self.blocker, self.used = blocker, True
         with blocker.unblock():
             if transaction.get_connection(DEFAULT_DB_ALIAS).in_atomic_block:
@@ -68,7 +69,7 @@ class SeedLayer:
             load_directory()
 
     def close(self) -> None:
-        if self.atomic is None:
+        if self.atomic is None or self.blocker is None:  # never opened: open() sets both
             return
         atomic, self.atomic = self.atomic, None
         with self.blocker.unblock():

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
 import itertools
+
+from django.contrib.auth import get_user_model
 
 from programs.models import (
     City,
     Cost,
     CostBenchmark,
     Country,
+    DatedDeadline,
     DestinationNote,
     Discipline,
     EligibilityRule,
@@ -18,6 +22,7 @@ from programs.models import (
     Organisation,
     Programme,
     Region,
+    Source,
     Speciality,
     StudyLevel,
     TimelineStage,
@@ -189,3 +194,21 @@ def make_legitimacy_signal(programme: Programme, check_item: GuideItem, **fields
     return LegitimacySignal.objects.create(
         **_source({"programme": programme, "check_item": check_item, **defaults, **fields})
     )
+
+
+def make_source(**fields) -> Source:
+    """A provider's email recorded by an adviser (the kind that needs the most)."""
+    if "recorded_by" not in fields:
+        user_model = get_user_model()
+        fields["recorded_by"] = user_model.objects.first() or user_model.objects.create_user(
+            f"recorder-{next(_seq)}"
+        )
+    defaults = {"kind": Source.Kind.EMAIL, "date": datetime.date(2026, 11, 20)}
+    return Source.objects.create(**{**defaults, **fields})
+
+
+def make_dated_deadline(programme: Programme, **fields) -> DatedDeadline:
+    defaults = {"cycle": 2027, "date": datetime.date(2027, 2, 20)}
+    if "source" not in fields:
+        fields["source"] = make_source()
+    return DatedDeadline.objects.create(programme=programme, **{**defaults, **fields})

@@ -117,7 +117,7 @@ def test_an_unknown_deadline_is_not_stated_in_source():
 
 # The database's answer must match Python's on awkward days of the year.
 
-DEADLINES = {
+DEADLINES: dict[str, dict[str, str | int]] = {
     "fixed-jan-1": {"deadline_kind": "fixed", "deadline_month": 1, "deadline_day": 1},
     "fixed-feb-15": {"deadline_kind": "fixed", "deadline_month": 2, "deadline_day": 15},
     "fixed-feb-29": {"deadline_kind": "fixed", "deadline_month": 2, "deadline_day": 29},

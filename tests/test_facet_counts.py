@@ -31,9 +31,9 @@ pytestmark = pytest.mark.django_db
 URL = "/programmes/"
 MULTI_SELECT = {"speciality", "level", "pay"}
 EXAMPLES = (
-    {}
+    settings()  # the loaded profile's
     if os.environ.get("HYPOTHESIS_PROFILE")
-    else {"max_examples": int(os.environ.get("FACET_EXAMPLES", "30"))}
+    else settings(max_examples=int(os.environ.get("FACET_EXAMPLES", "30")))
 )
 TYPES = Programme.Type.values
 PAYS = Programme.Pay.values
@@ -116,7 +116,7 @@ def with_option(params: dict, group: str, value: str) -> dict:
 
 
 @pytest.mark.usefixtures("directory")
-@settings(**EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(params=filters, groups=st.lists(st.sampled_from(FACET_GROUPS), min_size=1, max_size=2))
 def test_every_facet_count_is_what_its_option_alone_shows_with_the_other_filters(
     client, params, groups

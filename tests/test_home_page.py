@@ -85,7 +85,7 @@ def test_the_soonest_open_deadlines_come_first_and_closed_ones_are_left_out(clie
     response = client.get("/")
 
     # 1 January is the deadline day itself, so it is still open and comes first.
-    assert [p.slug for p in response.context["soonest"]] == [
+    assert [row.programme.slug for row in response.context["soonest"]] == [
         "new-years-day",
         "mid-feb",
         "march",
@@ -104,8 +104,8 @@ def test_once_this_years_deadlines_pass_next_years_are_listed_apart(client, monk
     response = client.get("/")
     html = text(response)
 
-    assert [p.slug for p in response.context["soonest"]] == ["december"]
-    assert [p.slug for p in response.context["next_round"]] == ["feb", "march"]
+    assert [row.programme.slug for row in response.context["soonest"]] == ["december"]
+    assert [row.programme.slug for row in response.context["next_round"]] == ["feb", "march"]
     assert "Next year’s deadlines" in html
     assert '<time class="badge badge--bad" datetime="2027-02-15">' in html
     assert "Closed for 2026 · next deadline 15 Feb 2027" in html

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from programs.views.listing import headline_cost
+from programs.listing.cards import headline_cost
 from tests.factories import (
     make_city,
     make_cost,

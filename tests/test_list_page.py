@@ -28,7 +28,7 @@ def new_years_day(monkeypatch):
 
 def slugs(response) -> list[str]:
     assert response.status_code == 200
-    return [p.slug for p in response.context["programmes"]]
+    return [c.programme.slug for c in response.context["cards"]]
 
 
 def found(response) -> set[str]:

@@ -54,6 +54,7 @@ def test_editing_a_fixture_and_reloading_updates_the_row(tmp_path):
     directory = copy_fixtures(tmp_path)
     load_directory(directory)
     programme = Programme.objects.order_by("slug").first()
+    assert programme is not None
     replace_in(
         directory / "programmes.yaml", f"title: {programme.title}", "title: A renamed programme"
     )

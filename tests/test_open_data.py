@@ -74,7 +74,9 @@ def test_exports_use_the_list_filters_and_the_documented_columns(client):
 
     rows = list(csv.DictReader(io.StringIO(body(client.get("/programmes.csv?pay=unpaid")))))
     data = json.loads(body(client.get("/programmes.json", {"pay": "unpaid"})))
-    listed = [p.slug for p in client.get("/programmes/", {"pay": "unpaid"}).context["programmes"]]
+    listed = [
+        c.programme.slug for c in client.get("/programmes/", {"pay": "unpaid"}).context["cards"]
+    ]
 
     assert tuple(rows[0]) == EXPORT_COLUMNS
     assert [row["slug"] for row in rows] == listed == ["unpaid-two", "unpaid-one"]

@@ -37,7 +37,9 @@ def test_the_script_is_small_and_optional(client, seeded):
     html = client.get("/programmes/").content.decode()
     assert '<script src="/static/js/filters.js" defer></script>' in html
     assert 'id="filters-auto" hidden>' in html  # the auto-submit note shows only when it applies
-    assert Path(finders.find("js/filters.js")).stat().st_size <= 5 * 1024
+    script = finders.find("js/filters.js")
+    assert script is not None
+    assert Path(script).stat().st_size <= 5 * 1024
 
 
 def test_the_not_found_page_is_ours_and_offers_ways_on(client, seeded):

@@ -91,7 +91,8 @@ def test_a_programme_calendar_holds_its_deadline_repeating_every_year(client, se
         event["summary"]
         == "Deadline (approximate): NIH National Human Genome Research Institute (NHGRI) – Summer Internship in Biomedical Research"
     )
-    assert event["rrule"]["FREQ"] == ["YEARLY"]
+    (rule,) = event.rrules
+    assert rule["FREQ"] == ["YEARLY"]
 
 
 def test_a_plan_calendar_has_every_milestone_with_stable_uids(client, seeded, monkeypatch):

@@ -10,6 +10,8 @@ import time
 from pathlib import Path
 
 import pytest
+from django.test import RequestFactory
+from whitenoise.middleware import WhiteNoiseMiddleware
 
 ROOT = Path(__file__).resolve().parents[1]
 # The production environment README documents (with a throwaway secret).
@@ -42,6 +44,28 @@ def test_the_deploy_check_passes_with_the_documented_production_environment():
 
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_deploy_check_passes_behind_a_proxy_that_redirects_to_https():
+    env = {**PRODUCTION_ENV, "DJANGO_SECURE_SSL_REDIRECT": "false", "DJANGO_PROXY_COUNT": "1"}
+
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_static_files_carry_the_same_security_headers_as_pages(client, settings, tmp_path):
+    settings.STATIC_ROOT = tmp_path
+    (tmp_path / "site.css").write_text("body {}")
+    handler = WhiteNoiseMiddleware(lambda request: None)
+
+    response = handler(RequestFactory().get(f"/{settings.STATIC_URL}site.css".replace("//", "/")))
+
+    assert response.status_code == 200
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Cross-Origin-Resource-Policy"] == "same-origin"
+    assert "camera=()" in response["Permissions-Policy"]
 
 
 def test_production_cookies_are_host_only_secure_http_only_and_same_site():
@@ -137,7 +161,7 @@ def test_healthz_answers_ok_with_one_query(client, django_assert_num_queries):
         response = client.get("/healthz")
 
     assert response.status_code == 200
-    assert response.content == b"ok\n"
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "local"}
 
 
 @pytest.mark.parametrize(

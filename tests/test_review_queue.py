@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from programs.catalogue.audit import audit_directory
@@ -16,11 +17,17 @@ from programs.core import clock
 from programs.decisions import deadlines
 from programs.decisions.deadlines import deadline_status, yearly_date
 from programs.models import Programme
-from programs.models.review import REASONS, review_reasons
+from programs.models.review import REASONS, review_column, review_reasons
 from tests.factories import make_programme
 
 TODAY = date(2027, 6, 15)
 FRESH = {"last_verified": TODAY - timedelta(days=10)}
+
+
+@pytest.fixture(autouse=True)
+def on_the_queues_day(pin_today):
+    # Verification dates cannot be in the future (issue 16), so the clock stands on TODAY.
+    pin_today(TODAY)
 
 
 def fresh(**fields) -> Programme:
@@ -30,6 +37,10 @@ def fresh(**fields) -> Programme:
 def set_updated(programme: Programme, day: date) -> None:
     moment = datetime.datetime.combine(day, datetime.time(12), tzinfo=datetime.UTC)
     Programme.objects.filter(pk=programme.pk).update(updated_at=moment)
+
+
+def set_verified(programme: Programme, day: date) -> None:
+    Programme.objects.filter(pk=programme.pk).update(last_verified=day)
 
 
 def reasons_for(programme: Programme, today: date = TODAY) -> list[str]:
@@ -55,24 +66,38 @@ def test_a_programme_not_verified_in_180_days_is_stale(db, last_verified, stale)
     assert (REASONS["stale"] in reasons_for(programme)) is stale
 
 
-def test_a_passed_deadline_without_an_update_since_needs_review(db):
+def test_a_passed_deadline_without_a_verification_since_needs_review(db):
     passed = fresh(deadline_kind="fixed", deadline_month=3, deadline_day=1)
-    updated_since = fresh(deadline_kind="fixed", deadline_month=3, deadline_day=1)
+    verified_since = fresh(deadline_kind="fixed", deadline_month=3, deadline_day=1)
     still_open = fresh(deadline_kind="fixed", deadline_month=9, deadline_day=1)
-    set_updated(passed, date(2027, 2, 28))
-    set_updated(updated_since, date(2027, 3, 1))
-    set_updated(still_open, date(2026, 1, 1))
+    set_verified(passed, date(2027, 2, 28))
+    set_verified(verified_since, date(2027, 3, 1))
+    set_verified(still_open, date(2027, 1, 1))
 
     assert reasons_for(passed) == [REASONS["past_deadline"]]
-    assert reasons_for(updated_since) == []
+    assert reasons_for(verified_since) == []
     assert reasons_for(still_open) == []
 
 
-def test_an_unsourced_programme_needs_review(db):
-    programme = fresh()
-    Programme.objects.filter(pk=programme.pk).update(source_section="")
+def test_an_update_that_checked_nothing_does_not_take_a_programme_out_of_the_queue(db):
+    # Issue 16: the queue fell from 6 to 1 because any save counted as a review.
+    programme = fresh(deadline_kind="fixed", deadline_month=3, deadline_day=1)
+    set_verified(programme, date(2027, 2, 28))
+    set_updated(programme, date(2027, 6, 14))
 
-    assert reasons_for(programme) == [REASONS["unsourced"]]
+    assert reasons_for(programme) == [REASONS["past_deadline"]]
+
+
+def test_a_programme_citing_no_source_never_reaches_the_queue_because_the_database_refuses_it(
+    db,
+):
+    # "Unsourced" was a review reason; since sources became records it is a constraint instead.
+    programme = fresh()
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Programme.objects.filter(pk=programme.pk).update(source_section="")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Programme.objects.filter(pk=programme.pk).update(source_guide=None)
 
 
 def test_a_named_programme_with_no_pay_deadline_or_duration_misses_facts_but_a_pathway_does_not(
@@ -97,8 +122,7 @@ def test_archived_programmes_never_need_review(db):
 
 def test_review_counts_give_the_total_and_each_reason_in_one_query(db, django_assert_num_queries):
     make_programme(last_verified=None)
-    both = make_programme(last_verified=None, pay="unknown", deadline_kind="unknown")
-    Programme.objects.filter(pk=both.pk).update(source_section="")
+    make_programme(last_verified=None, pay="unknown", deadline_kind="unknown")
     fresh()
 
     with django_assert_num_queries(1):
@@ -108,7 +132,6 @@ def test_review_counts_give_the_total_and_each_reason_in_one_query(db, django_as
         "total": 2,
         "stale": 2,
         "past_deadline": 0,
-        "unsourced": 1,
         "missing_facts": 1,
     }
 
@@ -117,31 +140,36 @@ def python_past_deadline(programme: Programme, today: date) -> bool:
     """The same rule written with programs/deadlines.py, to check the database's answer."""
     if deadline_status(programme, today).state != deadlines.CLOSED:
         return False
+    assert programme.deadline_month is not None  # a closed deadline has a month
     deadline = yearly_date(today.year, programme.deadline_month, programme.deadline_day)
-    updated = programme.updated_at.date()
+    verified = programme.last_verified
+    if verified is None:
+        return True
     if programme.deadline_day is None:
-        return (updated.year, updated.month) < (deadline.year, deadline.month)
-    return updated < deadline
+        return (verified.year, verified.month) < (deadline.year, deadline.month)
+    return verified < deadline
 
 
 def test_the_past_deadline_query_agrees_with_the_deadline_module_all_year(db):
     programmes = []
     for month, day in [(1, 31), (2, 29), (6, 15), (6, None), (12, 31)]:
-        for updated in [date(2026, 12, 1), date(2027, 2, 1), date(2027, 6, 14), date(2027, 7, 1)]:
+        for verified in [None, date(2026, 12, 1), date(2027, 2, 1), date(2027, 6, 14)]:
             programme = fresh(deadline_kind="approximate", deadline_month=month, deadline_day=day)
-            set_updated(programme, updated)
+            set_verified(programme, verified)
             programmes.append(programme)
     programmes = list(Programme.objects.filter(pk__in=[p.pk for p in programmes]))
 
     for today in [date(2027, 1, 1), date(2027, 2, 28), date(2027, 6, 15), date(2027, 12, 31)]:
         flagged = dict(
-            Programme.objects.with_review_flags(today).values_list("pk", "review_past_deadline")
+            Programme.objects.with_review_flags(today).values_list(
+                "pk", review_column("past_deadline")
+            )
         )
         for programme in programmes:
             assert bool(flagged[programme.pk]) == python_past_deadline(programme, today), (
                 programme.deadline_month,
                 programme.deadline_day,
-                programme.updated_at,
+                programme.last_verified,
                 today,
             )
 

@@ -16,7 +16,7 @@ URL = "/programmes/"
 def found(client, q: str) -> list[str]:
     response = client.get(URL, {"q": q})
     assert response.status_code == 200
-    return [p.slug for p in response.context["programmes"]]
+    return [c.programme.slug for c in response.context["cards"]]
 
 
 def test_folding_drops_accents_and_case():

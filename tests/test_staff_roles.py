@@ -1,4 +1,5 @@
-"""Who may do what in admin: advisers edit but never delete, strangers never get in, and the
+"""Who may do what in admin: advisers edit, and delete only rules, costs and dated deadlines,
+strangers never get in, and the
 login refuses guessing (django-axes) and short passwords."""
 
 from __future__ import annotations
@@ -29,18 +30,21 @@ def adviser_client(client, adviser):
     return client
 
 
-def run_the_group_migration() -> None:
-    """Run migration 0003's data step against the migration state, as `migrate` does."""
-    name = "0003_adviser_workflow_history"
-    migration = import_module(f"programs.migrations.{name}")
-    state = MigrationLoader(connection).project_state(("programs", name))
-    migration.create_groups(state.apps, None)
+def run_the_group_migrations() -> None:
+    """Run the migrations' group steps against the migration state, as `migrate` does."""
+    for name, step in [
+        ("0003_adviser_workflow_history", "create_groups"),
+        ("0007_sources_and_dated_deadlines", "grant_permissions"),
+    ]:
+        migration = import_module(f"programs.migrations.{name}")
+        state = MigrationLoader(connection).project_state(("programs", name))
+        getattr(migration, step)(state.apps, None)
 
 
-def test_the_migration_creates_both_groups_and_only_the_editor_may_delete(db):
+def test_the_migrations_create_both_groups_and_advisers_delete_only_rules_costs_and_dates(db):
     # A transactional test elsewhere may have flushed the groups `migrate` made: make them again.
     Group.objects.all().delete()
-    run_the_group_migration()
+    run_the_group_migrations()
 
     adviser = set(Group.objects.get(name=ADVISER).permissions.values_list("codename", flat=True))
     editor = set(
@@ -48,7 +52,12 @@ def test_the_migration_creates_both_groups_and_only_the_editor_may_delete(db):
     )
 
     assert {"add_programme", "change_programme", "view_programme", "change_cost"} <= adviser
-    assert not {code for code in adviser if code.startswith("delete_")}
+    assert {code for code in adviser if code.startswith("delete_")} == {
+        "delete_eligibilityrule",
+        "delete_cost",
+        "delete_dateddeadline",
+    }
+    assert {"add_source", "change_source", "add_dateddeadline"} <= adviser
     assert {"delete_programme", "delete_organisation", "delete_guideitem"} <= editor
     assert not {code for code in editor | adviser if code.endswith(("_user", "_group"))}
 

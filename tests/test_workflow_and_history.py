@@ -38,27 +38,35 @@ def test_marking_verified_from_the_list_records_who_and_when(adviser_client, adv
     assert programme.verified_by == adviser
 
 
-def test_marking_verified_from_the_change_form_records_who_and_when(adviser_client, adviser):
+def save_change_form(client, programme: Programme, **changes) -> object:
+    """Open the change form, change some fields as a person would, and press Save."""
+    url = admin_url("change", programme.pk)
+    data = change_form_post(client.get(url))
+    data.update(changes)
+    return client.post(url, data)
+
+
+def test_ticking_checked_today_on_save_records_who_and_when(adviser_client, adviser):
+    # Issue 16: verification is part of the edit, not an action that drops it.
     programme = make_programme(last_verified=None)
 
-    response = adviser_client.post(
-        admin_url("change", programme.pk),
-        {"CHANGE_FORM-action": "mark_verified_today", "_selected_action": [programme.pk]},
-    )
+    response = save_change_form(adviser_client, programme, checked_today="on", pay_note="Unpaid.")
 
     assert response.status_code == 302
     programme.refresh_from_db()
     assert (programme.last_verified, programme.verified_by) == (clock.today(), adviser)
+    assert programme.pay_note == "Unpaid."
 
 
 def test_a_draft_is_published_then_archived_from_its_change_form(adviser_client):
+    # Issue 16: the change form has no action bar (Enter ran it); status is a field saved with
+    # the rest.
     programme = make_programme(status=Programme.Status.DRAFT)
-    url = admin_url("change", programme.pk)
 
-    adviser_client.post(url, {"CHANGE_FORM-action": "publish", "_selected_action": [programme.pk]})
+    save_change_form(adviser_client, programme, status="published")
     programme.refresh_from_db()
     published = programme.status
-    adviser_client.post(url, {"CHANGE_FORM-action": "archive", "_selected_action": [programme.pk]})
+    save_change_form(adviser_client, programme, status="archived")
     programme.refresh_from_db()
 
     assert (published, programme.status) == ("published", "archived")
@@ -189,3 +197,22 @@ def test_changing_destinations_in_admin_is_recorded_as_a_history_difference(
     assert "countries" in {change.field for change in delta.changes}
     assert [row.country.code for row in latest.countries.all()] == ["FR"]
     assert latest.history_user == adviser
+
+
+def test_restoring_a_published_version_of_an_archived_programme_keeps_it_archived(adviser_client):
+    # Issue 16: a revert restored status too, silently re-publishing an archived programme.
+    programme = make_programme(title="Right title", status=Programme.Status.PUBLISHED)
+    published = programme.history.earliest()
+    programme.title = "Wrong title"
+    programme.save()
+    programme.set_status(Programme.Status.ARCHIVED)
+    url = reverse(
+        "admin:programs_programme_simple_history", args=[programme.pk, published.history_id]
+    )
+    form = adviser_client.get(url).context["adminform"].form
+
+    response = adviser_client.post(url, form_values(form), follow=True)
+
+    programme.refresh_from_db()
+    assert (programme.title, programme.status) == ("Right title", Programme.Status.ARCHIVED)
+    assert "the programme stays archived" in response.text

@@ -3,23 +3,40 @@
 from __future__ import annotations
 
 import calendar
+from typing import cast
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.widgets import AdminTextareaWidget
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from import_export.admin import ImportExportModelAdmin
-from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
 from programs.core import clock
-from programs.models import City, Cost, EligibilityRule, Programme, Region
-from programs.models.review import REASONS, review_reasons
+from programs.models import (
+    City,
+    Cost,
+    DatedDeadline,
+    EligibilityRule,
+    Programme,
+    ProgrammeQuerySet,
+    Region,
+)
+from programs.models.review import REASONS, review_column, review_reasons
 
-from .base import DirectoryAdmin, format_amount
-from .transfer import ProgrammeResource
+from .base import DirectoryAdmin, editor_id, format_amount
+from .import_forms import (
+    OVERWRITE_NEWER,
+    ProgrammeConfirmImportForm,
+    ProgrammeImportForm,
+    overwrite_newer,
+)
+from .programme_form import CHECKED_TODAY, ProgrammeForm, record_verification
+from .sources import DatedDeadlineInline
+from .transfer import ProgrammeResource, SpreadsheetCSV
+from .uploads import SafeXLSX, UploadRefused
 
 MONTH_CHOICES = [("", "—"), *((n, calendar.month_name[n]) for n in range(1, 13))]
 MONTH_FIELDS = {"deadline_month", "start_month", "end_month"}
@@ -36,6 +53,25 @@ def deadline_summary(programme: Programme) -> str:
     if kind == Programme.DeadlineKind.ROLLING and programme.deadline_lead_weeks is not None:
         return f"Rolling, {programme.deadline_lead_weeks} weeks ahead"
     return programme.get_deadline_kind_display()
+
+
+def is_revert(request: HttpRequest) -> bool:
+    """Saving an old version from History (simple-history's revert form)."""
+    match = request.resolver_match
+    return match is not None and match.url_name == "programs_programme_simple_history"
+
+
+def keep_current_status(request: HttpRequest, programme: Programme) -> None:
+    """Restoring a version never publishes, archives or unpublishes: status stays as it is now."""
+    current = Programme.objects.filter(pk=programme.pk).values_list("status", flat=True).first()
+    if current is None or current == programme.status:
+        return
+    messages.info(
+        request,
+        f"The restored version was {programme.get_status_display().lower()}; the programme stays "
+        f"{Programme.Status(current).label.lower()}. Change its status on the form if you mean to.",
+    )
+    programme.status = current
 
 
 class RegionListFilter(admin.SimpleListFilter):
@@ -74,20 +110,22 @@ class NeedsReviewFilter(admin.SimpleListFilter):
         value = self.value()
         if value not in {self.ANY, *REASONS}:
             return queryset
-        queue = queryset.needs_review(clock.today())
-        return queue if value == self.ANY else queue.filter(**{f"review_{value}": True})
+        # Only ProgrammeAdmin lists this filter, so the changelist's queryset is a ProgrammeQuerySet.
+        queue = cast(ProgrammeQuerySet, queryset).needs_review(clock.today())
+        return queue if value == self.ANY else queue.filter(**{review_column(value): True})
 
 
 class EligibilityRuleInline(admin.StackedInline):
     model = EligibilityRule
     extra = 0
-    autocomplete_fields = ["study_levels", "residency_country"]
+    autocomplete_fields = ["study_levels", "residency_country", "source"]
     fields = [
         ("kind", "applies_to", "key", "position"),
         "text",
         ("min_age", "study_levels"),
         ("residency_country", "residency_area"),
         ("language_test", "language_score_min", "language_score_max"),
+        "source",
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
@@ -108,24 +146,41 @@ class CostInline(admin.StackedInline):
         ("amount_min", "amount_max", "currency", "period"),
         ("open_ended", "approximate"),
         "notes",
+        "source",
     ]
+    autocomplete_fields = ["source"]
 
 
 @admin.register(Programme)
 class ProgrammeAdmin(ImportExportModelAdmin, SimpleHistoryAdmin, DirectoryAdmin):
+    form = ProgrammeForm
     resource_classes = [ProgrammeResource]
-    formats = [CSV, XLSX]
+    formats = [SpreadsheetCSV, SafeXLSX]
+    import_form_class = ProgrammeImportForm
+    confirm_form_class = ProgrammeConfirmImportForm
+    import_template_name = "admin/programs/programme/import.html"
+
+    class Media:
+        css = {"all": ["css/admin_review.css"]}
+
+    def add_data_read_fail_error_to_form(self, form, e) -> None:
+        if isinstance(e, UploadRefused):
+            form.add_error("import_file", str(e))
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
+
     history_list_display = ["status", "last_verified", "verified_by"]
-    inlines = [EligibilityRuleInline, CostInline]
+    inlines = [DatedDeadlineInline, EligibilityRuleInline, CostInline]
+    # What a review needs first (visible at 1280 px), then the descriptive columns.
     list_display = [
         "title",
+        "status",
+        "deadline",
+        "last_verified",
+        "review_reasons",
         "organisation",
         "programme_type",
         "pay",
-        "deadline",
-        "status",
-        "last_verified",
-        "review_reasons",
     ]
     list_filter = [
         NeedsReviewFilter,
@@ -146,9 +201,10 @@ class ProgrammeAdmin(ImportExportModelAdmin, SimpleHistoryAdmin, DirectoryAdmin)
         "specialities",
         "disciplines",
         "study_levels",
+        "source",
     ]
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["created_at", "updated_at", "verified_by"]
+    readonly_fields = ["created_at", "updated_at", "last_verified", "verified_by"]
     save_on_top = True
     actions = ["publish", "archive", "mark_verified_today"]
     fieldsets = [
@@ -205,9 +261,11 @@ class ProgrammeAdmin(ImportExportModelAdmin, SimpleHistoryAdmin, DirectoryAdmin)
             {
                 "fields": [
                     "status",
+                    CHECKED_TODAY,
                     ("last_verified", "verified_by"),
                     "source_guide",
                     "source_section",
+                    "source",
                     "guide_references",
                     ("created_at", "updated_at"),
                 ]
@@ -215,13 +273,25 @@ class ProgrammeAdmin(ImportExportModelAdmin, SimpleHistoryAdmin, DirectoryAdmin)
         ),
     ]
 
+    def get_import_resource_kwargs(self, request: HttpRequest, **kwargs) -> dict:
+        return {
+            **super().get_import_resource_kwargs(request, **kwargs),
+            OVERWRITE_NEWER: overwrite_newer(kwargs.get("form")),
+        }
+
+    def get_confirm_form_initial(self, request: HttpRequest, import_form) -> dict:
+        initial = super().get_confirm_form_initial(request, import_form)
+        return {**initial, OVERWRITE_NEWER: overwrite_newer(import_form)}
+
     @admin.display(description="deadline", ordering="deadline_month")
     def deadline(self, programme: Programme) -> str:
         return deadline_summary(programme)
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
+    def get_queryset(self, request: HttpRequest) -> ProgrammeQuerySet:
         # The reasons are columns of the same query, so the list column costs nothing extra.
-        return super().get_queryset(request).with_review_flags(clock.today())
+        # The admin starts from Programme.objects, whose QuerySet the stubs cannot see through.
+        programmes = cast(ProgrammeQuerySet, super().get_queryset(request))
+        return programmes.with_review_flags(clock.today())
 
     @admin.display(description="needs review")
     def review_reasons(self, programme: Programme) -> str:
@@ -245,6 +315,19 @@ class ProgrammeAdmin(ImportExportModelAdmin, SimpleHistoryAdmin, DirectoryAdmin)
             kwargs["queryset"] = City.objects.select_related("country")
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
+    def save_model(self, request: HttpRequest, obj: Programme, form, change: bool) -> None:
+        record_verification(form, obj, editor_id(request))
+        if is_revert(request):
+            keep_current_status(request, obj)
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
+        if formset.model is DatedDeadline:
+            for deadline_form in formset.forms:
+                if deadline_form.instance.recorded_by_id is None:
+                    deadline_form.instance.recorded_by_id = editor_id(request)
+        super().save_formset(request, form, formset, change)
+
     def _set_status(self, request: HttpRequest, queryset: QuerySet, status: str) -> int:
         # One save per programme, so each change lands in its history with who made it.
         changed = [p for p in queryset if p.set_status(status)]
@@ -254,7 +337,7 @@ class ProgrammeAdmin(ImportExportModelAdmin, SimpleHistoryAdmin, DirectoryAdmin)
     def _log(self, request: HttpRequest, programmes: list[Programme], message: str) -> None:
         if programmes:
             LogEntry.objects.log_actions(
-                user_id=request.user.pk,
+                user_id=editor_id(request),
                 queryset=programmes,
                 action_flag=CHANGE,
                 change_message=message,
@@ -263,7 +346,6 @@ class ProgrammeAdmin(ImportExportModelAdmin, SimpleHistoryAdmin, DirectoryAdmin)
     @admin.action(
         description="Publish the selected programmes",
         permissions=["change"],
-        location=[admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM],
     )
     def publish(self, request: HttpRequest, queryset: QuerySet) -> None:
         count = self._set_status(request, queryset, Programme.Status.PUBLISHED)
@@ -272,7 +354,6 @@ class ProgrammeAdmin(ImportExportModelAdmin, SimpleHistoryAdmin, DirectoryAdmin)
     @admin.action(
         description="Archive the selected programmes",
         permissions=["change"],
-        location=[admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM],
     )
     def archive(self, request: HttpRequest, queryset: QuerySet) -> None:
         count = self._set_status(request, queryset, Programme.Status.ARCHIVED)
@@ -281,7 +362,6 @@ class ProgrammeAdmin(ImportExportModelAdmin, SimpleHistoryAdmin, DirectoryAdmin)
     @admin.action(
         description="Mark the selected programmes as verified today",
         permissions=["change"],
-        location=[admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM],
     )
     def mark_verified_today(self, request: HttpRequest, queryset: QuerySet) -> None:
         today = clock.today()
@@ -298,7 +378,7 @@ class EligibilityRuleAdmin(SimpleHistoryAdmin, DirectoryAdmin):
     list_filter = ["kind", "applies_to"]
     list_select_related = ["programme"]
     search_fields = ["text", "key", "programme__title"]
-    autocomplete_fields = ["programme", "study_levels", "residency_country"]
+    autocomplete_fields = ["programme", "study_levels", "residency_country", "source"]
 
 
 @admin.register(Cost)
@@ -307,7 +387,7 @@ class CostAdmin(SimpleHistoryAdmin, DirectoryAdmin):
     list_filter = ["kind", "currency", "period"]
     list_select_related = ["programme"]
     search_fields = ["key", "notes", "programme__title"]
-    autocomplete_fields = ["programme"]
+    autocomplete_fields = ["programme", "source"]
 
     @admin.display(description="amount")
     def amount(self, cost: Cost) -> str:

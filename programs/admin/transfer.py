@@ -3,14 +3,28 @@
 Rows are matched by slug and related records by their natural keys (organisation and guide slugs,
 country codes, vocabulary slugs), so a file exported here re-imports onto the same rows. Every row
 is validated with `full_clean()`, and one bad row rolls the whole import back.
+
+An import cannot overwrite newer work: each exported row carries its record's `updated_at`, and a
+row that would change a record changed since then is a conflict, refused unless the adviser ticks
+"overwrite newer changes". `last_verified` and `updated_at` are read-only (verification happens
+on the change form). The export has no `status` column, so an old file cannot re-publish or
+un-archive anything; a file that adds a `status` column changes status on purpose.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
+
+import tablib
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import formats, timezone
 from import_export import fields, resources, widgets
 
+from programs.catalogue.import_summary import VERSION_COLUMN
 from programs.models import Country, Guide, Organisation, Programme, Speciality, StudyLevel
+
+from .uploads import SafeCSV, check_size
 
 SEPARATOR = "|"
 
@@ -55,12 +69,77 @@ def _related(attribute: str, model, key: str, many: bool = False) -> fields.Fiel
     return fields.Field(attribute=attribute, column_name=attribute, widget=widget)
 
 
+def decode_spreadsheet_text(data: bytes) -> str:
+    """UTF-8 with or without a byte-order mark, else Windows-1252 (Excel's "CSV" on Windows)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252")
+
+
+class SpreadsheetCSV(SafeCSV):
+    """CSV that reads whatever encoding Excel wrote and writes UTF-8 with a byte-order mark, so
+    Excel opens the export as UTF-8 instead of garbling accents (size, row and formula guards
+    from `SafeCSV`)."""
+
+    def is_binary(self) -> bool:
+        # Read as bytes, so decoding is ours (import-export would insist on one encoding).
+        return True
+
+    def get_read_mode(self) -> str:
+        return "rb"
+
+    def create_dataset(self, in_stream, **kwargs) -> tablib.Dataset:
+        if isinstance(in_stream, bytes):
+            check_size(in_stream)  # before decoding a file that may be far too large
+            in_stream = decode_spreadsheet_text(in_stream)
+        return super().create_dataset(in_stream, **kwargs)
+
+    def export_data(self, dataset, **kwargs) -> str:
+        return "\ufeff" + super().export_data(dataset, **kwargs)
+
+
+class VersionWidget(widgets.Widget):
+    """The record's `updated_at` to the microsecond, so a re-import can tell newer work apart."""
+
+    def render(self, value, obj=None, **kwargs) -> str:
+        return value.isoformat() if value else ""
+
+    def clean(self, value, row=None, **kwargs) -> datetime | None:
+        if value in (None, ""):
+            return None
+        if isinstance(value, datetime):
+            moment = value
+        else:
+            try:
+                moment = datetime.fromisoformat(str(value).strip())
+            except ValueError:
+                raise ValueError(
+                    f"{value!r} is not the export's time stamp; leave the {VERSION_COLUMN} "
+                    "column as it was exported."
+                ) from None
+        return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+
+
+def choices_hint(model_field: models.Field) -> str:
+    return ", ".join(str(value) for value, _ in model_field.choices or [] if value != "")
+
+
 class ProgrammeResource(resources.ModelResource):
     organisation = _related("organisation", Organisation, "slug")
     source_guide = _related("source_guide", Guide, "slug")
     countries = _related("countries", Country, "code", many=True)
     specialities = _related("specialities", Speciality, "slug", many=True)
     study_levels = _related("study_levels", StudyLevel, "slug", many=True)
+    last_verified = fields.Field(
+        attribute="last_verified",
+        column_name="last_verified",
+        readonly=True,
+        widget=widgets.DateWidget(),
+    )
+    updated_at = fields.Field(
+        attribute="updated_at", column_name=VERSION_COLUMN, readonly=True, widget=VersionWidget()
+    )
 
     class Meta:
         model = Programme
@@ -101,12 +180,68 @@ class ProgrammeResource(resources.ModelResource):
             "last_verified",
             "source_guide",
             "source_section",
+            "updated_at",
         ]
         export_order = fields
         clean_model_instances = True
         skip_unchanged = True
         report_skipped = True
         use_transactions = True
+
+    def __init__(self, overwrite_newer: bool = False, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.overwrite_newer = overwrite_newer
+
+    def get_export_fields(self, selected_fields=None):
+        # Status moves only through an explicit column an adviser adds to the file.
+        return [f for f in super().get_export_fields(selected_fields) if f.column_name != "status"]
+
+    def conflict(self, original: Programme, row) -> str:
+        """Why this row may not change `original` (changed after the file was exported), or ''."""
+        if self.overwrite_newer or original.pk is None:
+            return ""
+        exported = self.fields["updated_at"].clean(row) if VERSION_COLUMN in row else None
+        if exported is None:
+            return (
+                f"This row has no {VERSION_COLUMN} from an export, so it cannot show that the "
+                "programme is unchanged since; export again, or tick “Overwrite newer changes”."
+            )
+        if original.updated_at > exported:
+            changed = formats.date_format(timezone.localtime(original.updated_at), "j F Y, H:i")
+            return (
+                f"The programme was changed on {changed}, after this file was exported: export "
+                "again and redo the edit, or tick “Overwrite newer changes” to replace that work."
+            )
+        return ""
+
+    def skip_row(self, instance, original, row, import_validation_errors=None) -> bool:
+        skip = super().skip_row(instance, original, row, import_validation_errors)
+        if not skip and not import_validation_errors:
+            # The row would change the record: only if nobody changed it since the export.
+            reason = self.conflict(original, row)
+            if reason:
+                raise ValidationError({VERSION_COLUMN: reason})
+        return skip
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        try:
+            super().validate_instance(instance, import_validation_errors, validate_unique)
+        except ValidationError as error:
+            raise ValidationError(self.with_valid_choices(error.message_dict)) from None
+
+    @staticmethod
+    def with_valid_choices(errors: dict[str, list[str]]) -> dict[str, list[str]]:
+        """'Value 'x' is not a valid choice.' → the same, followed by the valid ones."""
+        named = {f.name: f for f in Programme._meta.concrete_fields if f.choices}
+        return {
+            name: [
+                f"{message} Choose one of: {choices_hint(named[name])}."
+                if name in named and "valid choice" in message
+                else message
+                for message in messages
+            ]
+            for name, messages in errors.items()
+        }
 
     def get_queryset(self):
         return Programme.objects.select_related("organisation", "source_guide").prefetch_related(

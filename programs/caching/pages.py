@@ -4,6 +4,9 @@ Every cached page's key includes the data's generation (programs/caching/generat
 change to the directory makes the next request miss and render fresh data; old entries expire.
 The cache is per process (LocMem) by default and shared (Redis) when REDIS_URL is set, so every
 gunicorn worker and container sees the same generation.
+
+Keys are canonical: scheme, host, path and only the query parameters the view declares
+(`@cached_page(...)`), so random parameters cannot bust the cache or fill it.
 """
 
 from __future__ import annotations
@@ -13,51 +16,38 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.urls import Resolver404, resolve
 
 from programs.caching.generation import generation
 from programs.core import clock
 
-# URL names (in the `programs` namespace and at the root) whose anonymous GETs are cached.
-CACHED_VIEWS = {
-    "programs:home",
-    "programs:list",
-    "programs:detail",
-    "programs:destinations",
-    "programs:region",
-    "programs:guides",
-    "programs:guide",
-    "programs:compare",
-    "programs:eligibility",
-    "programs:deadlines",
-    "programs:feed",
-    "sitemap",
-    "sitemap-section",
+# Views we do not write ourselves, and the query parameters each reads.
+OTHER_CACHED_VIEWS: dict[str, frozenset[str]] = {
+    "programs:feed": frozenset(),
+    "sitemap": frozenset(),
+    "sitemap-section": frozenset({"p"}),
 }
-# Pages that never read their query string, keyed by path alone so random parameters can't be
-# used to bypass the cache. Every other page is keyed by its full URL: safe by default when a
-# view starts reading parameters (the detail page will, for a student's profile).
-PATH_ONLY_VIEWS = {
-    "programs:home",
-    "programs:destinations",
-    "programs:region",
-    "programs:guides",
-    "programs:guide",
-    "programs:feed",
-}
+# A canonical query string longer than this is served uncached (a page of 20 filters is ~600).
+MAX_CANONICAL_QUERY = 2000
 
 
-def page_key(request: HttpRequest, view_name: str) -> str:
-    """Pages show deadline states ("open now") that change at midnight, so the day is part of
-    the key as well as the data's generation."""
-    url = request.path if view_name in PATH_ONLY_VIEWS else request.get_full_path()
-    path = hashlib.sha256(url.encode()).hexdigest()
-    return f"pages:{generation()}:{clock.today().isoformat()}:{path}"
+def cached_page[V: Callable](*parameters: str) -> Callable[[V], V]:
+    """Mark a view whose anonymous GETs are cached, keyed by these query parameters only.
+
+    The view then sees only these parameters (others are dropped before it runs), so a request
+    with `?utm_source=…` or `?zz=<random>` is the same page as without it: it is served from the
+    same entry and stores no new one, and the page's own links never carry them."""
+
+    def mark(view: V) -> V:
+        view.page_parameters = frozenset(parameters)  # type: ignore[attr-defined]
+        return view
+
+    return mark
 
 
-def _cached_view_name(request: HttpRequest) -> str | None:
-    """The URL name of a page this request may be served from the cache for, else None."""
+def page_parameters(request: HttpRequest) -> frozenset[str] | None:
+    """The query parameters of the cached page this request is for, else None (not cached)."""
     if request.method not in ("GET", "HEAD"):
         return None
     if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
@@ -66,7 +56,29 @@ def _cached_view_name(request: HttpRequest) -> str | None:
         match = resolve(request.path_info)
     except Resolver404:
         return None
-    return match.view_name if match.view_name in CACHED_VIEWS else None
+    known = getattr(match.func, "page_parameters", None)
+    return known if known is not None else OTHER_CACHED_VIEWS.get(match.view_name)
+
+
+def canonical_query(query: QueryDict, known: frozenset[str]) -> QueryDict:
+    """The known parameters in a fixed order, each with its values in the order given."""
+    kept = QueryDict(mutable=True)
+    for name in sorted(known):
+        values = query.getlist(name)
+        if values:
+            kept.setlist(name, values)
+    kept._mutable = False
+    return kept
+
+
+def page_key(request: HttpRequest, query: QueryDict) -> str:
+    """Scheme, host (validated against ALLOWED_HOSTS by get_host) and port, path and the canonical
+    query: a page's absolute links and og:url are right for every visitor it is served to.
+    Pages show deadline states ("open now") that change at midnight, so the day is part of the
+    key as well as the data's generation."""
+    url = f"{request.scheme}://{request.get_host()}{request.path}?{query.urlencode()}"
+    digest = hashlib.sha256(url.encode()).hexdigest()
+    return f"pages:{generation()}:{clock.today().isoformat()}:{digest}"
 
 
 def _cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
@@ -93,10 +105,16 @@ class AnonymousPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        view_name = _cached_view_name(request)
-        if view_name is None:
+        known = page_parameters(request)
+        if known is None:
             return self.get_response(request)
-        key = page_key(request, view_name)
+        query = canonical_query(request.GET, known)
+        if len(query.urlencode()) > MAX_CANONICAL_QUERY:
+            return self.get_response(request)
+        # The view reads exactly what the key holds.
+        request.GET = query  # type: ignore[assignment]  # a QueryDict like the one Django built
+        request.META["QUERY_STRING"] = query.urlencode()
+        key = page_key(request, query)  # raises DisallowedHost (400) before any lookup
         stored = cache.get(key)
         if stored is not None:
             status, headers, content = stored

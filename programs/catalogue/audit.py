@@ -63,7 +63,11 @@ def audit_directory(today: date) -> AuditReport:
     )
     for programme in live:
         report.broken += _problems(programme, f"programme {programme.slug}")
-        for child in [*programme.eligibility_rules.all(), *programme.costs.all()]:
+        children: list[EligibilityRule | Cost] = [
+            *programme.eligibility_rules.all(),
+            *programme.costs.all(),
+        ]
+        for child in children:
             name = type(child).__name__.lower()
             report.broken += _problems(child, f"{name} {programme.slug}/{child.key}")
     return report

@@ -3,10 +3,18 @@
 Django's `loaddata` never calls `full_clean()`, so a typo in a fixture would reach the database
 unchecked. This loader deserialises each file with natural keys, validates each record as a form
 would, and only writes rows whose values differ from what is stored, so a second run changes nothing.
+
+Reloading never overwrites an adviser's edit. For every row it loads, the loader keeps a
+fingerprint of the values it wrote (FixtureRecord). On a reload it creates what is missing and
+updates a row only while the row still holds exactly what the fixtures last wrote; a row edited
+since (in the admin, by an import) is a conflict: left as it is, listed with the fields that
+differ, and the load reports failure unless `overwrite=True`.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +24,8 @@ from django.core import serializers
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.serializers.base import DeserializationError
 from django.db import DEFAULT_DB_ALIAS, models, transaction
+
+from programs.models import FixtureRecord
 
 # Parents before children: each file only refers to records of the files before it.
 FIXTURE_FILES = (
@@ -39,24 +49,80 @@ class FixtureError(Exception):
     """A record that cannot be loaded; the message names the file, record and field."""
 
 
+@dataclass(frozen=True)
+class Conflict:
+    """A row edited since the fixtures last wrote it, and the fields where they disagree."""
+
+    where: str
+    fields: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return f"{self.where}: edited since the last load ({', '.join(self.fields)})"
+
+
 @dataclass
 class LoadReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    overwritten: int = 0
     files: list[str] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    dry_run: bool = False
 
     def __str__(self) -> str:
-        return (
+        text = (
             f"Loaded {len(self.files)} fixture files: {self.created} created, "
-            f"{self.updated} updated, {self.unchanged} unchanged."
+            f"{self.updated} updated, {self.unchanged} unchanged"
         )
+        if self.overwritten:
+            text += f", {self.overwritten} edited rows overwritten"
+        if self.conflicts:
+            text += f", {len(self.conflicts)} edited rows kept (conflicts)"
+        return text + (". Dry run: nothing was saved." if self.dry_run else ".")
+
+
+@dataclass
+class _Records:
+    """The FixtureRecords of one load, read once and written back at the end."""
+
+    by_key: dict[tuple[str, str], FixtureRecord]
+    touched: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, using: str) -> _Records:
+        rows = FixtureRecord.objects.using(using).all()
+        return cls({(r.model, r.key): r for r in rows})
+
+    def last_written(self, ident: tuple[str, str]) -> str | None:
+        record = self.by_key.get(ident)
+        return record.fingerprint if record else None
+
+    def save(self, using: str) -> None:
+        for (model, key), fingerprint in self.touched.items():
+            FixtureRecord.objects.using(using).update_or_create(
+                model=model, key=key, defaults={"fingerprint": fingerprint}
+            )
+
+
+def _identity(obj: models.Model) -> tuple[str, str]:
+    try:
+        key = list(getattr(obj, "natural_key")())  # noqa: B009 (not every model declares one)
+    except (AttributeError, ObjectDoesNotExist):
+        key = [obj.pk]
+    return obj._meta.label_lower, json.dumps(key, default=str)
+
+
+def _fingerprint(values: dict, m2m: dict[str, set]) -> str:
+    data = {**values, **{name: sorted(pks) for name, pks in m2m.items()}}
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def _describe(path: Path, index: int, obj: models.Model) -> str:
     label = obj._meta.label_lower
+    natural_key = getattr(obj, "natural_key", None)
     try:
-        key = obj.natural_key()
+        key = natural_key() if natural_key else None
     except (AttributeError, ObjectDoesNotExist):
         key = None
     name = "/".join(str(part) for part in key) if key else "?"
@@ -78,7 +144,9 @@ def _stored_m2m(obj: models.Model, names: Iterable[str]) -> dict[str, set]:
     return {name: set(getattr(obj, name).values_list("pk", flat=True)) for name in names}
 
 
-def _load_one(path: Path, index: int, wrapped, report: LoadReport, using: str) -> None:
+def _load_one(
+    path: Path, index: int, wrapped, report: LoadReport, using: str, records: _Records, overwrite
+) -> None:
     obj = wrapped.object
     where = _describe(path, index, obj)
     model = type(obj)
@@ -94,19 +162,32 @@ def _load_one(path: Path, index: int, wrapped, report: LoadReport, using: str) -
         raise FixtureError(f"{where}: {details}") from exc
 
     m2m_wanted = {name: set(pks) for name, pks in (wrapped.m2m_data or {}).items()}
+    ident = _identity(obj)
+    wanted = _fingerprint(_field_values(obj), m2m_wanted)
     if existing is None:
         obj.save(using=using)
         for name, pks in m2m_wanted.items():
             getattr(obj, name).set(pks)
+        records.touched[ident] = wanted
         report.created += 1
         return
 
-    fields_changed = _field_values(existing) != _field_values(obj)
-    m2m_changed = _stored_m2m(existing, m2m_wanted) != m2m_wanted
-    if not (fields_changed or m2m_changed):
+    stored_values, stored_m2m = _field_values(existing), _stored_m2m(existing, m2m_wanted)
+    stored = _fingerprint(stored_values, stored_m2m)
+    if stored == wanted:
+        if records.last_written(ident) != wanted:
+            records.touched[ident] = wanted
         report.unchanged += 1
         return
-    if fields_changed:
+    if records.last_written(ident) != stored:
+        # Someone changed the row since the fixtures wrote it (or the fixtures never did).
+        if not overwrite:
+            report.conflicts.append(
+                Conflict(where, _differing(stored_values, stored_m2m, obj, m2m_wanted))
+            )
+            return
+        report.overwritten += 1
+    if _field_values(existing) != _field_values(obj):
         # A normal save so auto_now timestamps move: the row really changed.
         for f in obj._meta.concrete_fields:
             if getattr(f, "auto_now_add", False):
@@ -114,7 +195,15 @@ def _load_one(path: Path, index: int, wrapped, report: LoadReport, using: str) -
         obj.save(using=using)
     for name, pks in m2m_wanted.items():
         getattr(obj, name).set(pks)
+    records.touched[ident] = wanted
     report.updated += 1
+
+
+def _differing(stored_values: dict, stored_m2m: dict, obj: models.Model, m2m_wanted: dict):
+    wanted_values = _field_values(obj)
+    names = [name for name, value in stored_values.items() if wanted_values.get(name) != value]
+    names += [name for name, pks in stored_m2m.items() if m2m_wanted.get(name) != pks]
+    return tuple(names)
 
 
 def _deserialize(path: Path, using: str):
@@ -133,16 +222,26 @@ def load_directory(
     directory: Path | None = None,
     files: Iterable[str] = FIXTURE_FILES,
     using: str = DEFAULT_DB_ALIAS,
+    overwrite: bool = False,
+    dry_run: bool = False,
 ) -> LoadReport:
-    """Load the fixture files in order inside one transaction; raise FixtureError on any bad record."""
+    """Load the fixture files in order inside one transaction; raise FixtureError on any bad record.
+
+    Rows edited since the last load are kept and listed in `report.conflicts` (or overwritten
+    with `overwrite=True`). With `dry_run=True` everything is checked and counted, then rolled back.
+    """
     directory = directory or fixtures_dir()
-    report = LoadReport()
+    report = LoadReport(dry_run=dry_run)
     with transaction.atomic(using=using):
+        records = _Records.read(using)
         for name in files:
             path = directory / name
             if not path.exists():
                 raise FixtureError(f"{path}: fixture file is missing")
             for index, wrapped in enumerate(_deserialize(path, using), start=1):
-                _load_one(path, index, wrapped, report, using)
+                _load_one(path, index, wrapped, report, using, records, overwrite)
             report.files.append(name)
+        records.save(using)
+        if dry_run:
+            transaction.set_rollback(True, using=using)
     return report

@@ -6,12 +6,13 @@ calendar app updates its events instead of duplicating them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 
 from icalendar import Calendar, Event
 
-from programs.decisions.deadlines import DeadlineStatus
+from programs.decisions.deadlines import DeadlineRow, DeadlineStatus
 from programs.decisions.planning import Plan
 from programs.models import Programme
 
@@ -19,18 +20,36 @@ PRODID = "-//International Medical Internships Directory//Deadlines and plans//E
 UID_DOMAIN = "medical-internships.directory"
 
 
+# Control characters (and Unicode line and paragraph separators): iCalendar lines must not carry
+# them raw, and icalendar refuses or asserts on some of them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
+_LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
+
+
+def one_line(text: str) -> str:
+    """Text for a single-line property (name, summary, uid, url): line breaks become spaces."""
+    return _CONTROL.sub("", _LINE_BREAKS.sub(" ", text)).strip()
+
+
+def multi_line(text: str) -> str:
+    """Text for DESCRIPTION: newlines kept (icalendar escapes them), other controls dropped."""
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
 def new_calendar(name: str) -> Calendar:
-    return Calendar.new(prodid=PRODID, name=name)
+    return Calendar.new(prodid=PRODID, name=one_line(name))
 
 
 def all_day(uid: str, day: date, summary: str, description: str = "", url: str = "") -> Event:
+    """Whatever odd text a record holds, the event is built (never a 500, never an injected
+    property)."""
     return Event.new(
-        uid=f"{uid}@{UID_DOMAIN}",
+        uid=f"{one_line(uid)}@{UID_DOMAIN}",
         start=day,
         end=day + timedelta(days=1),
-        summary=summary,
-        description=description or None,
-        url=url or None,
+        summary=one_line(summary),
+        description=multi_line(description) or None,
+        url=one_line(url) or None,
     )
 
 
@@ -51,11 +70,12 @@ def deadline_event(programme: Programme, status: DeadlineStatus, url: str) -> Ev
     return event
 
 
-def deadlines_calendar(name: str, programmes: Iterable[Programme], absolute_url) -> Calendar:
-    """`programmes` carry `deadline_status` (programs.deadlines.attach_deadline_status)."""
+def deadlines_calendar(
+    name: str, rows: Iterable[DeadlineRow], absolute_url: Callable[[Programme], str]
+) -> Calendar:
     cal = new_calendar(name)
-    for programme in programmes:
-        event = deadline_event(programme, programme.deadline_status, absolute_url(programme))
+    for row in rows:
+        event = deadline_event(row.programme, row.status, absolute_url(row.programme))
         if event is not None:
             cal.add_component(event)
     return cal

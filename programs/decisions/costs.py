@@ -13,8 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from programs.core.wording import NOT_STATED
 from programs.models import CostBenchmark, ExchangeRate, Programme
-from programs.models.money import format_figures
+from programs.models.money import Amount, format_figures
 
 WEEKS_PER_MONTH = Decimal(52) / Decimal(12)
 DEFAULT_WEEKS = 4
@@ -73,10 +74,23 @@ class Line:
     note: str = ""
     open_ended: bool = False
     subtract: bool = False  # pay: taken off the best case
+    currency: str = ""
 
     @property
     def known(self) -> bool:
         return self.low is not None
+
+    @property
+    def low_figures(self) -> str:
+        """The lower figure as money is written everywhere, e.g. "€1,160"; empty when unknown."""
+        return "" if self.low is None else format_figures(self.low, None, self.currency)
+
+    @property
+    def high_figures(self) -> str:
+        """The upper figure, e.g. "€2,900+"; empty when unknown."""
+        if self.high is None:
+            return ""
+        return format_figures(self.high, None, self.currency, open_ended=self.open_ended)
 
 
 @dataclass
@@ -90,15 +104,20 @@ class Estimate:
     @property
     def low(self) -> Decimal:
         costs = sum(
-            (line.low for line in self.lines if line.known and not line.subtract), Decimal(0)
+            (line.low for line in self.lines if line.low is not None and not line.subtract),
+            Decimal(0),
         )
-        pay = sum((line.high for line in self.lines if line.known and line.subtract), Decimal(0))
+        pay = sum(
+            (line.high for line in self.lines if line.high is not None and line.subtract),
+            Decimal(0),
+        )
         return max(costs - pay, Decimal(0))
 
     @property
     def high(self) -> Decimal:
         return sum(
-            (line.high for line in self.lines if line.known and not line.subtract), Decimal(0)
+            (line.high for line in self.lines if line.high is not None and not line.subtract),
+            Decimal(0),
         )
 
     @property
@@ -117,11 +136,12 @@ class Estimate:
     def bar(self) -> list[tuple[str, int, int]]:
         """Stacked segments (label, x, width) of the costs' upper figures on a 0–100 scale."""
         high = self.high
-        segments, x = [], 0
+        segments: list[tuple[str, int, int]] = []
+        x = 0
         if not high:
             return segments
         for line in self.lines:
-            if line.known and not line.subtract and line.high:
+            if line.high is not None and not line.subtract and line.high:
                 width = int(whole(line.high * 100 / high))
                 segments.append((line.label, x, width))
                 x += width
@@ -132,11 +152,19 @@ class Estimate:
         return int(whole(self.low * 100 / self.high)) if self.high else 0
 
 
-def _line(label, amount, weeks, currency, rates, source, subtract=False) -> Line:
+def _line(
+    label: str,
+    amount: Amount,
+    weeks: int,
+    currency: str,
+    rates: Rates,
+    source: str,
+    subtract: bool = False,
+) -> Line:
     factor = scale(amount.period, weeks)
     if amount.amount_min is None or factor is None:
         why = "an hourly figure with no hours given" if factor is None else "no amount given"
-        return Line(label, None, None, source, f"Not stated in source ({why}).", subtract=subtract)
+        return Line(label, None, None, source, f"{NOT_STATED} ({why}).", subtract=subtract)
     high_raw = amount.amount_max if amount.amount_max is not None else amount.amount_min
     low = rates.convert(amount.amount_min * factor, amount.currency, currency)
     high = rates.convert(high_raw * factor, amount.currency, currency)
@@ -146,7 +174,7 @@ def _line(label, amount, weeks, currency, rates, source, subtract=False) -> Line
     note = amount.notes
     if amount.period != "one_off":
         note = f"{amount.get_period_display()} × {weeks} weeks. {note}".strip()
-    return Line(label, whole(low), whole(high), source, note, amount.open_ended, subtract)
+    return Line(label, whole(low), whole(high), source, note, amount.open_ended, subtract, currency)
 
 
 def estimate(
@@ -164,7 +192,7 @@ def estimate(
     fees = [c for c in costs if c.kind in ("programme_fee", "application_fee")]
     if not any(c.kind == "programme_fee" for c in fees):
         result.lines.append(
-            Line("Programme fee", None, None, source, "Not stated in source: ask the provider.")
+            Line("Programme fee", None, None, source, f"{NOT_STATED}: ask the provider.")
         )
     for cost in fees:
         label = cost.get_kind_display()
@@ -187,9 +215,10 @@ def estimate(
 
 def weeks_within(programme: Programme, weeks: int | None) -> tuple[int, str]:
     """The chosen duration kept inside the programme's range, with a note when it was moved."""
-    low, high = programme.duration_min_weeks, programme.duration_max_weeks
-    low, high = (low if low is not None else high), (high if high is not None else low)
-    if low is None:
+    given_low, given_high = programme.duration_min_weeks, programme.duration_max_weeks
+    low = given_low if given_low is not None else given_high
+    high = given_high if given_high is not None else given_low
+    if low is None or high is None:
         note = (
             ""
             if weeks

@@ -98,9 +98,14 @@ def deadline_status(programme: Programme, today: date) -> DeadlineStatus:
     return DeadlineStatus(UNKNOWN, None, None, NOT_STATED, False)
 
 
-def attach_deadline_status(programmes: Iterable[Programme], today: date) -> list[Programme]:
-    """Give each programme a `deadline_status` attribute for templates; no queries."""
-    programmes = list(programmes)
-    for programme in programmes:
-        programme.deadline_status = deadline_status(programme, today)
-    return programmes
+@dataclass(frozen=True)
+class DeadlineRow:
+    """A programme with where its deadline stands today, for lists of deadlines."""
+
+    programme: Programme
+    status: DeadlineStatus
+
+
+def deadline_rows(programmes: Iterable[Programme], today: date) -> list[DeadlineRow]:
+    """Each programme with its deadline status; no queries."""
+    return [DeadlineRow(programme, deadline_status(programme, today)) for programme in programmes]

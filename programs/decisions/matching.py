@@ -113,7 +113,7 @@ def _levels(rule: EligibilityRule) -> tuple[set[str], str]:
 def judge_rule(rule: EligibilityRule, profile: Profile) -> Reason:
     """One rule's verdict, with a sentence that says why."""
     kind = rule.kind
-    if kind == "min_age":
+    if kind == "min_age" and rule.min_age is not None:  # a named constraint guarantees the age
         if profile.age is None:
             return Reason(CHECK, f"Requires age {rule.min_age} or over; you did not give your age.")
         if profile.age >= rule.min_age:
@@ -238,12 +238,3 @@ def match(programme: Programme, profile: Profile) -> Verdict:
     else:
         state = _combine(reasons)
     return Verdict(state, reasons)
-
-
-def attach_verdicts(programmes: Iterable[Programme], profile: Profile) -> list[Programme]:
-    """Give each programme a `verdict` attribute (None without a profile); no queries once the
-    rules, their study levels and the disciplines are prefetched."""
-    programmes = list(programmes)
-    for programme in programmes:
-        programme.verdict = None if profile.is_empty else match(programme, profile)
-    return programmes

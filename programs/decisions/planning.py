@@ -62,27 +62,40 @@ def deadline_for_start(programme: Programme, start: date) -> date | None:
     return None
 
 
-def timeline() -> list[TimelineStage]:
-    """The stages with their checklists as `checklist`, in two queries."""
+@dataclass(frozen=True)
+class Stage:
+    """A timeline stage with its checklist: the titles of the timeline topic's items for it."""
+
+    stage: TimelineStage
+    checklist: tuple[str, ...] = ()
+
+
+def timeline() -> list[Stage]:
+    """The stages with their checklists, in two queries."""
     stages = list(TimelineStage.objects.select_related("source_guide"))
-    items = GuideItem.objects.filter(topic__slug=TIMELINE, stage__isnull=False).order_by(
-        "position", "pk"
+    items = list(
+        GuideItem.objects.filter(topic__slug=TIMELINE, stage__isnull=False).order_by(
+            "position", "pk"
+        )
     )
-    for stage in stages:
-        stage.checklist = [item.title for item in items if item.stage_id == stage.pk]
-    return stages
+    return [
+        Stage(stage, tuple(item.title for item in items if item.stage_id == stage.pk))
+        for stage in stages
+    ]
 
 
 def plan(
-    start: date, today: date, stages: Iterable[TimelineStage], programme: Programme | None = None
+    start: date, today: date, stages: Iterable[Stage], programme: Programme | None = None
 ) -> Plan:
     milestones: list[Milestone] = []
     notes: list[str] = []
-    for stage in stages:
-        if stage.months_before_max is None and stage.months_before_min is None:
+    for staged in stages:
+        stage = staged.stage
+        low, high = stage.months_before_min, stage.months_before_max
+        if low is None and high is None:
             continue
-        far = stage.months_before_max or stage.months_before_min
-        near = stage.months_before_min if stage.months_before_min is not None else far
+        far = high or low or 0
+        near = low if low is not None else far
         begins, ends = months_before(start, far), months_before(start, near)
         milestones.append(
             Milestone(
@@ -91,7 +104,7 @@ def plan(
                 begins=begins,
                 ends=ends - timedelta(days=1) if ends > begins else ends,
                 summary=stage.summary,
-                checklist=list(getattr(stage, "checklist", [])),
+                checklist=list(staged.checklist),
                 source=stage.citation,
                 late=begins < today,
             )

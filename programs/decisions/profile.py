@@ -7,6 +7,7 @@ optional; a bad value (age "abc", a start in 1900) is reported and left out, nev
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from django import forms
 from django.http import QueryDict
@@ -28,6 +29,14 @@ PROFILE_FIELDS = (
 )
 ESTIMATE_CURRENCIES = (Currency.EUR, Currency.GBP, Currency.USD)
 MAX_PLAN_YEARS = 3
+
+
+def choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
+    """The form's field `name`, whose choices come from the vocabulary."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ChoiceField):
+        raise TypeError(f"{name} is not a choice field")
+    return field
 
 
 class ProfileForm(forms.Form):
@@ -107,19 +116,25 @@ class ProfileForm(forms.Form):
         super().__init__(data)
         self.today = today
         # Choices from the page's vocabulary (programs/models/vocabulary.py), read once a page.
-        self.fields["study"].choices = [
-            ("", "Not saying"),
-            *((slug, row.name) for slug, row in vocabulary.levels.items()),
-        ]
-        self.fields["discipline"].choices = [
-            ("", "Not saying"),
-            *((slug, row.name) for slug, row in vocabulary.disciplines.items()),
-        ]
-        self.fields["residence"].choices = [
-            ("", "Not saying"),
-            *((c.code, c.name) for c in vocabulary.countries.values()),  # by name
-            ("other", "Another country"),
-        ]
+        choices: dict[str, list[tuple[str, str]]] = {
+            "study": [
+                ("", "Not saying"),
+                *((slug, row.name) for slug, row in vocabulary.levels.items()),
+            ],
+            "discipline": [
+                ("", "Not saying"),
+                *((slug, row.name) for slug, row in vocabulary.disciplines.items()),
+            ],
+            "residence": [
+                ("", "Not saying"),
+                *((c.code, c.name) for c in vocabulary.countries.values()),  # by name
+                ("other", "Another country"),
+            ],
+        }
+        for name, options in choices.items():
+            choice_field(self, name).choices = options
+        # Each answer's name, for the verdicts' sentences.
+        self.names = {name: dict(options) for name, options in choices.items()}
         self.fields["start"].widget.attrs.update(
             min=today.isoformat(), max=self.latest_start.isoformat()
         )
@@ -138,8 +153,9 @@ class ProfileForm(forms.Form):
             )
         return start
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("english") == "IELTS" and data.get("score") is not None and data["score"] > 9:
             self.add_error("score", "IELTS scores run from 0 to 9.")
         return data
@@ -150,9 +166,7 @@ class ProfileForm(forms.Form):
         data = {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
         study, discipline = data.get("study") or "", data.get("discipline") or ""
         residence = data.get("residence") or ""
-        names = {
-            name: dict(self.fields[name].choices) for name in ("study", "discipline", "residence")
-        }
+        names = self.names
         return Profile(
             age=data.get("age"),
             level=study,

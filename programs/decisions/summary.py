@@ -3,12 +3,13 @@ the all-in estimate and the backward plan."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
 from programs.decisions import costs, planning
 from programs.decisions.matching import Profile, Verdict, match
-from programs.models import Programme
+from programs.models import CostBenchmark, Programme
 
 
 @dataclass
@@ -25,9 +26,9 @@ def decide(
     profile: Profile,
     weeks: int | None,
     currency: str,
-    benchmarks: list,
+    benchmarks: Iterable[CostBenchmark],
     rates: costs.Rates,
-    stages: list | None,
+    stages: list[planning.Stage] | None,
     today: date,
 ) -> Decision:
     verdict = None if profile.is_empty else match(programme, profile)

@@ -73,13 +73,17 @@ def _check_shape(value: object, pattern: re.Pattern, message: str) -> None:
 
 
 class VocabularyLookup:
+    """Finds a choice in the vocabulary held in memory instead of querying for it; mixed into
+    form fields, which provide `error_messages`."""
+
     pattern = SLUG
     lookup: Mapping[str, models.Model] | None = None
+    error_messages: dict[str, str]
 
-    def find(self, value: str) -> models.Model:
+    def find(self, lookup: Mapping[str, models.Model], value: str) -> models.Model:
         _check_shape(value, self.pattern, self.error_messages["invalid_choice"])
         try:
-            return self.lookup[value]
+            return lookup[value]
         except KeyError:
             raise ValidationError(
                 self.error_messages["invalid_choice"], code="invalid_choice"
@@ -95,15 +99,16 @@ class SlugChoiceField(VocabularyLookup, filter_fields.ModelChoiceField):
             return None
         value = self.normalise(value)
         if self.lookup is not None:
-            return self.find(value)
+            return self.find(self.lookup, value)
         _check_shape(value, self.pattern, self.error_messages["invalid_choice"])
         return super().to_python(value)
 
 
 class SlugMultipleChoiceField(VocabularyLookup, filter_fields.ModelMultipleChoiceField):
     def _check_values(self, value):
-        if self.lookup is not None:
-            return [self.find(item) for item in dict.fromkeys(value)]
+        lookup = self.lookup
+        if lookup is not None:
+            return [self.find(lookup, item) for item in dict.fromkeys(value)]
         for item in value:
             _check_shape(item, self.pattern, self.error_messages["invalid_choice"])
         return super()._check_values(value)

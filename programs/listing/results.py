@@ -11,9 +11,9 @@ from operator import and_, or_
 from django.db.models import Q, QuerySet
 
 from programs.decisions import costs
-from programs.decisions.matching import Profile, attach_verdicts, rules_prefetch
+from programs.decisions.matching import Profile, match, rules_prefetch
 from programs.listing.filters import FACET_GROUPS, ProgrammeFilter
-from programs.models import CostBenchmark
+from programs.models import CostBenchmark, Programme
 
 
 def counted_q(conditions: dict[str, Q]) -> Q:
@@ -34,9 +34,18 @@ def counted_q(conditions: dict[str, Q]) -> Q:
     return reduce(and_, fixed, Q())
 
 
-def attach_estimates(programmes, benchmarks, rates: costs.Rates) -> None:
-    for programme in programmes:
-        programme.estimate = costs.estimate(programme, None, "EUR", benchmarks, rates)
+def sorted_by_cost(
+    found: QuerySet, benchmarks: tuple[CostBenchmark, ...], rates: costs.Rates
+) -> list[Programme]:
+    """Every result, cheapest estimate first; estimates that leave out a fee the source does not
+    state sort after complete ones."""
+    estimates = {p: costs.estimate(p, None, "EUR", benchmarks, rates) for p in found}
+
+    def cost_order(programme: Programme) -> tuple[bool, Decimal, Decimal]:
+        estimate = estimates[programme]
+        return bool(estimate.missing), estimate.low, estimate.high
+
+    return sorted(estimates, key=cost_order)
 
 
 def kept_by_checks(
@@ -59,9 +68,7 @@ def kept_by_checks(
         .prefetch_related("costs", "countries", rules_prefetch(), "disciplines")
     )
     if eligible_only:
-        attach_verdicts(rows, profile)
-        rows = [p for p in rows if p.verdict.may_apply]
+        rows = [p for p in rows if match(p, profile).may_apply]
     if budget is not None:
-        attach_estimates(rows, benchmarks, rates)
-        rows = [p for p in rows if p.estimate.low <= budget]
+        rows = [p for p in rows if costs.estimate(p, None, "EUR", benchmarks, rates).low <= budget]
     return [p.pk for p in rows]

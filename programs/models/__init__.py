@@ -1,27 +1,32 @@
 from .base import Guide, Sourced
 from .conditions import Cost, EligibilityRule
 from .destinations import City, Country, DestinationNote, Region
+from .fixture_records import FixtureRecord
 from .guides import CostBenchmark, GuideItem, GuideTopic, TimelineStage
 from .legitimacy import LegitimacySignal
 from .money import CURRENCY_SYMBOLS, CostKind, Currency, ExchangeRate, Period
 from .organisations import Organisation
 from .programmes import Programme, ProgrammeQuerySet
 from .search import SearchSynonym
+from .sources import CitesSource, DatedDeadline, Source
 from .taxonomy import Discipline, Speciality, StudyLevel
 from .vocabulary import Vocabulary
 
 __all__ = [
     "CURRENCY_SYMBOLS",
+    "CitesSource",
     "City",
     "Cost",
     "CostBenchmark",
     "CostKind",
     "Country",
     "Currency",
+    "DatedDeadline",
     "DestinationNote",
     "Discipline",
     "EligibilityRule",
     "ExchangeRate",
+    "FixtureRecord",
     "Guide",
     "GuideItem",
     "GuideTopic",
@@ -32,6 +37,7 @@ __all__ = [
     "ProgrammeQuerySet",
     "Region",
     "SearchSynonym",
+    "Source",
     "Sourced",
     "Speciality",
     "StudyLevel",

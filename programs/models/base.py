@@ -1,7 +1,51 @@
 """Shared pieces: the source guides, provenance and natural-key managers."""
 
+from collections.abc import Callable
+
 from django.core.exceptions import ValidationError
 from django.db import models
+
+LINE_BREAKS = ("\r", "\n", "\u2028", "\u2029")
+
+
+def reject_line_breaks(instance: models.Model, exclude=None) -> None:
+    """Single-line text (every CharField) holds no line break: a title with a newline would break
+    the headers, calendars and CSV cells it ends up in. Multi-line text lives in TextFields."""
+    errors = {
+        f.name: ["This is a single line: remove the line break."]
+        for f in instance._meta.concrete_fields
+        if isinstance(f, models.CharField)
+        and f.name not in (exclude or ())
+        and any(mark in (getattr(instance, f.attname) or "") for mark in LINE_BREAKS)
+    }
+    if errors:
+        raise ValidationError(errors)
+
+
+def clean_single_line_fields(instance: models.Model, clean_fields, exclude=None) -> None:
+    """A model's `clean_fields` (passed in) plus `reject_line_breaks`, errors merged."""
+    errors: dict[str, list] = {}
+    for check in (clean_fields, lambda exclude: reject_line_breaks(instance, exclude)):
+        try:
+            check(exclude=exclude)
+        except ValidationError as exc:
+            for name, messages in exc.update_error_dict({}).items():
+                errors.setdefault(name, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+def serialized_after[F: Callable[..., tuple]](*model_labels: str) -> Callable[[F], F]:
+    """Django's `natural_key.dependencies`: the models `dumpdata` must write before this one.
+
+    Typed: a function attribute assigned in the class body is an error to mypy (django-stubs #297).
+    """
+
+    def mark(natural_key: F) -> F:
+        vars(natural_key)["dependencies"] = list(model_labels)
+        return natural_key
+
+    return mark
 
 
 class SlugNaturalKeyManager(models.Manager):
@@ -36,6 +80,9 @@ class Guide(models.Model):
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
 
+    def clean_fields(self, exclude=None) -> None:
+        clean_single_line_fields(self, super().clean_fields, exclude)
+
 
 class Sourced(models.Model):
     """A record that cites the guide and the section heading it was transcribed from."""
@@ -56,6 +103,21 @@ class Sourced(models.Model):
     @property
     def citation(self) -> str:
         return f"{self.source_guide.title} — {self.source_section}"
+
+    def clean_fields(self, exclude=None) -> None:
+        clean_single_line_fields(self, super().clean_fields, exclude)
+
+
+# Plausible values. Ages: nobody younger than a secondary-school pupil applies, and a stated minimum
+# above 100 is a typing slip. Weeks: a placement (or a lead time) longer than two years is a slip.
+MIN_AGE_BOUNDS = (10, 100)
+MAX_WEEKS = 104
+
+
+def check_bounds(errors: dict, value, low: int, high: int, field: str, message: str) -> None:
+    """Shared twin of the plausibility constraints, for clean()."""
+    if value is not None and not low <= value <= high:
+        errors.setdefault(field, ValidationError(message, code="implausible"))
 
 
 def check_range(errors: dict, low, high, low_field: str, high_field: str, what: str) -> None:

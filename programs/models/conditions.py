@@ -5,9 +5,29 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from .base import check_range
+from .base import (
+    MIN_AGE_BOUNDS,
+    check_bounds,
+    check_range,
+    clean_single_line_fields,
+    serialized_after,
+)
 from .money import Amount
 from .programmes import Programme
+from .sources import Source
+
+
+# Rules and costs are transcribed from their programme's guide section; one stated elsewhere (say
+# in the provider's email) cites that source too.
+def source_field() -> models.ForeignKey:
+    return models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Leave empty when the programme's guide section states it.",
+    )
 
 
 class ProgrammeChildManager(models.Manager):
@@ -52,6 +72,7 @@ class EligibilityRule(models.Model):
     language_score_min = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
     language_score_max = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+    source = source_field()
 
     objects = ProgrammeChildManager()
     history = HistoricalRecords()
@@ -65,6 +86,10 @@ class EligibilityRule(models.Model):
             models.CheckConstraint(
                 condition=~Q(kind="min_age") | Q(min_age__isnull=False),
                 name="eligibility_min_age_rule_has_age",
+            ),
+            models.CheckConstraint(
+                condition=Q(min_age__isnull=True) | Q(min_age__range=MIN_AGE_BOUNDS),
+                name="eligibility_min_age_plausible",
             ),
             models.CheckConstraint(
                 condition=~Q(kind="language") | ~Q(language_test=""),
@@ -81,15 +106,23 @@ class EligibilityRule(models.Model):
     def __str__(self) -> str:
         return self.text
 
+    @serialized_after("programs.programme")
     def natural_key(self) -> tuple[str, str]:
         return (self.programme.slug, self.key)
-
-    natural_key.dependencies = ["programs.programme"]
 
     def clean(self) -> None:
         errors: dict[str, ValidationError] = {}
         if self.kind == self.Kind.MIN_AGE and self.min_age is None:
             errors["min_age"] = ValidationError("A minimum-age rule needs the age in years.")
+        low, high = MIN_AGE_BOUNDS
+        check_bounds(
+            errors,
+            self.min_age,
+            low,
+            high,
+            "min_age",
+            f"Give the minimum age in years, from {low} to {high}, as the source states it.",
+        )
         if self.kind == self.Kind.LANGUAGE and not self.language_test:
             errors["language_test"] = ValidationError(
                 "A language rule needs the test's name (e.g. IELTS, TOEFL or 'equivalent')."
@@ -105,12 +138,16 @@ class EligibilityRule(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def clean_fields(self, exclude=None) -> None:
+        clean_single_line_fields(self, super().clean_fields, exclude)
+
 
 class Cost(Amount):
     """A cost or payment attached to one programme."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="costs")
     key = models.SlugField(max_length=80, help_text="Stable identifier within the programme.")
+    source = source_field()
 
     objects = ProgrammeChildManager()
     history = HistoricalRecords()
@@ -127,7 +164,9 @@ class Cost(Amount):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.programme}"
 
+    @serialized_after("programs.programme")
     def natural_key(self) -> tuple[str, str]:
         return (self.programme.slug, self.key)
 
-    natural_key.dependencies = ["programs.programme"]
+    def clean_fields(self, exclude=None) -> None:
+        clean_single_line_fields(self, super().clean_fields, exclude)

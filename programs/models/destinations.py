@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
-from .base import SlugNaturalKeyManager, Sourced
+from .base import SlugNaturalKeyManager, Sourced, clean_single_line_fields, serialized_after
 
 
 class Region(Sourced):
@@ -56,16 +56,18 @@ class Country(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @serialized_after("programs.region")
     def natural_key(self) -> tuple[str]:
         return (self.code,)
-
-    natural_key.dependencies = ["programs.region"]
 
     def clean(self) -> None:
         if self.code and not (len(self.code) == 2 and self.code.isascii() and self.code.isupper()):
             raise ValidationError(
                 {"code": "Use the two capital letters of the ISO 3166-1 code, e.g. GB or US."}
             )
+
+    def clean_fields(self, exclude=None) -> None:
+        clean_single_line_fields(self, super().clean_fields, exclude)
 
 
 class CityManager(models.Manager):
@@ -92,10 +94,12 @@ class City(models.Model):
     def __str__(self) -> str:
         return f"{self.name}, {self.country.name}"
 
+    @serialized_after("programs.country")
     def natural_key(self) -> tuple[str, str]:
         return (self.country.code, self.slug)
 
-    natural_key.dependencies = ["programs.country"]
+    def clean_fields(self, exclude=None) -> None:
+        clean_single_line_fields(self, super().clean_fields, exclude)
 
 
 class DestinationNoteManager(models.Manager):
@@ -137,7 +141,6 @@ class DestinationNote(Sourced):
     def __str__(self) -> str:
         return f"{self.region}: {self.get_kind_display()}"
 
+    @serialized_after("programs.region", "programs.country")
     def natural_key(self) -> tuple[str, str]:
         return (self.region.slug, self.key)
-
-    natural_key.dependencies = ["programs.region", "programs.country"]

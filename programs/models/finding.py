@@ -1,7 +1,10 @@
 """How students find programmes: one condition per filter, and search.
 
-A mixin of `ProgrammeQuerySet`, kept apart so the models module stays small. The `*_q()` builders
-return plain `Q` objects because the list page also uses them inside aggregates for facet counts.
+The first layer of `ProgrammeQuerySet` (finding → review → programmes, one module each, so the
+models module stays small). Each layer is a `QuerySet` generic over the model, so `self.filter()` and
+friends are typed where they are used; a chain rather than mixins, so the `as_manager()` that
+django-stubs generates for each layer extends the one below. The `*_q()` builders return plain `Q`
+objects because the list page also uses them inside aggregates for facet counts.
 """
 
 import json
@@ -22,7 +25,7 @@ from .search_text import Query, fts_match, parse, pg_query
 from .taxonomy import Speciality, StudyLevel
 
 
-class FindingQuerySetMixin:
+class FindingQuerySet[M: models.Model](models.QuerySet[M]):
     # Deadlines. A month-and-day deadline recurs every year; these mirror programs/deadlines.py.
 
     @staticmethod
@@ -41,7 +44,7 @@ class FindingQuerySetMixin:
             Q(deadline_day__isnull=True) | Q(deadline_day__gte=today.day),
             deadline_month=today.month,
         )
-        dated = FindingQuerySetMixin.dated_deadline_q()
+        dated = FindingQuerySet.dated_deadline_q()
         if state == "open":
             return dated & not_passed
         if state == "closed":

@@ -4,7 +4,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
-from .base import SlugNaturalKeyManager, Sourced, check_range
+from .base import (
+    SlugNaturalKeyManager,
+    Sourced,
+    check_range,
+    clean_single_line_fields,
+    serialized_after,
+)
 from .money import Amount
 
 
@@ -29,6 +35,9 @@ class GuideTopic(models.Model):
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
+
+    def clean_fields(self, exclude=None) -> None:
+        clean_single_line_fields(self, super().clean_fields, exclude)
 
 
 class TimelineStage(Sourced):
@@ -132,15 +141,11 @@ class GuideItem(Sourced):
     def __str__(self) -> str:
         return self.title
 
+    @serialized_after(
+        "programs.guidetopic", "programs.timelinestage", "programs.studylevel", "programs.guide"
+    )
     def natural_key(self) -> tuple[str, str]:
         return (self.topic.slug, self.key)
-
-    natural_key.dependencies = [
-        "programs.guidetopic",
-        "programs.timelinestage",
-        "programs.studylevel",
-        "programs.guide",
-    ]
 
 
 class CostBenchmark(Amount, Sourced):

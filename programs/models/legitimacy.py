@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from .base import Sourced
+from .base import Sourced, serialized_after
 
 
 class LegitimacySignalManager(models.Manager):
@@ -50,10 +50,9 @@ class LegitimacySignal(Sourced):
     def __str__(self) -> str:
         return f"{self.programme}: {self.check_item} ({self.get_state_display()})"
 
+    @serialized_after("programs.programme", "programs.guideitem")
     def natural_key(self) -> tuple:
         return (self.programme.slug, *self.check_item.natural_key())
-
-    natural_key.dependencies = ["programs.programme", "programs.guideitem"]
 
     def clean(self) -> None:
         item = getattr(self, "check_item", None) if self.check_item_id else None

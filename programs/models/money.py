@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from .base import check_range
+from .base import check_range, clean_single_line_fields
 
 
 class Currency(models.TextChoices):
@@ -100,6 +100,14 @@ class Amount(models.Model):
             errors["amount_min"] = ValidationError(
                 "Give the single figure as the minimum; the maximum is only for a range."
             )
+        for field in ("amount_min", "amount_max"):
+            value = getattr(self, field)
+            if value is not None and value < 0:
+                errors[field] = ValidationError(
+                    "Amounts are never negative. For money the student receives, choose the kind "
+                    "“Stipend” or “Salary” and give the amount as a positive figure.",
+                    code="negative_amount",
+                )
         if (self.amount_min is not None) and not self.currency:
             errors["currency"] = ValidationError("An amount needs its currency.")
         if errors:
@@ -125,6 +133,11 @@ class Amount(models.Model):
                 | Q(amount_max__isnull=True)
                 | Q(amount_min__lte=models.F("amount_max")),
                 name=f"{prefix}_min_lte_max",
+            ),
+            models.CheckConstraint(
+                condition=(Q(amount_min__isnull=True) | Q(amount_min__gte=0))
+                & (Q(amount_max__isnull=True) | Q(amount_max__gte=0)),
+                name=f"{prefix}_amounts_not_negative",
             ),
             models.CheckConstraint(
                 condition=Q(amount_max__isnull=True) | Q(amount_min__isnull=False),
@@ -180,3 +193,6 @@ class ExchangeRate(models.Model):
     def clean(self) -> None:
         if self.per_eur is not None and self.per_eur <= Decimal(0):
             raise ValidationError({"per_eur": "A rate must be above zero."})
+
+    def clean_fields(self, exclude=None) -> None:
+        clean_single_line_fields(self, super().clean_fields, exclude)

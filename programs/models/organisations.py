@@ -2,7 +2,7 @@
 
 from django.db import models
 
-from .base import SlugNaturalKeyManager, Sourced
+from .base import SlugNaturalKeyManager, Sourced, serialized_after
 
 
 class Organisation(Sourced):
@@ -45,7 +45,6 @@ class Organisation(Sourced):
     def __str__(self) -> str:
         return self.name
 
+    @serialized_after("programs.guide", "programs.country", "programs.city")
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
-
-    natural_key.dependencies = ["programs.guide", "programs.country", "programs.city"]

@@ -11,15 +11,23 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from .base import SlugNaturalKeyManager, Sourced, check_range
+from programs.core import clock
+
+from .base import MAX_WEEKS, SlugNaturalKeyManager, check_bounds, check_range, serialized_after
 from .destinations import City
-from .finding import FindingQuerySetMixin
-from .review import ReviewQuerySetMixin
+from .review import ReviewQuerySet
+from .sources import CitesSource
 
 
-class ProgrammeQuerySet(ReviewQuerySetMixin, FindingQuerySetMixin, models.QuerySet):
+class ProgrammeQuerySet(ReviewQuerySet["Programme"]):
     def published(self) -> "ProgrammeQuerySet":
         return self.filter(status=Programme.Status.PUBLISHED)
+
+    def renamed_from(self, old_slug: str) -> str | None:
+        """The current slug of the programme that once had `old_slug`, from its history."""
+        former = self.model.history.filter(slug=old_slug).values("id")
+        renamed = self.filter(pk__in=former).exclude(slug=old_slug)
+        return renamed.values_list("slug", flat=True).first()
 
     def for_listing(self) -> "ProgrammeQuerySet":
         """Everything a result card shows, fetched in a fixed number of queries."""
@@ -41,10 +49,12 @@ class ProgrammeQuerySet(ReviewQuerySetMixin, FindingQuerySetMixin, models.QueryS
         )
 
     def for_detail(self) -> "ProgrammeQuerySet":
-        # The rule model is defined after Programme (models/conditions.py); read it off the relation.
-        rules = self.model._meta.get_field("eligibility_rules").related_model
+        # Rules, costs and dated deadlines are defined after Programme: read them off the relation.
+        rules = self.model.eligibility_rules.rel.related_model
+        costs = self.model.costs.rel.related_model
+        dated = self.model.dated_deadlines.rel.related_model
         return self.select_related(
-            "organisation", "organisation__country", "source_guide"
+            "organisation", "organisation__country", "source_guide", "source__guide"
         ).prefetch_related(
             "countries__region",
             "cities__country",
@@ -52,17 +62,23 @@ class ProgrammeQuerySet(ReviewQuerySetMixin, FindingQuerySetMixin, models.QueryS
             "specialities",
             "disciplines",
             "partners",
-            "costs",
+            # Each cost, rule and dated deadline may cite a source: joined, never fetched one by one.
+            models.Prefetch(
+                "costs", queryset=costs._default_manager.select_related("source__guide")
+            ),
             models.Prefetch(
                 "eligibility_rules",
-                queryset=rules.objects.prefetch_related("study_levels").select_related(
-                    "residency_country"
+                queryset=rules._default_manager.prefetch_related("study_levels").select_related(
+                    "residency_country", "source__guide"
                 ),
+            ),
+            models.Prefetch(
+                "dated_deadlines", queryset=dated._default_manager.select_related("source__guide")
             ),
         )
 
 
-class Programme(Sourced):
+class Programme(CitesSource):
     class ListingKind(models.TextChoices):
         PROGRAMME = "programme", "Named programme"
         PATHWAY = "pathway", "Pathway or exchange route"
@@ -218,11 +234,22 @@ class Programme(Sourced):
             models.Index(fields=["status", "-updated_at"], name="programme_status_updated"),
         ]
         constraints = [
+            *CitesSource.cites_a_source_constraints("programme"),
             models.CheckConstraint(
                 condition=Q(duration_min_weeks__isnull=True)
                 | Q(duration_max_weeks__isnull=True)
                 | Q(duration_min_weeks__lte=models.F("duration_max_weeks")),
                 name="programme_duration_min_lte_max",
+            ),
+            models.CheckConstraint(
+                condition=(Q(duration_min_weeks__isnull=True) | Q(duration_min_weeks__gte=1))
+                & (Q(duration_max_weeks__isnull=True) | Q(duration_max_weeks__lte=MAX_WEEKS)),
+                name="programme_duration_within_two_years",
+            ),
+            models.CheckConstraint(
+                condition=Q(deadline_lead_weeks__isnull=True)
+                | Q(deadline_lead_weeks__range=(1, MAX_WEEKS)),
+                name="programme_lead_time_within_two_years",
             ),
             models.CheckConstraint(
                 condition=Q(deadline_month__isnull=True) | Q(deadline_month__range=(1, 12)),
@@ -255,16 +282,16 @@ class Programme(Sourced):
     def __str__(self) -> str:
         return self.title
 
+    @serialized_after("programs.organisation", "programs.guide")
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
-
-    natural_key.dependencies = ["programs.organisation", "programs.guide"]
 
     def get_absolute_url(self) -> str:
         return reverse("programs:detail", kwargs={"slug": self.slug})
 
     def clean(self) -> None:
         errors: dict[str, ValidationError] = {}
+        self.clean_citation(errors)
         check_range(
             errors,
             self.duration_min_weeks,
@@ -273,6 +300,29 @@ class Programme(Sourced):
             "duration_max_weeks",
             "duration in weeks",
         )
+        for field in ("duration_min_weeks", "duration_max_weeks"):
+            check_bounds(
+                errors,
+                getattr(self, field),
+                1,
+                MAX_WEEKS,
+                field,
+                f"Give the length in weeks, from 1 to {MAX_WEEKS} (two years); for a longer "
+                "programme, describe it in the duration note and leave the weeks empty.",
+            )
+        check_bounds(
+            errors,
+            self.deadline_lead_weeks,
+            1,
+            MAX_WEEKS,
+            "deadline_lead_weeks",
+            f"Give the lead time in weeks, from 1 to {MAX_WEEKS} (two years).",
+        )
+        if self.last_verified is not None and self.last_verified > clock.today():
+            errors["last_verified"] = ValidationError(
+                "A programme cannot be verified in the future: tick “Checked against its source "
+                "today” when you have checked it."
+            )
         for field in ("deadline_month", "start_month", "end_month"):
             value = getattr(self, field)
             if value is not None and not 1 <= value <= 12:

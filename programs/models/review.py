@@ -1,13 +1,13 @@
 """Which programmes an adviser should look at next, and why.
 
-A mixin of `ProgrammeQuerySet`. The same conditions feed the admin's "needs review" filter, the
+The second layer of `ProgrammeQuerySet`, over `FindingQuerySet`. The same conditions feed the admin's "needs review" filter, the
 counts on the admin index and `manage.py audit_directory`, so the three always agree. A programme
 needs review (archived ones never do) when it is:
 
 - **stale**: never verified, or last verified more than `STALE_AFTER_DAYS` days ago;
 - **past its deadline**: a yearly deadline (fixed, or approximate with a month) has passed this
-  year and the record has not been changed since that date, so the next cycle's facts are unchecked;
-- **unsourced**: it cites no guide section;
+  year and nobody has verified the record since that date, so the next cycle's facts are
+  unchecked. Verification, not any update: a save that checked nothing clears no reason;
 - **missing facts**: a named programme (not a pathway, whose terms vary by host and are rightly
   left open) whose pay, deadline and duration are all unknown, so a student learns nothing
   practical from it.
@@ -16,17 +16,16 @@ needs review (archived ones never do) when it is:
 from datetime import date, timedelta
 from typing import Self
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Model, Q
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 
-from .finding import FindingQuerySetMixin
+from .finding import FindingQuerySet
 
 STALE_AFTER_DAYS = 180
 
 REASONS = {
     "stale": f"Not verified in {STALE_AFTER_DAYS} days",
-    "past_deadline": "Deadline passed this cycle without an update",
-    "unsourced": "No source section",
+    "past_deadline": "Deadline passed this cycle; not verified since",
     "missing_facts": "Pay, deadline and duration all unknown",
 }
 
@@ -37,15 +36,16 @@ def stale_q(today: date) -> Q:
 
 
 def past_deadline_q(today: date) -> Q:
-    """This year's deadline has passed and `updated_at` falls on a day before it.
+    """This year's deadline has passed and `last_verified` is empty or falls on a day before it.
 
     Dates are compared by their parts because the deadline is a month and day without a year;
-    a missing day (the month's last) counts any change within that month as made in time.
+    a missing day (the month's last) counts any verification within that month as made in time.
     """
-    closed = FindingQuerySetMixin.deadline_q("closed", today)
-    year, month, day = "updated_year", "updated_month", "updated_day"
+    closed = FindingQuerySet.deadline_q("closed", today)
+    year, month, day = "verified_year", "verified_month", "verified_day"
     before_deadline = (
-        Q(**{f"{year}__lt": today.year})
+        Q(last_verified__isnull=True)
+        | Q(**{f"{year}__lt": today.year})
         | Q(**{year: today.year, f"{month}__lt": F("deadline_month")})
         | Q(
             **{year: today.year, month: F("deadline_month"), f"{day}__lt": F("deadline_day")},
@@ -53,10 +53,6 @@ def past_deadline_q(today: date) -> Q:
         )
     )
     return closed & before_deadline
-
-
-def unsourced_q() -> Q:
-    return Q(source_section="")
 
 
 def missing_facts_q() -> Q:
@@ -69,11 +65,15 @@ def missing_facts_q() -> Q:
     )
 
 
+def review_column(reason: str) -> str:
+    """The boolean column `with_review_flags()` adds for one reason: "review_stale"…"""
+    return f"review_{reason}"
+
+
 def reason_conditions(today: date) -> dict[str, Q]:
     return {
         "stale": stale_q(today),
         "past_deadline": past_deadline_q(today),
-        "unsourced": unsourced_q(),
         "missing_facts": missing_facts_q(),
     }
 
@@ -85,19 +85,19 @@ def any_reason_q(today: date) -> Q:
     return any_reason
 
 
-class ReviewQuerySetMixin:
-    def with_updated_parts(self) -> Self:
+class ReviewQuerySet[M: Model](FindingQuerySet[M]):
+    def with_verified_parts(self) -> Self:
         return self.annotate(
-            updated_year=ExtractYear("updated_at"),
-            updated_month=ExtractMonth("updated_at"),
-            updated_day=ExtractDay("updated_at"),
+            verified_year=ExtractYear("last_verified"),
+            verified_month=ExtractMonth("last_verified"),
+            verified_day=ExtractDay("last_verified"),
         )
 
     def with_review_flags(self, today: date) -> Self:
         """Each reason to review as a boolean column `review_<reason>`, computed in the query."""
-        return self.with_updated_parts().annotate(
+        return self.with_verified_parts().annotate(
             **{
-                f"review_{name}": ExpressionWrapper(condition, output_field=BooleanField())
+                review_column(name): ExpressionWrapper(condition, output_field=BooleanField())
                 for name, condition in reason_conditions(today).items()
             }
         )
@@ -111,7 +111,7 @@ class ReviewQuerySetMixin:
         conditions = reason_conditions(today)
         return (
             self.exclude(status="archived")
-            .with_updated_parts()
+            .with_verified_parts()
             .aggregate(
                 total=Count("pk", filter=any_reason_q(today)),
                 **{name: Count("pk", filter=q) for name, q in conditions.items()},
@@ -121,4 +121,6 @@ class ReviewQuerySetMixin:
 
 def review_reasons(programme) -> list[str]:
     """The labels of a programme fetched through `with_review_flags()` or `needs_review()`."""
-    return [label for name, label in REASONS.items() if getattr(programme, f"review_{name}", False)]
+    return [
+        label for name, label in REASONS.items() if getattr(programme, review_column(name), False)
+    ]

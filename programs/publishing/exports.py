@@ -32,11 +32,29 @@ EXPORT_COLUMNS = (
     "updated_at",
     "source_guide",
     "source_section",
+    # Appended (the column contract only grows): a newer source in words, e.g. the provider's email.
+    "source",
 )
 
 
+# What spreadsheets read as the start of a formula (OWASP's list, as django-import-export uses).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(row: dict[str, object]) -> dict[str, object]:
+    """The CSV row with text that a spreadsheet would run as a formula prefixed by a quote, the
+    rule django-import-export applies to the admin's exports
+    (IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT). JSON is not a spreadsheet format and stays exact."""
+    return {
+        key: "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+        for key, value in row.items()
+    }
+
+
 def for_export(queryset):
-    return queryset.select_related("organisation", "source_guide").prefetch_related("countries")
+    return queryset.select_related(
+        "organisation", "source_guide", "source__guide"
+    ).prefetch_related("countries")
 
 
 def export_row(programme: Programme, base_url: str) -> dict[str, object]:
@@ -63,8 +81,9 @@ def export_row(programme: Programme, base_url: str) -> dict[str, object]:
         "website": programme.website,
         "last_verified": programme.last_verified.isoformat() if programme.last_verified else None,
         "updated_at": programme.updated_at.isoformat(),
-        "source_guide": programme.source_guide.title,
+        "source_guide": programme.source_guide.title if programme.source_guide else "",
         "source_section": programme.source_section,
+        "source": programme.source.in_words() if programme.source else "",
     }
 
 

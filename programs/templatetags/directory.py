@@ -10,10 +10,10 @@ import calendar
 
 from django import template
 from django.http import QueryDict
-from django.utils.html import format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
-from programs.core.wording import AMOUNT_NOT_STATED
+from programs.core.wording import AMOUNT_NOT_STATED, NOT_STATED
 from programs.models import Period
 
 register = template.Library()
@@ -25,6 +25,12 @@ def amount(cost) -> str:
     if cost.amount_min is None:
         return AMOUNT_NOT_STATED
     return f"{cost.figures()} {Period(cost.period).label}"
+
+
+@register.simple_tag
+def not_stated() -> SafeString:
+    """What every page shows where a source is silent, in one spelling and one style."""
+    return format_html('<span class="not-stated">{}</span>', NOT_STATED)
 
 
 @register.filter
@@ -92,9 +98,3 @@ def hidden_inputs(data: QueryDict, exclude: str = "") -> str:
     if not pairs:
         return mark_safe("")
     return format_html_join("", '<input type="hidden" name="{}" value="{}">', pairs)
-
-
-@register.filter
-def money(value) -> str:
-    """A whole amount with thousands separators: 11375 → "11,375"."""
-    return f"{value:,.0f}"

@@ -5,9 +5,11 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterator
+from itertools import chain
 
+from django.core.cache import cache
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import reverse
@@ -15,19 +17,46 @@ from django.urls import reverse
 from programs.core import clock
 from programs.listing.filters import ProgrammeFilter
 from programs.models import Programme
-from programs.publishing.exports import EXPORT_COLUMNS, export_rows
+from programs.publishing.exports import EXPORT_COLUMNS, export_rows, spreadsheet_safe
 
 
-def healthz(request: HttpRequest) -> HttpResponse:
-    """One query: 200 when the database answers, 503 when it doesn't (the load balancer then
-    stops sending traffic here). Never cached, never redirected to HTTPS."""
+def healthz(request: HttpRequest) -> JsonResponse:
+    """The database and the cache, reported separately, within about 2 s (the pool's and the
+    cache's short timeouts). 200 while the site can serve: a cache outage only makes it slower
+    ("degraded"); a database outage is 503 so the load balancer stops sending traffic here.
+    Never cached, never redirected to HTTPS."""
+    database = _database_status()
+    cache_state = _cache_status()
+    if database != "ok":
+        status = "unavailable"
+    elif cache_state == "unavailable":
+        status = "degraded"
+    else:
+        status = "ok"
+    response = JsonResponse(
+        {"status": status, "database": database, "cache": cache_state},
+        status=503 if status == "unavailable" else 200,
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _database_status() -> str:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
-        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
-    return HttpResponse("ok\n", content_type="text/plain")
+        return "unavailable"
+    return "ok"
+
+
+def _cache_status() -> str:
+    """ "ok" or "unavailable" for the shared Redis cache; "local" for the per-process cache."""
+    ping = getattr(cache, "ping", None)
+    if ping is None:
+        return "local"
+    return "ok" if ping() else "unavailable"
 
 
 def robots_txt(request: HttpRequest) -> HttpResponse:
@@ -57,15 +86,23 @@ class _Echo:
         return value
 
 
+def _started(rows: Iterator[dict[str, object]]) -> Iterator[dict[str, object]]:
+    """The rows with the first one already fetched, so the query runs (and a database outage
+    raises, answering 503) before the response starts: an export never begins a 200 it cannot
+    finish for want of a connection."""
+    first = next(rows, None)
+    return rows if first is None else chain([first], rows)
+
+
 def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     base_url = request.build_absolute_uri("/").rstrip("/")
-    rows = export_rows(filtered_programmes(request), base_url)
+    rows = _started(export_rows(filtered_programmes(request), base_url))
     writer = csv.DictWriter(_Echo(), fieldnames=EXPORT_COLUMNS)
 
     def lines() -> Iterator[str]:
         yield writer.writeheader()
         for row in rows:
-            yield writer.writerow(row)
+            yield writer.writerow(spreadsheet_safe(row))
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="programmes.csv"'
@@ -74,7 +111,7 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
 
 def export_json(request: HttpRequest) -> StreamingHttpResponse:
     base_url = request.build_absolute_uri("/").rstrip("/")
-    rows = export_rows(filtered_programmes(request), base_url)
+    rows = _started(export_rows(filtered_programmes(request), base_url))
 
     def chunks() -> Iterator[str]:
         yield '{"columns":' + json.dumps(EXPORT_COLUMNS) + ',"programmes":['

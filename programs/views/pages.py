@@ -13,12 +13,16 @@ from itertools import groupby
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
+from programs.caching.pages import cached_page
 from programs.core import clock
 from programs.decisions import costs, planning
 from programs.decisions.deadlines import deadline_status
 from programs.decisions.legitimacy import legitimacy
+from programs.decisions.profile import EstimateForm, ProfileForm
 from programs.decisions.summary import decide
+from programs.listing.cards import cards
 from programs.models import (
     CostBenchmark,
     DestinationNote,
@@ -27,12 +31,14 @@ from programs.models import (
     GuideTopic,
     Programme,
     Region,
+    Sourced,
     TimelineStage,
     Vocabulary,
 )
 from programs.publishing.json_ld import json_ld, json_ld_text
 from programs.views import params
-from programs.views.listing import prepare_cards
+
+from .renamed import follow_renamed_slug
 
 # Guide topics other pages borrow from, by the slugs the fixtures use.
 DOCUMENTS = "documents"
@@ -43,7 +49,7 @@ COSTS = "costs"
 Kind = GuideItem.Kind
 
 # Headings for items without a `group`, written for people rather than from the kind's label.
-KIND_HEADINGS = {
+KIND_HEADINGS: dict[str, str] = {
     Kind.POINT: "Key points",
     Kind.STEP: "Step by step",
     Kind.CHECK: "Checklist",
@@ -56,7 +62,7 @@ KIND_HEADINGS = {
 }
 
 
-def shared_source(records: Sequence) -> object | None:
+def shared_source(records: Sequence[Sourced]) -> Sourced | None:
     """The one record whose citation stands for all of them, or None when they differ."""
     sources = {(r.source_guide_id, r.source_section) for r in records}
     return records[0] if len(sources) == 1 else None
@@ -66,12 +72,12 @@ def shared_source(records: Sequence) -> object | None:
 class Run:
     """Neighbouring records that cite the same guide section, shown with one source line."""
 
-    source: object
-    items: list
+    source: Sourced
+    items: list[Sourced]
     start: int  # the first item's number, so an ordered list continues across runs
 
 
-def runs_by_source(records: Iterable) -> list[Run]:
+def runs_by_source(records: Iterable[Sourced]) -> list[Run]:
     runs: list[Run] = []
     count = 0
     for _, group in groupby(records, key=lambda r: (r.source_guide_id, r.source_section)):
@@ -127,26 +133,30 @@ def advice_for_applicants() -> tuple[list[GuideItem], list[GuideItem]]:
         Q(topic__slug=DOCUMENTS, kind=Kind.DOCUMENT)
         | Q(topic__slug=LEGITIMACY, kind__in=[Kind.CHECK, Kind.RED_FLAG])
     ).select_related("topic", "source_guide")
-    documents, checklist = [], []
+    documents: list[GuideItem] = []
+    checklist: list[GuideItem] = []
     for item in items:
         (documents if item.topic.slug == DOCUMENTS else checklist).append(item)
     return documents, checklist
 
 
+@follow_renamed_slug
+@cached_page(*ProfileForm.base_fields, *EstimateForm.base_fields)
 def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     programme = get_programme_for(request, slug)
     documents, checklist = advice_for_applicants()
     today = clock.today()
     vocabulary = Vocabulary()
-    profile_form, profile = params.read_profile(request, today, vocabulary)
-    estimate_form, weeks, currency = params.read_estimate(request)
+    asked = params.read(request, today, vocabulary)
+    profile = asked.profile
     stages = planning.timeline() if profile.start else None
     rates = costs.Rates(vocabulary.rates)
     decision = decide(
-        programme, profile, weeks, currency, vocabulary.benchmarks, rates, stages, today
+        programme, profile, asked.weeks, asked.currency, vocabulary.benchmarks, rates, stages, today
     )
     deadline = deadline_status(programme, today)
     url = request.build_absolute_uri(programme.get_absolute_url())
+    profile_query = asked.profile_query
     ctx = {
         "section": "programmes",
         "programme": programme,
@@ -158,11 +168,17 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "today": today,
         "document_runs": runs_by_source(documents),
         "signals": legitimacy(programme, checklist),
-        "profile_form": profile_form,
-        "profile_query": params.profile_query(request.GET),
-        "estimate_form": estimate_form,
+        "profile_form": asked.profile_form,
+        "profile_query": profile_query,
+        "eligibility_url": params.with_profile(reverse("programs:eligibility"), profile_query),
+        "compare_url": params.compare_url([programme.slug], profile_query),
+        "calendar_url": params.url_with(
+            reverse("programs:programme_calendar", args=[programme.slug]),
+            **({"start": decision.plan.start.isoformat()} if decision.plan else {}),
+        ),
+        "estimate_form": asked.estimate_form,
         "decision": decision,
-        "input_problems": params.input_problems(profile_form, estimate_form),
+        "input_problems": asked.input_problems,
     }
     return render(request, "programs/programme_detail.html", ctx)
 
@@ -178,6 +194,7 @@ def regions_with_counts() -> QuerySet[Region]:
     )
 
 
+@cached_page()
 def destination_list(request: HttpRequest) -> HttpResponse:
     ctx = {"section": "destinations", "regions": regions_with_counts()}
     return render(request, "programs/destination_list.html", ctx)
@@ -202,6 +219,7 @@ def notes_by_kind(notes: Iterable[DestinationNote]) -> list[NoteGroup]:
     return [group for group in groups if group.notes]
 
 
+@cached_page()
 def region_detail(request: HttpRequest, slug: str) -> HttpResponse:
     region = get_object_or_404(
         Region.objects.select_related("source_guide").prefetch_related("countries"), slug=slug
@@ -214,7 +232,8 @@ def region_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "section": "destinations",
         "region": region,
         "note_groups": notes_by_kind(notes),
-        "programmes": prepare_cards(programmes, clock.today()),
+        "cards": cards(programmes, clock.today()),
+        "list_url": params.url_with(reverse("programs:list"), region=region.slug),
     }
     return render(request, "programs/region_detail.html", ctx)
 
@@ -222,6 +241,7 @@ def region_detail(request: HttpRequest, slug: str) -> HttpResponse:
 # Guides
 
 
+@cached_page()
 def guide_list(request: HttpRequest) -> HttpResponse:
     ctx = {
         "section": "guides",
@@ -231,21 +251,31 @@ def guide_list(request: HttpRequest) -> HttpResponse:
     return render(request, "programs/guide_list.html", ctx)
 
 
-def timeline_stages(items: list[GuideItem]) -> list[TimelineStage]:
-    """The stages in order, each given the topic's items that belong to it as `topic_items`."""
-    stages = list(TimelineStage.objects.select_related("source_guide"))
-    for stage in stages:
-        stage.topic_items = [item for item in items if item.stage_id == stage.pk]
-        # Set when the items cite the same section as the stage, so one source line covers both.
-        stage.items_source = shared_source([stage, *stage.topic_items])
-    return stages
+@dataclass(frozen=True)
+class StageSection:
+    """A timeline stage on the timeline guide, with the topic's items that belong to it."""
+
+    stage: TimelineStage
+    items: list[GuideItem]
+    # Set when the items cite the same section as the stage, so one source line covers both.
+    items_source: Sourced | None
 
 
+def timeline_stages(items: list[GuideItem]) -> list[StageSection]:
+    """The stages in order, each with the topic's items that belong to it."""
+    sections = []
+    for stage in TimelineStage.objects.select_related("source_guide"):
+        mine = [item for item in items if item.stage_id == stage.pk]
+        sections.append(StageSection(stage, mine, shared_source([stage, *mine])))
+    return sections
+
+
+@cached_page()
 def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
     topic = get_object_or_404(GuideTopic, slug=slug)
     items = list(topic.items.select_related("source_guide", "stage", "study_level"))
     stages = timeline_stages(items) if topic.slug == TIMELINE else []
-    staged = {item.pk for stage in stages for item in stage.topic_items}
+    staged = {item.pk for section in stages for item in section.items}
     benchmarks = (
         list(CostBenchmark.objects.select_related("source_guide")) if topic.slug == COSTS else []
     )

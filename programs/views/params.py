@@ -1,24 +1,66 @@
 """What a public page reads from its query string: the profile, the estimate's weeks and currency,
-and the comparison; and how invalid answers are reported."""
+the list's extras and the comparison, read once per request into `PageParams`; how invalid answers
+are reported; and every query string Python builds."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from urllib.parse import urlencode
 
+from django.forms import Form
 from django.http import HttpRequest, QueryDict
+from django.urls import reverse
 
 from programs.decisions.matching import Profile
-from programs.decisions.profile import PROFILE_FIELDS, EstimateForm, ProfileForm
+from programs.decisions.profile import PROFILE_FIELDS, EstimateForm, ListExtrasForm, ProfileForm
 from programs.models import Vocabulary
 
 MAX_COMPARE = 4
 
 
-def read_profile(
-    request: HttpRequest, today: date, vocabulary: Vocabulary
-) -> tuple[ProfileForm, Profile]:
-    form = ProfileForm(request.GET, today=today, vocabulary=vocabulary)
-    return form, form.profile()
+@dataclass(frozen=True)
+class PageParams:
+    """One request's answers, parsed once: each form reads the query string, and an invalid
+    answer counts as not given."""
+
+    data: QueryDict
+    profile_form: ProfileForm
+    profile: Profile
+    estimate_form: EstimateForm
+    weeks: int | None
+    currency: str
+    extras: ListExtrasForm
+    compare: list[str]  # at most MAX_COMPARE distinct slugs
+    compare_messages: list[str]  # about the slugs left out
+    profile_query: str  # the profile part of the query string, to carry it to another page
+
+    @property
+    def input_problems(self) -> list[str]:
+        """The profile's and the estimate's invalid answers, for the notice at the top."""
+        return input_problems(self.profile_form, self.estimate_form)
+
+
+def read(request: HttpRequest, today: date, vocabulary: Vocabulary) -> PageParams:
+    data = request.GET
+    profile_form = ProfileForm(data, today=today, vocabulary=vocabulary)
+    estimate_form = EstimateForm(data)
+    weeks, currency = estimate_form.choice()
+    extras = ListExtrasForm(data)
+    extras.is_valid()
+    compare, messages = compare_slugs(data)
+    return PageParams(
+        data=data,
+        profile_form=profile_form,
+        profile=profile_form.profile(),
+        estimate_form=estimate_form,
+        weeks=weeks,
+        currency=currency,
+        extras=extras,
+        compare=compare,
+        compare_messages=messages,
+        profile_query=profile_query(data),
+    )
 
 
 def profile_query(data: QueryDict) -> str:
@@ -33,7 +75,8 @@ def profile_query(data: QueryDict) -> str:
 
 def compare_slugs(data: QueryDict) -> tuple[list[str], list[str]]:
     """The first four distinct slugs of `p`, and messages about the rest."""
-    slugs, messages = [], []
+    slugs: list[str] = []
+    messages: list[str] = []
     for raw in data.getlist("p"):
         slug = raw.strip()
         if slug and slug not in slugs:
@@ -47,21 +90,58 @@ def compare_slugs(data: QueryDict) -> tuple[list[str], list[str]]:
     return slugs, messages
 
 
-def read_estimate(request: HttpRequest) -> tuple[EstimateForm, int | None, str]:
-    form = EstimateForm(request.GET)
-    weeks, currency = form.choice()
-    return form, weeks, currency
+def compare_query(data: QueryDict, slugs: list[str]) -> str:
+    """This page's query string with `p` set to `slugs` (and back to page 1)."""
+    query = data.copy()
+    query.setlist("p", slugs)
+    query.pop("page", None)
+    return query.urlencode()
 
 
-def input_problems(*forms) -> list[str]:
+def adding_to_comparison(data: QueryDict, compare: list[str], slug: str) -> str:
+    """This page's query string with `slug` added to the comparison; "" when it is full."""
+    if len(compare) >= MAX_COMPARE:
+        return ""
+    return "&".join(filter(None, [compare_query(data, compare), urlencode({"p": slug})]))
+
+
+def comparison_query(slugs: list[str], profile_query: str) -> str:
+    """The compare page's query string: the programmes, then the profile."""
+    query = QueryDict(mutable=True)
+    query.setlist("p", slugs)
+    return "&".join(filter(None, [query.urlencode(), profile_query]))
+
+
+def compare_url(slugs: list[str], profile_query: str) -> str:
+    """The compare page for `slugs` with the profile; "" when there is nothing to compare."""
+    if not slugs:
+        return ""
+    return reverse("programs:compare") + "?" + comparison_query(slugs, profile_query)
+
+
+def with_profile(url: str, profile_query: str, **extra: str) -> str:
+    """`url` carrying the profile, then any `extra` parameters."""
+    more = QueryDict(mutable=True)
+    for name, value in extra.items():
+        more[name] = value
+    query = "&".join(filter(None, [profile_query, more.urlencode()]))
+    return f"{url}?{query}" if query else url
+
+
+def url_with(url: str, **extra: str) -> str:
+    """`url` with the `extra` parameters as its query string."""
+    return with_profile(url, "", **extra)
+
+
+def input_problems(*forms: Form) -> list[str]:
     """Each invalid answer as "Label: message", for the notice at the top of a page."""
     return [
-        f"{form.fields[name].label}: {' '.join(errors)}"
+        f"{form.fields[name].label}: {' '.join(str(error) for error in errors)}"
         for form in forms
         for name, errors in form.errors.items()
         if name in form.fields
     ] + [
-        " ".join(errors)
+        " ".join(str(error) for error in errors)
         for form in forms
         for name, errors in form.errors.items()
         if name == "__all__"

@@ -7,41 +7,52 @@ A student's answers come from the query string only; bad answers are reported on
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import partial
 from itertools import groupby
 
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.text import slugify
+from icalendar import Calendar
 
+from programs.caching.pages import cached_page
 from programs.core import clock
 from programs.decisions import calendars, costs, deadlines, planning
-from programs.decisions.legitimacy import legitimacy
-from programs.decisions.matching import (
-    CHECK,
-    ELIGIBLE,
-    LABELS,
-    NOT_ELIGIBLE,
-    attach_verdicts,
-    rules_prefetch,
-)
-from programs.decisions.summary import decide
+from programs.decisions.legitimacy import Signal, legitimacy
+from programs.decisions.matching import CHECK, ELIGIBLE, LABELS, NOT_ELIGIBLE, match, rules_prefetch
+from programs.decisions.profile import EstimateForm, ProfileForm
+from programs.decisions.summary import Decision, decide
+from programs.listing import cards
 from programs.listing.filters import SLUG, ProgrammeFilter
 from programs.models import Programme, Vocabulary
 from programs.views import params
-from programs.views.listing import prepare_cards
 from programs.views.pages import advice_for_applicants
+
+from .renamed import follow_renamed_slug
 
 DEADLINE_HORIZON_DAYS = 366
 
 
-def _status(*forms, extra: Iterable[str] = ()) -> int:
+def _status(*forms: Form, extra: Iterable[str] = ()) -> int:
     return 400 if any(form.errors for form in forms) or list(extra) else 200
 
 
+@dataclass(frozen=True)
+class VerdictGroup:
+    state: str
+    label: str
+    cards: list[cards.Card]
+
+
+@cached_page(*ProfileForm.base_fields)
 def eligibility(request: HttpRequest) -> HttpResponse:
     today = clock.today()
-    form, profile = params.read_profile(request, today, Vocabulary())
+    asked = params.read(request, today, Vocabulary())
+    profile = asked.profile
     groups = []
     if not profile.is_empty:
         programmes = (
@@ -50,27 +61,46 @@ def eligibility(request: HttpRequest) -> HttpResponse:
             .prefetch_related(rules_prefetch(), "disciplines")
             .order_by("title")
         )
-        cards = attach_verdicts(prepare_cards(programmes, today), profile)
+        url = partial(params.with_profile, profile_query=asked.profile_query)
+        judged = [
+            cards.card(p, today, url=url(p.get_absolute_url()), verdict=match(p, profile))
+            for p in programmes
+        ]
         for state in (ELIGIBLE, CHECK, NOT_ELIGIBLE):
-            members = [p for p in cards if p.verdict.state == state]
-            groups.append({"state": state, "label": LABELS[state], "programmes": members})
+            members = [c for c in judged if c.verdict is not None and c.verdict.state == state]
+            groups.append(VerdictGroup(state, LABELS[state], members))
     ctx = {
         "section": "eligibility",
-        "form": form,
+        "form": asked.profile_form,
         "profile": profile,
-        "profile_query": params.profile_query(request.GET),
+        "eligible_url": params.with_profile(
+            reverse("programs:list"), asked.profile_query, eligible="1"
+        ),
         "groups": groups,
-        "input_problems": params.input_problems(form),
+        "input_problems": params.input_problems(asked.profile_form),
     }
-    return render(request, "programs/tools/eligibility.html", ctx, status=_status(form))
+    return render(
+        request, "programs/tools/eligibility.html", ctx, status=_status(asked.profile_form)
+    )
 
 
+@dataclass(frozen=True)
+class Column:
+    """One programme on the compare page."""
+
+    card: cards.Card
+    decision: Decision
+    signals: list[Signal]
+    red_flags: int
+    remove_query: str  # the comparison without this programme
+
+
+@cached_page(*ProfileForm.base_fields, *EstimateForm.base_fields, "p")
 def compare(request: HttpRequest) -> HttpResponse:
     today = clock.today()
     vocabulary = Vocabulary()
-    profile_form, profile = params.read_profile(request, today, vocabulary)
-    estimate_form, weeks, currency = params.read_estimate(request)
-    slugs, messages = params.compare_slugs(request.GET)
+    asked = params.read(request, today, vocabulary)
+    slugs, messages = asked.compare, list(asked.compare_messages)
     valid = [slug for slug in slugs if SLUG.fullmatch(slug)]
     found = {
         p.slug: p
@@ -90,65 +120,73 @@ def compare(request: HttpRequest) -> HttpResponse:
     benchmarks, rates = vocabulary.benchmarks, costs.Rates(vocabulary.rates)
     _, checklist = advice_for_applicants() if programmes else ([], [])
     columns = []
-    for programme in prepare_cards(programmes, today):
-        decision = decide(programme, profile, weeks, currency, benchmarks, rates, None, today)
+    for programme in programmes:
+        decision = decide(
+            programme, asked.profile, asked.weeks, asked.currency, benchmarks, rates, None, today
+        )
         others = [slug for slug in slugs if slug != programme.slug and slug in found]
         signals = legitimacy(programme, checklist)
+        url = params.with_profile(programme.get_absolute_url(), asked.profile_query)
         columns.append(
-            {
-                "programme": programme,
-                "decision": decision,
-                "signals": signals,
-                "red_flags": sum(1 for s in signals if s.state == "red_flag"),
-                "remove": others,
-            }
+            Column(
+                card=cards.card(programme, today, url=url),
+                decision=decision,
+                signals=signals,
+                red_flags=sum(1 for s in signals if s.state == "red_flag"),
+                remove_query=params.comparison_query(others, asked.profile_query),
+            )
         )
-    problems = params.input_problems(profile_form, estimate_form) + messages
+    problems = asked.input_problems + messages
     ctx = {
         "section": "programmes",
         "columns": columns,
-        "slugs": [c["programme"].slug for c in columns],
-        "profile": profile,
-        "profile_query": params.profile_query(request.GET),
-        "estimate_form": estimate_form,
-        "currency": currency,
-        "weeks": weeks,
+        "profile": asked.profile,
+        "estimate_form": asked.estimate_form,
+        "currency": asked.currency,
+        "weeks": asked.weeks,
         "input_problems": problems,
         "max_compare": params.MAX_COMPARE,
     }
-    status = _status(profile_form, estimate_form, extra=messages)
+    status = _status(asked.profile_form, asked.estimate_form, extra=messages)
     return render(request, "programs/tools/compare.html", ctx, status=status)
 
 
+@dataclass(frozen=True)
+class Month:
+    month: date  # its first day
+    rows: list[deadlines.DeadlineRow]
+
+
+@cached_page()
 def upcoming_deadlines(request: HttpRequest) -> HttpResponse:
     """Every dated deadline of the next twelve months, month by month, then the undated ones."""
     today = clock.today()
-    published = Programme.objects.published().for_cards()
-    programmes = prepare_cards(published, today)
-    dated = sorted(
-        (p for p in programmes if p.deadline_status.date is not None),
-        key=lambda p: (p.deadline_status.date, p.title.lower()),
-    )
+    rows = deadlines.deadline_rows(Programme.objects.published().for_cards(), today)
     horizon = today + timedelta(days=DEADLINE_HORIZON_DAYS)
+    dated = sorted(
+        (
+            (row.status.date, row)
+            for row in rows
+            if row.status.date is not None and row.status.date <= horizon
+        ),
+        key=lambda pair: (pair[0], pair[1].programme.title.lower()),
+    )
     months = [
-        {"month": month, "programmes": list(members)}
-        for month, members in groupby(
-            (p for p in dated if p.deadline_status.date <= horizon),
-            key=lambda p: p.deadline_status.date.replace(day=1),
-        )
+        Month(month, [row for _, row in members])
+        for month, members in groupby(dated, key=lambda pair: pair[0].replace(day=1))
     ]
     ctx = {
         "section": "deadlines",
         "today": today,
         "months": months,
-        "rolling": [p for p in programmes if p.deadline_status.state == deadlines.ROLLING],
-        "varies": [p for p in programmes if p.deadline_status.state == deadlines.VARIES],
+        "rolling": [row for row in rows if row.status.state == deadlines.ROLLING],
+        "varies": [row for row in rows if row.status.state == deadlines.VARIES],
         "closing_soon_days": deadlines.CLOSING_SOON_DAYS,
     }
     return render(request, "programs/tools/deadlines.html", ctx)
 
 
-def _ics(cal, filename: str) -> HttpResponse:
+def _ics(cal: Calendar, filename: str) -> HttpResponse:
     response = HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -159,13 +197,15 @@ def _bad_request(lines: Iterable[str]) -> HttpResponse:
     return HttpResponse(text, status=400, content_type="text/plain; charset=utf-8")
 
 
+@follow_renamed_slug
 def programme_calendar(request: HttpRequest, slug: str) -> HttpResponse:
     """The programme's next deadline (repeating yearly) or, with ?start=, the whole plan."""
     programme = get_object_or_404(
         Programme.objects.published().select_related("source_guide"), slug=slug
     )
     today = clock.today()
-    form, profile = params.read_profile(request, today, Vocabulary())
+    asked = params.read(request, today, Vocabulary())
+    form, profile = asked.profile_form, asked.profile
     if "start" in form.errors:
         return _bad_request(params.input_problems(form))
     status = deadlines.deadline_status(programme, today)
@@ -187,10 +227,9 @@ def list_calendar(request: HttpRequest) -> HttpResponse:
     programmes = list(filterset.qs)
     if filterset.errors:
         return _bad_request(params.input_problems(filterset.form))
-    deadlines.attach_deadline_status(programmes, today)
     cal = calendars.deadlines_calendar(
         "Medical internship deadlines",
-        programmes,
+        deadlines.deadline_rows(programmes, today),
         lambda p: request.build_absolute_uri(p.get_absolute_url()),
     )
     return _ics(cal, f"{slugify('internship deadlines')}.ics")

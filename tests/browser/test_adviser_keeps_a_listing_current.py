@@ -1,5 +1,5 @@
 """An adviser logs in, finds a stale programme in the review queue, corrects its deadline, marks
-it verified, and the public page shows the new deadline at once, in Chromium."""
+it verified in the same save, and the public page shows the new deadline at once, in Chromium."""
 
 import datetime
 import re
@@ -42,16 +42,15 @@ def test_adviser_fixes_a_stale_programme_from_the_review_queue(
     page.get_by_label("Deadline kind").select_option("fixed")
     page.get_by_label("Deadline month").select_option("4")
     page.get_by_label("Deadline day").fill("30")
+    # Issue 16: verification is part of the same save (the change form has no action bar).
+    page.get_by_label("Checked against its source today").check()
     page.get_by_role("button", name="Save and continue editing").first.click()
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
-
-    page.get_by_label("Action").select_option("mark_verified_today")
-    page.get_by_role("button", name="Run").click()
-    expect(page.locator(".messagelist")).to_contain_text("verified today")
     screenshot("admin-programme-verified")
 
     programme = Programme.objects.get(slug=SLUG)
     assert programme.last_verified == clock.today()
+    assert programme.verified_by is not None
     assert programme.verified_by.username == "amina"
     expected = deadline_status(programme, clock.today()).label
 

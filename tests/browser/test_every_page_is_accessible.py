@@ -7,6 +7,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
 
+from tests.browser.viewports import DESKTOP, PHONE
+
 pytestmark = pytest.mark.browser
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]
@@ -14,7 +16,7 @@ AXE_OPTIONS = {
     "runOnly": {"type": "tag", "values": WCAG_TAGS},
     "resultTypes": ["violations"],
 }
-VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+VIEWPORTS = {"desktop": DESKTOP, "phone": PHONE}
 
 # One URL per page type a student can reach, with the name its screenshots take.
 PAGE_TYPES = {

@@ -5,10 +5,10 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.browser.viewports import DESKTOP, PHONE
+
 pytestmark = pytest.mark.browser
 
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
 
 # Every control a keyboard can reach inside the filter form, in document order.
 FOCUSABLE_IN_FORM = """() => [...document.querySelectorAll(
@@ -72,6 +72,7 @@ def test_a_keyboard_user_searches_with_enter_and_filters_with_space_on_a_desktop
     # With the script on, a checked box shows its results at once and keeps the focus.
     unpaid = page.get_by_role("checkbox", name=re.compile(r"^Unpaid"))
     unpaid_id = unpaid.get_attribute("id")
+    assert unpaid_id is not None
     tab_until(page, unpaid_id)
     page.keyboard.press("Space")
     expect(page).to_have_url(re.compile(r"pay=unpaid"))
@@ -96,6 +97,7 @@ def test_a_keyboard_user_opens_the_filters_and_submits_them_on_a_phone(page: Pag
     expect(page.get_by_role("searchbox", name="Search")).to_be_focused()
 
     unpaid_id = page.get_by_role("checkbox", name=re.compile(r"^Unpaid")).get_attribute("id")
+    assert unpaid_id is not None
     tab_until(page, unpaid_id)
     page.keyboard.press("Space")
     expect(page).not_to_have_url(re.compile(r"pay="))  # on a phone nothing submits by itself

@@ -6,7 +6,7 @@ from programs.core import clock
 
 class Command(BaseCommand):
     help = (
-        "Print the review queue (stale, past deadline, unsourced, missing facts) and any record "
+        "Print the review queue (stale, past deadline, missing facts) and any record "
         "that fails validation; exit with status 1 when anything needs attention."
     )
 

@@ -102,7 +102,7 @@ def fill_documents(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programs', '0005_search_and_indexes'),
+        ('programs', '0008_plausible_values'),
     ]
 
     operations = [

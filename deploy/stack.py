@@ -1,0 +1,264 @@
+"""The production stack on loopback: nginx → gunicorn (2 sync workers) → PostgreSQL, with a
+private Redis. Used by `make prod-local` and the reliability suite (tests/reliability/).
+
+Every process is started here and stopped by its own pid; nothing else on the machine is touched.
+A private PostgreSQL cluster (`PrivateCluster`) can be started for outage tests, so the shared
+server on 5432 is never stopped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+TEMPLATE = ROOT / "deploy" / "nginx.conf"
+SECRET = "prod-local-only-secret-key-3b8e6f1a9c2d4e7f0a5b8c1d3e6f9a2b4c7d0e3f"  # noqa: S105
+
+
+def wait_for_port(port: int, seconds: float = 20.0) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise TimeoutError(f"nothing listens on 127.0.0.1:{port} after {seconds} s")
+
+
+def stop(process: subprocess.Popen | None, sig: int = signal.SIGTERM) -> None:
+    if process is None or process.poll() is not None:
+        return
+    try:
+        os.kill(process.pid, signal.SIGCONT)  # a paused process cannot act on SIGTERM
+        process.send_signal(sig)
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=5)
+
+
+def render_nginx(prefix: Path, listen: int, upstream: int) -> Path:
+    for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
+        (prefix / name).mkdir(parents=True, exist_ok=True)
+    text = (
+        TEMPLATE.read_text()
+        .replace("@PREFIX@", str(prefix))
+        .replace("@LISTEN@", f"127.0.0.1:{listen}")
+        .replace("@UPSTREAM@", f"127.0.0.1:{upstream}")
+        .replace("@FORWARDED_PROTO@", "$scheme")
+    )
+    conf = prefix / "nginx.conf"
+    conf.write_text(text)
+    return conf
+
+
+@dataclass
+class Stack:
+    """nginx on `port`, gunicorn on `port + 1`, Redis on `port + 2`."""
+
+    database_url: str
+    port: int = 8180
+    workers: int = 2
+    redis: bool = True
+    extra_env: dict[str, str] = field(default_factory=dict)
+    processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    folder: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="stack-")))
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def redis_port(self) -> int:
+        return self.port + 2
+
+    def env(self) -> dict[str, str]:
+        clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "REDIS_"))}
+        env = {
+            **clean,
+            "DJANGO_SECRET_KEY": SECRET,
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DJANGO_SECURE_SSL_REDIRECT": "false",
+            "DJANGO_PROXY_COUNT": "1",
+            "DATABASE_URL": self.database_url,
+            "DJANGO_STATICFILES_BACKEND": "whitenoise.storage.CompressedStaticFilesStorage",
+            "WEB_CONCURRENCY": str(self.workers),
+            "GUNICORN_BIND": f"127.0.0.1:{self.port + 1}",
+            **self.extra_env,
+        }
+        if self.redis:
+            env["REDIS_URL"] = f"redis://127.0.0.1:{self.redis_port}/0"
+        return env
+
+    def manage(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        return subprocess.run(  # noqa: S603
+            [str(BIN / "python"), "manage.py", *args],
+            cwd=ROOT,
+            env=self.env(),
+            capture_output=True,
+            text=True,
+            check=check,
+        )
+
+    def start_redis(self) -> None:
+        redis = shutil.which("redis-server") or "redis-server"
+        self.processes["redis"] = subprocess.Popen(  # noqa: S603
+            [
+                redis,
+                "--port",
+                str(self.redis_port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "no",
+                "--maxmemory",
+                "128mb",
+                "--maxmemory-policy",
+                "allkeys-lru",
+            ],
+            stdout=subprocess.DEVNULL,
+        )
+        wait_for_port(self.redis_port)
+
+    def start(self, seed: bool = True) -> Stack:
+        if self.redis:
+            self.start_redis()
+        if seed:
+            self.manage("migrate", "--noinput")
+            self.manage("load_directory", "--only-if-empty")
+        self.manage("collectstatic", "--noinput")
+        log = (self.folder / "gunicorn.log").open("w")
+        self.processes["gunicorn"] = subprocess.Popen(  # noqa: S603
+            [str(BIN / "gunicorn"), "--config", "gunicorn.conf.py", "--access-logfile", "-"],
+            cwd=ROOT,
+            env=self.env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        wait_for_port(self.port + 1)
+        conf = render_nginx(self.folder / "nginx", self.port, self.port + 1)
+        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+        self.processes["nginx"] = subprocess.Popen(  # noqa: S603
+            [nginx, "-c", str(conf), "-p", str(conf.parent), "-e", "stderr"],
+            stderr=(self.folder / "nginx.log").open("w"),
+        )
+        wait_for_port(self.port)
+        return self
+
+    def pause_redis(self) -> None:
+        os.kill(self.processes["redis"].pid, signal.SIGSTOP)
+
+    def resume_redis(self) -> None:
+        os.kill(self.processes["redis"].pid, signal.SIGCONT)
+
+    def stop_redis(self) -> None:
+        stop(self.processes.pop("redis", None))
+
+    def stop(self) -> None:
+        for name in ("nginx", "gunicorn", "redis"):
+            stop(self.processes.pop(name, None), signal.SIGQUIT if name == "nginx" else 15)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def __enter__(self) -> Stack:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+@dataclass
+class PrivateCluster:
+    """A throwaway PostgreSQL cluster on its own port (run as the postgres user), for outages."""
+
+    port: int = 5499
+    folder: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="pg-")))
+
+    @property
+    def url(self) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/postgres"
+
+    def _bin(self, name: str) -> str:
+        found = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"))
+        if not found:
+            raise FileNotFoundError(f"PostgreSQL's {name} is not installed")
+        return str(found[-1])
+
+    def _as_postgres(self, *args: str) -> None:
+        subprocess.run(  # noqa: S603
+            ["runuser", "-u", "postgres", "--", *args],  # noqa: S607
+            check=True,
+            capture_output=True,
+        )
+
+    def create(self) -> PrivateCluster:
+        shutil.chown(self.folder, "postgres", "postgres")
+        data = self.folder / "data"
+        self._as_postgres(self._bin("initdb"), "-D", str(data), "-A", "trust", "-U", "postgres")
+        return self.start()
+
+    def start(self) -> PrivateCluster:
+        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off"
+        self._as_postgres(
+            self._bin("pg_ctl"), "-D", str(self.folder / "data"), "-o", options,
+            "-l", str(self.folder / "log"), "-w", "start",
+        )  # fmt: skip
+        return self
+
+    def stop(self) -> None:
+        self._as_postgres(
+            self._bin("pg_ctl"), "-D", str(self.folder / "data"), "-m", "immediate", "-w", "stop"
+        )
+
+    def drop(self) -> None:
+        with contextlib.suppress(subprocess.CalledProcessError):  # already stopped
+            self.stop()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def main() -> None:
+    """`make prod-local`: the stack on loopback with the local PostgreSQL, until Ctrl-C."""
+    port = int(os.environ.get("PROD_LOCAL_PORT", "8180"))
+    database_url = os.environ.get(
+        "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/internships_local"
+    )
+    ensure_database(database_url)
+    stack = Stack(database_url, port=port)
+    stack.start()
+    pids = ", ".join(f"{name} {p.pid}" for name, p in stack.processes.items())
+    print(f"Serving {stack.url} (nginx → gunicorn → {database_url}); pids: {pids}. Ctrl-C stops.")
+    try:
+        signal.sigwait({signal.SIGINT, signal.SIGTERM})
+    finally:
+        stack.stop()
+
+
+def ensure_database(database_url: str) -> None:
+    """Create the named PostgreSQL database if it is missing (SQLite needs nothing)."""
+    if not database_url.startswith("postgres"):
+        return
+    import psycopg
+
+    base, _, name = database_url.rpartition("/")
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+if __name__ == "__main__":
+    main()

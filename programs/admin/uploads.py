@@ -1,0 +1,90 @@
+"""Spreadsheet formats for the admin's import and export that are safe with hostile files.
+
+Imports are capped (file size, rows) with a message that says so, and an XLSX (a zip) is refused
+when its members would decompress past IMPORT_MAX_UNCOMPRESSED_BYTES, before openpyxl opens it: a
+2.8 MB zip bomb otherwise drives a worker to gigabytes. Exports write text that a spreadsheet would
+run as a formula with a leading quote (the same rule as the public /programmes.csv), where
+django-import-export's own IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT only strips a leading "=".
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from django.conf import settings
+from import_export.formats.base_formats import CSV, XLSX
+
+from programs.publishing.exports import FORMULA_STARTS
+
+
+class UploadRefused(ValueError):
+    """A file the import will not read; the message is shown on the import form."""
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 2**20:.1f} MB"
+
+
+def check_size(data: bytes | str) -> None:
+    size = len(data.encode() if isinstance(data, str) else data)
+    limit = settings.IMPORT_MAX_UPLOAD_BYTES
+    if size > limit:
+        raise UploadRefused(
+            f"This file is {_megabytes(size)}; an import takes at most {_megabytes(limit)}. "
+            "Split it into smaller files."
+        )
+
+
+def check_rows(dataset):
+    limit = settings.IMPORT_MAX_ROWS
+    if len(dataset) > limit:
+        raise UploadRefused(
+            f"This file has {len(dataset):,} rows; an import takes at most {limit:,}. "
+            "Split it into smaller files."
+        )
+    return dataset
+
+
+def check_unzipped_size(data: bytes) -> None:
+    limit = settings.IMPORT_MAX_UNCOMPRESSED_BYTES
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            total = sum(member.file_size for member in archive.infolist())
+    except zipfile.BadZipFile as exc:
+        raise UploadRefused("This is not an XLSX file (it is not a valid zip archive).") from exc
+    if total > limit:
+        raise UploadRefused(
+            f"This XLSX file unpacks to {_megabytes(total)}; an import takes at most "
+            f"{_megabytes(limit)} unpacked. Save it as CSV, or split it."
+        )
+
+
+def escape_formula(value):
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _escape_formulae(dataset) -> None:
+    for index in range(len(dataset)):
+        dataset[index] = tuple(escape_formula(cell) for cell in dataset[index])
+
+
+class SafeCSV(CSV):
+    def create_dataset(self, in_stream, **kwargs):
+        check_size(in_stream)
+        return check_rows(super().create_dataset(in_stream, **kwargs))
+
+    def _escape_formulae(self, dataset) -> None:
+        _escape_formulae(dataset)
+
+
+class SafeXLSX(XLSX):
+    def create_dataset(self, in_stream):
+        check_size(in_stream)
+        check_unzipped_size(in_stream)
+        return check_rows(super().create_dataset(in_stream))
+
+    def _escape_formulae(self, dataset) -> None:
+        _escape_formulae(dataset)
