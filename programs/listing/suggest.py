@@ -10,6 +10,7 @@ document), on SQLite with difflib over the titles and vocabulary names.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import TrigramWordSimilarity
@@ -46,6 +47,7 @@ class Topic:
     name: str
     slug: str
     count: int
+    url: str  # the list of this speciality's programmes
 
 
 @dataclass(frozen=True)
@@ -97,8 +99,13 @@ def correction(text: str) -> str:
 
 
 def when_nothing_found(
-    filterset: ProgrammeFilter, published: QuerySet, within: Q | None, text: str
+    filterset: ProgrammeFilter,
+    published: QuerySet,
+    within: Q | None,
+    text: str,
+    speciality_url: Callable[[str], str],
 ) -> Suggestions:
+    """`speciality_url(slug)` links to the list of one speciality's programmes."""
     within = within if within is not None else Q()
     conditions = filterset.conditions()
     fixed = correction(text) if text else ""
@@ -115,7 +122,7 @@ def when_nothing_found(
             label = str(filterset.filters[name].label)
             relaxations.append(Relaxation(label, {name: None}, n))
     topics = [
-        Topic(row.name, row.slug, row.n)
+        Topic(row.name, row.slug, row.n, speciality_url(row.slug))
         for row in Speciality.objects.annotate(
             n=Count("programmes", filter=Q(programmes__status=Programme.Status.PUBLISHED))
         )

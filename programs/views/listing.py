@@ -151,7 +151,13 @@ def programme_list(request: HttpRequest) -> HttpResponse:
         "compare_url": params.compare_url(compare, asked.profile_query),
         "rates": [rate for rate in rates.by_currency.values() if rate.illustrative],
         "suggestions": (
-            suggest.when_nothing_found(filterset, published, within, search_text)
+            suggest.when_nothing_found(
+                filterset,
+                published,
+                within,
+                search_text,
+                lambda slug: params.url_with(reverse("programs:list"), speciality=slug),
+            )
             if paginator.count == 0
             else None
         ),
