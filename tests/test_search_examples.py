@@ -34,7 +34,7 @@ PUBLIC_HEALTH = {
 def found(client, q: str, **filters) -> list[str]:
     response = client.get(URL, {"q": q, **filters})
     assert response.status_code == 200
-    return [p.slug for p in response.context["programmes"]]
+    return [card.programme.slug for card in response.context["cards"]]
 
 
 @pytest.mark.usefixtures("seeded")
@@ -111,7 +111,7 @@ def test_no_result_offers_filters_to_drop_and_specialities_from_the_data(client)
 @pytest.mark.usefixtures("seeded")
 def test_the_search_ranks_title_matches_above_summary_mentions(client):
     response = client.get(URL, {"q": "research"})
-    titles = [p.title.lower() for p in response.context["programmes"]]
+    titles = [card.programme.title.lower() for card in response.context["cards"]]
     in_title = ["research" in title for title in titles]
 
     assert in_title[:3] == [True, True, True]
