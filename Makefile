@@ -74,10 +74,12 @@ lighthouse: install
 	cd tools/lighthouse && npm ci --no-audit --no-fund --silent
 	CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} $(BIN)/python tools/lighthouse/run.py
 
-# Page speed on synthetic data (10,000 and 100,000 programmes, SQLite and PostgreSQL) and
-# gunicorn under wrk. Reports, never asserts; not part of `make test` or CI. See README.
-bench: install
-	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+# The production topology under wrk (nginx microcache → gunicorn → Redis page cache, next to a
+# static file, with a junk flood and an adviser editing once a second), then uncached page speed
+# on synthetic data (10,000 and 100,000 programmes, SQLite and PostgreSQL). Reports, never
+# asserts; not part of `make test` or CI. See README.
+bench: install services
+	$(BIN)/python bench/production.py
 	$(BIN)/python bench/run.py
 
 # The production stack on loopback: nginx (PROD_LOCAL_PORT, 8180) → gunicorn (2 workers) → the

@@ -50,8 +50,14 @@ def stop(process: subprocess.Popen | None, sig: int = signal.SIGTERM) -> None:
 
 
 def render_nginx(prefix: Path, listen: int, upstream: int) -> Path:
-    for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
+    for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi", "cache"):
         (prefix / name).mkdir(parents=True, exist_ok=True)
+    # nginx's workers (`nobody` when started as root) write the cache and temp files: they must be
+    # able to reach them through the private folders tempfile made (0700).
+    for folder in (prefix, *prefix.parents):
+        if folder == Path(tempfile.gettempdir()):
+            break
+        folder.chmod(0o711)
     text = (
         TEMPLATE.read_text()
         .replace("@PREFIX@", str(prefix))

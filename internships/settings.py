@@ -245,6 +245,12 @@ CACHES = {
     )
 }
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600"))
+# How long one request may hold a page's rendering lock: others serve the previous copy (or wait
+# for the new one) meanwhile (programs/caching/pages.py).
+PAGE_LOCK_SECONDS = float(os.environ.get("DJANGO_PAGE_LOCK_SECONDS", "3"))
+# How long nginx may keep a page the app served from its cache (X-Accel-Expires): anonymous readers
+# see an edit at most this late; signed-in advisers bypass nginx's cache.
+NGINX_MICROCACHE_SECONDS = int(os.environ.get("DJANGO_NGINX_MICROCACHE_SECONDS", "1"))
 
 # django-import-export: one transaction per import, so a bad row leaves nothing behind.
 IMPORT_EXPORT_USE_TRANSACTIONS = True

@@ -1,25 +1,36 @@
-"""Whole-page caching for anonymous readers, invalidated by any change to the directory.
-
-Every cached page's key includes the data's generation (programs/caching/generation.py), so any
-change to the directory makes the next request miss and render fresh data; old entries expire.
-The cache is per process (LocMem) by default and shared (Redis) when REDIS_URL is set, so every
-gunicorn worker and container sees the same generation.
+"""Whole-page caching for anonymous readers, invalidated by what an edit touched.
 
 Keys are canonical: scheme, host, path and only the query parameters the view declares
-(`@cached_page(...)`), so random parameters cannot bust the cache or fill it.
+(`@cached_page(...)`), so random parameters cannot bust the cache or fill it. Each entry holds
+the versions it was rendered under (programs/caching/generation.py) and its body gzipped once; a
+hit reads the entry and the current versions in one `get_many` (one round trip to Redis), and
+serves the gzipped body as is to clients that accept it.
+
+- A programme's own page whose version moved is rendered again on the next request (an edit is
+  visible at once), never served stale.
+- Any other page whose versions moved is rendered again by one request while the others keep
+  getting the previous copy (`X-Page-Cache: stale`) for at most PAGE_LOCK_SECONDS.
+- A page with no entry at all is rendered by one request; concurrent requests for it wait up to
+  PAGE_LOCK_SECONDS for that render instead of rendering it too (no stampede).
+
+Responses served from here carry `X-Accel-Expires: NGINX_MICROCACHE_SECONDS`: the reverse proxy
+(deploy/nginx.conf) may keep them that long, and nothing else (see the README's caching layers).
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import time
 from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, get_resolver, resolve
+from django.utils.cache import patch_vary_headers
 
-from programs.caching.generation import generation
+from programs.caching.generation import GENERATION_KEY, LISTING_KEY, current, programme_key
 from programs.core import clock
 
 # Views we do not write ourselves, and the query parameters each reads.
@@ -32,22 +43,32 @@ OTHER_CACHED_VIEWS: dict[str, frozenset[str]] = {
 MAX_CANONICAL_QUERY = 2000
 
 
-def cached_page[V: Callable](*parameters: str) -> Callable[[V], V]:
+def cached_page[V: Callable](
+    *parameters: str, programme: str = "", shows_programmes: bool = True
+) -> Callable[[V], V]:
     """Mark a view whose anonymous GETs are cached, keyed by these query parameters only.
 
     The view then sees only these parameters (others are dropped before it runs), so a request
     with `?utm_source=…` or `?zz=<random>` is the same page as without it: it is served from the
-    same entry and stores no new one, and the page's own links never carry them."""
+    same entry and stores no new one, and the page's own links never carry them.
+
+    `programme` names the URL argument holding the slug of the programme the page is about: that
+    programme's version then decides the page's freshness instead of the listing's, and the page
+    is never served stale. A page that `shows_programmes=False` depends on the site's version
+    alone: edits to programmes leave it cached."""
 
     def mark(view: V) -> V:
         view.page_parameters = frozenset(parameters)  # type: ignore[attr-defined]
+        view.page_programme = programme  # type: ignore[attr-defined]
+        view.page_shows_programmes = shows_programmes  # type: ignore[attr-defined]
         return view
 
     return mark
 
 
-def page_parameters(request: HttpRequest) -> frozenset[str] | None:
-    """The query parameters of the cached page this request is for, else None (not cached)."""
+def page_parameters(request: HttpRequest) -> tuple[frozenset[str], list[str]] | None:
+    """The query parameters of the cached page this request is for and the version keys that
+    decide its freshness, else None (not cached)."""
     if request.method not in ("GET", "HEAD"):
         return None
     if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
@@ -57,7 +78,29 @@ def page_parameters(request: HttpRequest) -> frozenset[str] | None:
     except Resolver404:
         return None
     known = getattr(match.func, "page_parameters", None)
-    return known if known is not None else OTHER_CACHED_VIEWS.get(match.view_name)
+    if known is None:
+        known = OTHER_CACHED_VIEWS.get(match.view_name)
+    if known is None:
+        return None
+    argument = getattr(match.func, "page_programme", "")
+    if argument:
+        return known, [GENERATION_KEY, programme_key(match.kwargs[argument])]
+    if not getattr(match.func, "page_shows_programmes", True):
+        return known, [GENERATION_KEY]
+    return known, [GENERATION_KEY, LISTING_KEY]
+
+
+def all_page_parameters() -> frozenset[str]:
+    """Every query parameter some cached page reads (deploy/nginx.conf lists the same)."""
+    names: set[str] = set().union(*OTHER_CACHED_VIEWS.values())
+    pending = list(get_resolver().url_patterns)
+    while pending:
+        pattern = pending.pop()
+        if hasattr(pattern, "url_patterns"):
+            pending.extend(pattern.url_patterns)
+        else:
+            names.update(getattr(pattern.callback, "page_parameters", ()))
+    return frozenset(names)
 
 
 def canonical_query(query: QueryDict, known: frozenset[str]) -> QueryDict:
@@ -75,10 +118,10 @@ def page_key(request: HttpRequest, query: QueryDict) -> str:
     """Scheme, host (validated against ALLOWED_HOSTS by get_host) and port, path and the canonical
     query: a page's absolute links and og:url are right for every visitor it is served to.
     Pages show deadline states ("open now") that change at midnight, so the day is part of the
-    key as well as the data's generation."""
+    key (the data's versions are in the entry)."""
     url = f"{request.scheme}://{request.get_host()}{request.path}?{query.urlencode()}"
     digest = hashlib.sha256(url.encode()).hexdigest()
-    return f"pages:{generation()}:{clock.today().isoformat()}:{digest}"
+    return f"pages:{clock.today().isoformat()}:{digest}"
 
 
 def _cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
@@ -94,6 +137,25 @@ def _cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
     )
 
 
+type Entry = tuple[dict[str, str], int, list[tuple[str, str]], bytes]
+
+
+def _replay(request: HttpRequest, entry: Entry, state: str) -> HttpResponse:
+    _stamp, status, headers, body = entry
+    if "gzip" in request.headers.get("Accept-Encoding", ""):
+        response = HttpResponse(body, status=status)
+        response.headers["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(gzip.decompress(body), status=status)
+    for name, value in headers:
+        response.headers[name] = value
+    patch_vary_headers(response, ["Accept-Encoding"])
+    response.headers["Content-Length"] = str(len(response.content))
+    response.headers["X-Page-Cache"] = state
+    response.headers["X-Accel-Expires"] = str(settings.NGINX_MICROCACHE_SECONDS)
+    return response
+
+
 class AnonymousPageCacheMiddleware:
     """Placed right after WhiteNoise: a hit skips every inner layer (session, CSRF, auth, the view
     and the database). A miss stores the response as the inner layers finished it, with their
@@ -105,9 +167,10 @@ class AnonymousPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        known = page_parameters(request)
-        if known is None:
+        spec = page_parameters(request)
+        if spec is None:
             return self.get_response(request)
+        known, scope = spec
         query = canonical_query(request.GET, known)
         if len(query.urlencode()) > MAX_CANONICAL_QUERY:
             return self.get_response(request)
@@ -115,21 +178,51 @@ class AnonymousPageCacheMiddleware:
         request.GET = query  # type: ignore[assignment]  # a QueryDict like the one Django built
         request.META["QUERY_STRING"] = query.urlencode()
         key = page_key(request, query)  # raises DisallowedHost (400) before any lookup
-        stored = cache.get(key)
-        if stored is not None:
-            status, headers, content = stored
-            response = HttpResponse(content, status=status)
-            for name, value in headers:
-                response.headers[name] = value
-            response.headers["X-Page-Cache"] = "hit"
-            return response
+        found = cache.get_many([key, *scope])  # the one round trip of a hit
+        entry: Entry | None = found.pop(key, None)
+        stamp = found if len(found) == len(scope) else current(scope)
+        if stamp is None:  # the cache is down: render, store nothing
+            return self.get_response(request)
+        if entry is not None and entry[0] == stamp:
+            return _replay(request, entry, "hit")
+        lock = f"{key}:rendering"
+        rendering_here = cache.add(lock, 1, settings.PAGE_LOCK_SECONDS)
+        if not rendering_here:
+            if entry is not None and not scope[-1].startswith(programme_key("")):
+                return _replay(request, entry, "stale")  # one request is rendering the new one
+            waited = self._wait_for(key, stamp)
+            if waited is not None:
+                return _replay(request, waited, "hit")
+        try:
+            return self._render_and_store(request, key, stamp)
+        finally:
+            if rendering_here:
+                cache.delete(lock)
+
+    def _wait_for(self, key: str, stamp: dict[str, str]) -> Entry | None:
+        deadline = time.monotonic() + settings.PAGE_LOCK_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(0.02)
+            entry = cache.get(key)
+        if entry is not None and entry[0] == stamp:
+            return entry
+        return None
+
+    def _render_and_store(
+        self, request: HttpRequest, key: str, stamp: dict[str, str]
+    ) -> HttpResponse:
         response = self.get_response(request)
         if _cacheable_response(request, response):
-            headers = [(k, v) for k, v in response.headers.items() if k != "X-Page-Cache"]
+            skip = {"x-page-cache", "content-length", "vary"}
+            headers = [(k, v) for k, v in response.headers.items() if k.lower() not in skip]
+            vary = response.get("Vary")
+            if vary:
+                headers.append(("Vary", vary))
+            body = gzip.compress(response.content, compresslevel=6)
             cache.set(
-                key,
-                (response.status_code, headers, response.content),
-                settings.PAGE_CACHE_SECONDS,
+                key, (stamp, response.status_code, headers, body), settings.PAGE_CACHE_SECONDS
             )
+            patch_vary_headers(response, ["Accept-Encoding"])  # as hits do, for nginx's copies
             response.headers["X-Page-Cache"] = "miss"
+            response.headers["X-Accel-Expires"] = str(settings.NGINX_MICROCACHE_SECONDS)
         return response

@@ -141,7 +141,7 @@ def advice_for_applicants() -> tuple[list[GuideItem], list[GuideItem]]:
 
 
 @follow_renamed_slug
-@cached_page(*ProfileForm.base_fields, *EstimateForm.base_fields)
+@cached_page(*ProfileForm.base_fields, *EstimateForm.base_fields, programme="slug")
 def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     programme = get_programme_for(request, slug)
     documents, checklist = advice_for_applicants()
@@ -241,7 +241,7 @@ def region_detail(request: HttpRequest, slug: str) -> HttpResponse:
 # Guides
 
 
-@cached_page()
+@cached_page(shows_programmes=False)
 def guide_list(request: HttpRequest) -> HttpResponse:
     ctx = {
         "section": "guides",
@@ -270,7 +270,7 @@ def timeline_stages(items: list[GuideItem]) -> list[StageSection]:
     return sections
 
 
-@cached_page()
+@cached_page(shows_programmes=False)
 def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
     topic = get_object_or_404(GuideTopic, slug=slug)
     items = list(topic.items.select_related("source_guide", "stage", "study_level"))
