@@ -91,6 +91,8 @@ def make_programme(*, countries=(), specialities=(), study_levels=(), **fields) 
         "programme_type": Programme.Type.SHADOWING,
         "status": Programme.Status.PUBLISHED,
         "pay": Programme.Pay.UNPAID,
+        # A complete listing has the application page an adviser checked.
+        "application_url": f"https://example.org/programme-{n}/apply",
     }
     if "organisation" not in fields:
         fields["organisation"] = make_organisation()

@@ -54,6 +54,7 @@ def lite_regal(guide):
         source_guide=guide,
         source_section="Internships in the United Kingdom: The NHS Experience",
         guide_references="literegal.co.uk",
+        application_url="",  # so the next step is the website the guide names
         countries=[uk],
         specialities=[make_speciality(name="Emergency medicine")],
         study_levels=[make_study_level(name="Secondary school (Year 12+)")],
@@ -136,7 +137,7 @@ def test_every_fact_cites_the_guide_and_its_section(client, lite_regal):
 
     assert "10 Best Medical Internship For International Students 2025/2026" in html
     assert "Internships in the United Kingdom: The NHS Experience" in html
-    assert "The guide cites: literegal.co.uk" in html
+    assert 'The guide cites: <a href="https://literegal.co.uk" rel="noopener nofollow">' in html
     assert html.count('<p class="source">Source: <cite>10 Best 2025/2026</cite>') >= 5
 
 

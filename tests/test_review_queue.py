@@ -133,6 +133,7 @@ def test_review_counts_give_the_total_and_each_reason_in_one_query(db, django_as
         "stale": 2,
         "past_deadline": 0,
         "missing_facts": 1,
+        "no_application_page": 0,
     }
 
 

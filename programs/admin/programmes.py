@@ -219,6 +219,7 @@ class ProgrammeAdmin(ImportExportModelAdmin, SimpleHistoryAdmin, DirectoryAdmin)
                     "partners",
                     "summary",
                     "website",
+                    "application_url",
                 ]
             },
         ),

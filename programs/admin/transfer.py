@@ -175,6 +175,7 @@ class ProgrammeResource(resources.ModelResource):
             "recognition_notes",
             "how_to_apply",
             "website",
+            "application_url",
             "guide_references",
             "status",
             "last_verified",

@@ -10,6 +10,7 @@ from datetime import date
 from programs.decisions.costs import Estimate
 from programs.decisions.deadlines import DeadlineStatus, deadline_status
 from programs.decisions.matching import Verdict
+from programs.decisions.next_step import NextStep, next_step
 from programs.models import Programme
 
 # The costs a card may headline for each kind of pay, most telling first: an unpaid card never
@@ -42,6 +43,7 @@ class Card:
     duration: str
     headline_cost: str
     deadline: DeadlineStatus
+    next_step: NextStep
     verdict: Verdict | None = None  # with a profile only
     estimate: Estimate | None = None  # on the list page only
     compare: CompareLink | None = None  # on the list page only
@@ -64,6 +66,7 @@ def card(
         duration=duration_label(programme),
         headline_cost=headline_cost(programme),
         deadline=deadline_status(programme, today),
+        next_step=next_step(programme),
         verdict=verdict,
         estimate=estimate,
         compare=compare,

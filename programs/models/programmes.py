@@ -178,6 +178,13 @@ class Programme(CitesSource):
     recognition_notes = models.TextField(blank=True)
     how_to_apply = models.TextField(blank=True)
     website = models.URLField(blank=True, help_text="Official website, only when a guide names it.")
+    application_url = models.URLField(
+        "official application page",
+        blank=True,
+        help_text="Where a student applies, checked by an adviser on the organisation's own site. "
+        "Every listing shows a next step: this page, else the site the guide cites, else a web "
+        "search for the programme's name.",
+    )
     guide_references = models.CharField(
         max_length=300, blank=True, help_text="Sites the guide itself cites for this programme."
     )

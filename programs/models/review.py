@@ -8,6 +8,8 @@ needs review (archived ones never do) when it is:
 - **past its deadline**: a yearly deadline (fixed, or approximate with a month) has passed this
   year and nobody has verified the record since that date, so the next cycle's facts are
   unchecked. Verification, not any update: a save that checked nothing clears no reason;
+- **without an application page**: published with no official application page recorded, so its
+  next step is only the site the guide cites or a web search;
 - **missing facts**: a named programme (not a pathway, whose terms vary by host and are rightly
   left open) whose pay, deadline and duration are all unknown, so a student learns nothing
   practical from it.
@@ -27,6 +29,7 @@ REASONS = {
     "stale": f"Not verified in {STALE_AFTER_DAYS} days",
     "past_deadline": "Deadline passed this cycle; not verified since",
     "missing_facts": "Pay, deadline and duration all unknown",
+    "no_application_page": "No official application page",
 }
 
 
@@ -65,6 +68,10 @@ def missing_facts_q() -> Q:
     )
 
 
+def no_application_page_q() -> Q:
+    return Q(status="published", application_url="")
+
+
 def review_column(reason: str) -> str:
     """The boolean column `with_review_flags()` adds for one reason: "review_stale"…"""
     return f"review_{reason}"
@@ -75,6 +82,7 @@ def reason_conditions(today: date) -> dict[str, Q]:
         "stale": stale_q(today),
         "past_deadline": past_deadline_q(today),
         "missing_facts": missing_facts_q(),
+        "no_application_page": no_application_page_q(),
     }
 
 

@@ -35,7 +35,7 @@ class Counted:
     url: str  # the list filtered to this row
 
 
-@cached_page()
+@cached_page("p")
 def home(request: HttpRequest) -> HttpResponse:
     today = clock.today()
     published = Programme.objects.published()
@@ -120,7 +120,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
         cards.card(
             programme,
             today,
-            url=params.with_profile(programme.get_absolute_url(), asked.profile_query),
+            url=params.with_profile(programme.get_absolute_url(), asked.carry_query),
             verdict=None if profile.is_empty else match(programme, profile),
             estimate=costs.estimate(programme, None, "EUR", benchmarks, rates),
             compare=cards.CompareLink(

@@ -20,9 +20,10 @@ from programs.core import clock
 from programs.decisions import costs, planning
 from programs.decisions.deadlines import deadline_status
 from programs.decisions.legitimacy import legitimacy
+from programs.decisions.next_step import cited_sites, next_step
 from programs.decisions.profile import EstimateForm, ProfileForm
 from programs.decisions.summary import decide
-from programs.listing.cards import cards
+from programs.listing.cards import card
 from programs.models import (
     CostBenchmark,
     DestinationNote,
@@ -141,7 +142,7 @@ def advice_for_applicants() -> tuple[list[GuideItem], list[GuideItem]]:
 
 
 @follow_renamed_slug
-@cached_page(*ProfileForm.base_fields, *EstimateForm.base_fields, programme="slug")
+@cached_page(*ProfileForm.base_fields, *EstimateForm.base_fields, "p", programme="slug")
 def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     programme = get_programme_for(request, slug)
     documents, checklist = advice_for_applicants()
@@ -165,13 +166,18 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "rules": list(programme.eligibility_rules.all()),
         "costs": list(programme.costs.all()),
         "deadline": deadline,
+        "next_step": next_step(programme),
+        "cited_sites": cited_sites(programme.guide_references),
         "today": today,
         "document_runs": runs_by_source(documents),
         "signals": legitimacy(programme, checklist),
         "profile_form": asked.profile_form,
         "profile_query": profile_query,
         "eligibility_url": params.with_profile(reverse("programs:eligibility"), profile_query),
-        "compare_url": params.compare_url([programme.slug], profile_query),
+        "in_comparison": programme.slug in asked.compare,
+        "compare_url": params.compare_url(
+            params.with_added(asked.compare, programme.slug), profile_query
+        ),
         "calendar_url": params.url_with(
             reverse("programs:programme_calendar", args=[programme.slug]),
             **({"start": decision.plan.start.isoformat()} if decision.plan else {}),
@@ -194,7 +200,7 @@ def regions_with_counts() -> QuerySet[Region]:
     )
 
 
-@cached_page()
+@cached_page("p")
 def destination_list(request: HttpRequest) -> HttpResponse:
     ctx = {"section": "destinations", "regions": regions_with_counts()}
     return render(request, "programs/destination_list.html", ctx)
@@ -219,7 +225,7 @@ def notes_by_kind(notes: Iterable[DestinationNote]) -> list[NoteGroup]:
     return [group for group in groups if group.notes]
 
 
-@cached_page()
+@cached_page("p")
 def region_detail(request: HttpRequest, slug: str) -> HttpResponse:
     region = get_object_or_404(
         Region.objects.select_related("source_guide").prefetch_related("countries"), slug=slug
@@ -228,11 +234,16 @@ def region_detail(request: HttpRequest, slug: str) -> HttpResponse:
     programmes = (
         Programme.objects.published().filter(countries__region=region).distinct().for_listing()
     )
+    slugs, _ = params.compare_slugs(request.GET)
+    keep = params.shortlist_query(slugs)
+    today = clock.today()
     ctx = {
         "section": "destinations",
         "region": region,
         "note_groups": notes_by_kind(notes),
-        "cards": cards(programmes, clock.today()),
+        "cards": [
+            card(p, today, url=params.with_profile(p.get_absolute_url(), keep)) for p in programmes
+        ],
         "list_url": params.url_with(reverse("programs:list"), region=region.slug),
     }
     return render(request, "programs/region_detail.html", ctx)
@@ -241,7 +252,7 @@ def region_detail(request: HttpRequest, slug: str) -> HttpResponse:
 # Guides
 
 
-@cached_page(shows_programmes=False)
+@cached_page("p", shows_programmes=False)
 def guide_list(request: HttpRequest) -> HttpResponse:
     ctx = {
         "section": "guides",
@@ -270,7 +281,7 @@ def timeline_stages(items: list[GuideItem]) -> list[StageSection]:
     return sections
 
 
-@cached_page(shows_programmes=False)
+@cached_page("p", shows_programmes=False)
 def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
     topic = get_object_or_404(GuideTopic, slug=slug)
     items = list(topic.items.select_related("source_guide", "stage", "study_level"))

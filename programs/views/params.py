@@ -36,6 +36,11 @@ class PageParams:
     profile_query: str  # the profile part of the query string, to carry it to another page
 
     @property
+    def carry_query(self) -> str:
+        """The profile and the shortlist, for links to another page that keep both."""
+        return carry_query(self.profile_query, self.compare)
+
+    @property
     def input_problems(self) -> list[str]:
         """The profile's and the estimate's invalid answers, for the notice at the top."""
         return input_problems(self.profile_form, self.estimate_form)
@@ -88,6 +93,22 @@ def compare_slugs(data: QueryDict) -> tuple[list[str], list[str]]:
         )
         slugs = slugs[:MAX_COMPARE]
     return slugs, messages
+
+
+def shortlist_query(slugs: list[str]) -> str:
+    """The shortlist as `p=a&p=b`, to keep it on every internal link."""
+    query = QueryDict(mutable=True)
+    query.setlist("p", slugs)
+    return query.urlencode()
+
+
+def carry_query(profile_query: str, slugs: list[str]) -> str:
+    return "&".join(filter(None, [profile_query, shortlist_query(slugs)]))
+
+
+def with_added(slugs: list[str], slug: str) -> list[str]:
+    """The shortlist with `slug` added at the end (once), at most MAX_COMPARE long."""
+    return slugs if slug in slugs else [*slugs, slug][-MAX_COMPARE:]
 
 
 def compare_query(data: QueryDict, slugs: list[str]) -> str:

@@ -48,7 +48,7 @@ class VerdictGroup:
     cards: list[cards.Card]
 
 
-@cached_page(*ProfileForm.base_fields)
+@cached_page(*ProfileForm.base_fields, "p")
 def eligibility(request: HttpRequest) -> HttpResponse:
     today = clock.today()
     asked = params.read(request, today, Vocabulary())
@@ -61,7 +61,7 @@ def eligibility(request: HttpRequest) -> HttpResponse:
             .prefetch_related(rules_prefetch(), "disciplines")
             .order_by("title")
         )
-        url = partial(params.with_profile, profile_query=asked.profile_query)
+        url = partial(params.with_profile, profile_query=asked.carry_query)
         judged = [
             cards.card(p, today, url=url(p.get_absolute_url()), verdict=match(p, profile))
             for p in programmes
@@ -126,7 +126,7 @@ def compare(request: HttpRequest) -> HttpResponse:
         )
         others = [slug for slug in slugs if slug != programme.slug and slug in found]
         signals = legitimacy(programme, checklist)
-        url = params.with_profile(programme.get_absolute_url(), asked.profile_query)
+        url = params.with_profile(programme.get_absolute_url(), asked.carry_query)
         columns.append(
             Column(
                 card=cards.card(programme, today, url=url),
@@ -157,7 +157,7 @@ class Month:
     rows: list[deadlines.DeadlineRow]
 
 
-@cached_page()
+@cached_page("p")
 def upcoming_deadlines(request: HttpRequest) -> HttpResponse:
     """Every dated deadline of the next twelve months, month by month, then the undated ones."""
     today = clock.today()

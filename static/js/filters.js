@@ -23,6 +23,23 @@
     });
   }
 
+  // A shared address carries only the choices made: empty fields are left out of the query.
+  form.addEventListener("submit", function () {
+    Array.prototype.forEach.call(form.elements, function (field) {
+      if (field.name && !field.disabled && field.value === "" && field.type !== "submit") {
+        field.disabled = true;
+      }
+    });
+  });
+
+  // After Back (or Forward), the form shows what the results on the page were filtered by: the
+  // server rendered those choices as the fields' defaults, so a reset restores them, and fields
+  // disabled on submit are enabled again.
+  window.addEventListener("pageshow", function () {
+    form.reset();
+    Array.prototype.forEach.call(form.elements, function (field) { field.disabled = false; });
+  });
+
   // After that reload, the keyboard focus goes back to the field that was changed.
   try {
     var id = sessionStorage.getItem(KEY);

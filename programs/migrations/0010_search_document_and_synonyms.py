@@ -102,7 +102,7 @@ def fill_documents(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programs', '0008_plausible_values'),
+        ('programs', '0009_programme_application_url'),
     ]
 
     operations = [
