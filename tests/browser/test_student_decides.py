@@ -19,7 +19,9 @@ def test_student_checks_eligibility_compares_two_programmes_and_downloads_a_cale
     page.get_by_label("Your age at the start date").fill("17")
     page.get_by_label("Your study level").select_option("secondary-school")
     page.get_by_label("Your country of residence").select_option("GB")
-    page.get_by_label("Currently enrolled (at least half-time) in school or university?").select_option("yes")
+    page.get_by_label(
+        "Currently enrolled (at least half-time) in school or university?"
+    ).select_option("yes")
     page.get_by_role("button", name="Check my eligibility").click()
 
     expect(page).to_have_url(re.compile(r"age=17"))
