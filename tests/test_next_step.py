@@ -31,7 +31,8 @@ def test_every_seeded_programme_has_a_next_step_on_its_page_and_its_card(client,
 
 
 def test_lite_regal_links_the_site_the_guide_cites_labelled_as_the_guides_source(client, seeded):
-    programme = Programme.objects.get(guide_references="literegal.co.uk")
+    # The guide cites literegal.co.uk for its eligibility and its duration (issue 11 keeps which).
+    programme = Programme.objects.get(slug="lite-regal-medical-internship-shadowing-london")
     page = client.get(programme.get_absolute_url()).content.decode()
     assert (
         '<a href="https://literegal.co.uk" rel="noopener nofollow">'
