@@ -10,6 +10,7 @@ from programs.models import (
     Guide,
     GuideItem,
     GuideTopic,
+    SearchSynonym,
     Speciality,
     StudyLevel,
     TimelineStage,
@@ -93,3 +94,11 @@ class SpecialityAdmin(VocabularyAdmin):
 @admin.register(Discipline)
 class DisciplineAdmin(VocabularyAdmin):
     pass
+
+
+@admin.register(SearchSynonym)
+class SearchSynonymAdmin(DirectoryAdmin):
+    """What students type that the directory words differently; read by every search."""
+
+    list_display = ["term", "means", "note"]
+    search_fields = ["term", "means", "note"]

@@ -37,6 +37,7 @@ FIXTURE_FILES = (
     "programmes.yaml",
     "exchange_rates.yaml",
     "legitimacy.yaml",
+    "search_synonyms.yaml",
 )
 
 
