@@ -29,7 +29,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 URL = "/programmes/"
-MULTI_SELECT = {"speciality", "level", "pay"}
+MULTI_SELECT = {"type", "speciality", "level", "pay"}
 EXAMPLES = (
     settings()  # the loaded profile's
     if os.environ.get("HYPOTHESIS_PROFILE")
@@ -88,7 +88,7 @@ filters = st.fixed_dictionaries(
         "q": st.sampled_from(WORDS) | st.lists(st.sampled_from(WORDS), max_size=2).map(" ".join),
         "region": st.sampled_from(["europe", "africa"]),
         "country": st.sampled_from(["GB", "FR", "KE"]),
-        "type": st.sampled_from(TYPES),
+        "type": st.lists(st.sampled_from(TYPES), max_size=2),
         "speciality": st.lists(st.sampled_from(["surgery", "paediatrics", "oncology"]), max_size=2),
         "level": st.lists(st.sampled_from(["medical-student", "graduate"]), max_size=2),
         "pay": st.lists(st.sampled_from(PAYS), max_size=3),
@@ -161,3 +161,15 @@ def test_ticking_a_second_pay_box_adds_its_programmes(client):
 
     assert both == options["paid"] + options["stipend"]
     assert clock.today() == date(2027, 3, 15)
+
+
+@pytest.mark.usefixtures("directory")
+def test_ticking_a_second_type_adds_its_programmes_and_a_single_type_link_still_works(client):
+    options = {
+        o.value: o.count for o in client.get(URL, {"type": "research"}).context["options"]["type"]
+    }
+
+    both = count(client, {"type": ["research", "shadowing"]})
+
+    assert both == options["research"] + options["shadowing"]
+    assert count(client, {"type": "research"}) == options["research"] > 0
