@@ -15,6 +15,7 @@ from programs.core import clock
 from .base import MAX_WEEKS, SlugNaturalKeyManager, check_bounds, check_range, serialized_after
 from .destinations import City
 from .review import ReviewQuerySet
+from .revisions import Revisioned
 from .sources import CitesSource
 
 
@@ -234,6 +235,7 @@ class Programme(CitesSource):
 
     objects = SlugNaturalKeyManager.from_queryset(ProgrammeQuerySet)()
     history = HistoricalRecords(
+        bases=[Revisioned],
         excluded_fields=["updated_at"],
         m2m_fields=[
             "partners",
