@@ -60,7 +60,7 @@ def _shown(model_field: models.Field, value: Any) -> str:
     if isinstance(model_field, models.BooleanField):
         return "Yes" if value else "No"
     if isinstance(model_field, models.ForeignKey):
-        related = model_field.related_model._base_manager.filter(pk=value).first()  # type: ignore[union-attr]
+        related = model_field.related_model._base_manager.filter(pk=value).first()
         return str(related) if related is not None else f"#{value} (since deleted)"
     return str(value)
 
@@ -238,10 +238,10 @@ def _attribute(row: models.Model, user: Any) -> None:
 
 def _set_m2m(row: models.Model, wanted: dict[str, frozenset[int]], now: dict) -> None:
     for name in tracked_m2m(type(row)):
-        target = row._meta.get_field(name).related_model
+        target: Any = row._meta.get_field(name).related_model
         pks = set(
             target._base_manager.filter(pk__in=wanted.get(name, ())).values_list("pk", flat=True)
-        )  # type: ignore[union-attr]
+        )
         if pks != set(now.get(name, ())):
             getattr(row, name).set(pks)
 

@@ -157,7 +157,7 @@ def _m2m(record: Any) -> dict[str, frozenset[int]]:
 def state_at(programme_id: int, when: datetime) -> State:
     """The programme and its children as of `when` (simple-history's as_of, per child list)."""
     record = (
-        Programme.history.filter(id=programme_id, history_date__lte=when)  # type: ignore[attr-defined]
+        Programme.history.filter(id=programme_id, history_date__lte=when)
         .order_by("-history_date", "-history_id")
         .first()
     )
@@ -225,7 +225,7 @@ class DeletedProgramme:
 def deleted_programmes() -> list[DeletedProgramme]:
     """Programmes deleted and not restored since, most recently deleted first."""
     rows = (
-        Programme.history.filter(history_type=DELETED)  # type: ignore[attr-defined]
+        Programme.history.filter(history_type=DELETED)
         .exclude(id__in=Programme.objects.values("id"))
         .latest_of_each()
         .select_related("history_user")
@@ -235,3 +235,34 @@ def deleted_programmes() -> list[DeletedProgramme]:
         DeletedProgramme(row.id, row.title, row.slug, row.history_date, row.history_user)
         for row in rows
     ]
+
+
+CHILD_NAMES = {"r": "rule", "c": "cost", "d": "dated deadline"}
+HAPPENED = {CREATED: "added", "~": "changed", DELETED: "removed"}
+
+
+def summary(version: Version) -> list[str]:
+    """What a save changed, in a few words per history row (simple-history's diff_against for the
+    programme's own fields and lists)."""
+    lines: list[str] = []
+    for event in version.events:
+        if event.kind != "p":
+            lines.append(f"{CHILD_NAMES[event.kind]} {HAPPENED[event.type]}: {event.label}")
+        elif event.type == CREATED:
+            lines.append("created")
+        elif event.type == DELETED:
+            lines.append("deleted")
+        else:
+            lines.append(_changed_fields(event.history_id))
+    return [line for line in dict.fromkeys(lines) if line]
+
+
+def _changed_fields(history_id: int) -> str:
+    record = Programme.history.get(history_id=history_id)
+    previous = record.prev_record
+    if previous is None:
+        return ""
+    delta = record.diff_against(previous, excluded_fields=["search_text"])
+    fields = {f.name: f for f in Programme._meta.get_fields() if isinstance(f, models.Field)}
+    labels = [str(fields[name].verbose_name) for name in delta.changed_fields if name in fields]
+    return f"changed {', '.join(labels)}" if labels else ""
