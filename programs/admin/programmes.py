@@ -150,7 +150,7 @@ class ProgrammeAdmin(
     import_form_class = ProgrammeImportForm
     confirm_form_class = ProgrammeConfirmImportForm
     import_template_name = "admin/programs/programme/import.html"
-    # The import and export buttons, and the deleted programmes (revisions.py).
+    # A link to the deleted programmes (revisions.py); import-export adds its buttons around it.
     change_list_template = "admin/programs/programme/change_list.html"
 
     class Media:

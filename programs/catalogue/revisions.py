@@ -238,6 +238,7 @@ def deleted_programmes() -> list[DeletedProgramme]:
 
 
 CHILD_NAMES = {"r": "rule", "c": "cost", "d": "dated deadline"}
+SUMMARY_LINES = 6
 HAPPENED = {CREATED: "added", "~": "changed", DELETED: "removed"}
 
 
@@ -254,7 +255,10 @@ def summary(version: Version) -> list[str]:
             lines.append("deleted")
         else:
             lines.append(_changed_fields(event.history_id))
-    return [line for line in dict.fromkeys(lines) if line]
+    lines = [line for line in dict.fromkeys(lines) if line]
+    if len(lines) > SUMMARY_LINES:
+        lines[SUMMARY_LINES - 1 :] = [f"and {len(lines) - SUMMARY_LINES + 1} more changes"]
+    return lines
 
 
 def _changed_fields(history_id: int) -> str:
