@@ -7,6 +7,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from programs.catalogue.revisions import versions
@@ -179,12 +181,30 @@ def test_an_adviser_recovers_a_programme_an_editor_deleted(client, editor_in_chi
 
 
 def test_the_deleted_list_needs_permission_to_add_programmes(client, db):
-    from django.contrib.auth import get_user_model
-
     viewer = get_user_model().objects.create_user("viewer", is_staff=True)
     client.force_login(viewer)
 
     assert client.get(url("deleted")).status_code == 403
+
+
+def test_the_programme_list_links_to_the_deleted_programmes(adviser_client):
+    response = adviser_client.get(url("changelist"))
+
+    assert url("deleted") in response.text
+
+
+def test_restoring_needs_permission_to_change_rules_and_costs_too(client, db):
+    programme = a_programme_whose_rules_and_costs_changed()
+    first = versions(programme.pk)[0]
+    editor = get_user_model().objects.create_user("programmes-only", is_staff=True)
+    editor.user_permissions.set(
+        Permission.objects.filter(codename__in=["view_programme", "change_programme"])
+    )
+    client.force_login(editor)
+
+    assert client.get(url("history", programme.pk)).status_code == 200
+    assert client.post(url("restore", programme.pk, first.key)).status_code == 403
+    assert not EligibilityRule.objects.exists()
 
 
 def test_an_organisation_keeps_its_history_and_shows_it(adviser_client, adviser):

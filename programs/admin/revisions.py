@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -21,6 +22,13 @@ TEMPLATES = "admin/programs/programme/revisions"
 RESTORE_STATUS = "restore_status"
 # The newest version when the preview was shown: a restore from an older preview is refused.
 SEEN = "seen"
+VERSIONS_PER_PAGE = 50
+# A restore may add, change and remove any of a programme's rules, costs and dated deadlines.
+CHILD_PERMISSIONS = [
+    f"programs.{action}_{model._meta.model_name}"
+    for model in revisions.CHILDREN.values()
+    for action in ("add", "change", "delete")
+]
 
 
 def _url(name: str, *args: Any) -> str:
@@ -66,6 +74,14 @@ class ProgrammeRevisionsMixin:
             status=status,
         )
 
+    def _may_restore(self, request: HttpRequest, programme: Programme | None) -> bool:
+        allowed = (
+            self.has_change_permission(request, programme)  # type: ignore[attr-defined]
+            if programme is not None
+            else self.has_add_permission(request)  # type: ignore[attr-defined]
+        )
+        return allowed and request.user.has_perms(CHILD_PERMISSIONS)
+
     def _programme(self, request: HttpRequest, object_id: str, permission: str) -> Programme:
         try:
             programme = Programme.objects.filter(pk=int(unquote(object_id))).first()
@@ -82,7 +98,8 @@ class ProgrammeRevisionsMixin:
     ) -> HttpResponse:
         programme = self._programme(request, object_id, "view")
         versions = revisions.versions(programme.pk)
-        rows = [(v, revisions.summary(v)) for v in reversed(versions)]
+        page = Paginator(versions[::-1], VERSIONS_PER_PAGE).get_page(request.GET.get("p"))
+        rows = [(v, revisions.summary(v)) for v in page]
         return self._render(
             request,
             "history.html",
@@ -90,9 +107,10 @@ class ProgrammeRevisionsMixin:
                 "title": f"History of {programme}",
                 "original": programme,
                 "rows": rows,
+                "page": page,
                 "default_a": versions[-2].key if len(versions) > 1 else "",
                 "default_b": versions[-1].key if versions else "",
-                "can_restore": self.has_change_permission(request, programme),  # type: ignore[attr-defined]
+                "can_restore": self._may_restore(request, programme),
             },
         )
 
@@ -100,7 +118,7 @@ class ProgrammeRevisionsMixin:
         self, request: HttpRequest, object_id: str, version_id: str, extra_context=None
     ) -> HttpResponse:
         """simple-history's revert form restored plain fields only: send it to the full preview."""
-        programme = self._programme(request, object_id, "change")
+        programme = self._programme(request, object_id, "view")
         key = f"p{version_id}"
         version = next(
             (v for v in revisions.versions(programme.pk) if key in {e.key for e in v.events}),
@@ -132,7 +150,9 @@ class ProgrammeRevisionsMixin:
         )
 
     def restore_view(self, request: HttpRequest, programme_id: int, key: str) -> HttpResponse:
-        programme = self._programme(request, str(programme_id), "change")
+        programme = self._programme(request, str(programme_id), "view")
+        if not self._may_restore(request, programme):
+            raise PermissionDenied
         versions = revisions.versions(programme.pk)
         version = next((v for v in versions if v.key == key), None)
         if version is None:
@@ -152,7 +172,7 @@ class ProgrammeRevisionsMixin:
         )
 
     def recover_view(self, request: HttpRequest, programme_id: int) -> HttpResponse:
-        if not self.has_add_permission(request):  # type: ignore[attr-defined]
+        if not self._may_restore(request, None):
             raise PermissionDenied
         if Programme.objects.filter(pk=programme_id).exists():
             messages.info(request, "That programme is not deleted (it was restored already).")
