@@ -21,7 +21,7 @@ from tests.factories import (
     make_programme,
     make_rule,
 )
-from tests.test_admin import change_form_post
+from tests.test_admin import change_form_post, form_values
 
 
 def url(view: str, *args) -> str:
@@ -232,3 +232,20 @@ def test_guide_content_keeps_its_history(adviser_client):
 
     assert [h.title for h in GuideItem.history.filter(id=item.pk)] == ["New advice", "Old advice"]
     assert history.status_code == 200
+
+
+def test_an_adviser_reverts_an_organisation_to_an_earlier_version(adviser_client):
+    organisation = make_organisation(name="Right name")
+    original = organisation.history.earliest()
+    organisation.name = "Wrong name"
+    organisation.save()
+    revert = reverse(
+        "admin:programs_organisation_simple_history", args=[organisation.pk, original.history_id]
+    )
+    form = adviser_client.get(revert).context["adminform"].form
+
+    response = adviser_client.post(revert, form_values(form))
+
+    assert response.status_code == 302
+    organisation.refresh_from_db()
+    assert organisation.name == "Right name"
