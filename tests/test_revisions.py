@@ -147,3 +147,15 @@ def test_a_programme_deleted_outside_a_request_is_recovered_whole_too(db):
 
     assert state.programme is not None
     assert len(state.children["r"]) == len(state.children["c"]) == 1
+
+
+def test_a_rule_whose_key_was_reused_since_comes_back_in_place_of_the_new_one(db):
+    programme = a_programme_with_rules_and_costs()
+    wanted = versions(programme.pk)[-1]
+    with one_revision():
+        EligibilityRule.objects.filter(key="age").delete()
+        make_rule(programme, key="age", kind="other", text="A different rule.")
+
+    restore(Plan(current_state(programme.pk), state_of(wanted), restore_status=False))
+
+    assert list(EligibilityRule.objects.values_list("key", "text")) == [("age", "Be 18 or over.")]

@@ -188,7 +188,9 @@ def current_state(programme_id: int) -> State:
         tracked = tracked_m2m(model)
         children[kind] = {
             row.pk: Child(row, {name: _live_m2m(row, name) for name in tracked})
-            for row in model._default_manager.filter(programme_id=programme_id)
+            for row in model._default_manager.filter(programme_id=programme_id).prefetch_related(
+                *tracked
+            )
         }
     m2m = {name: _live_m2m(programme, name) for name in tracked_m2m(Programme)}
     return State(programme, m2m, children)
@@ -199,7 +201,7 @@ def tracked_m2m(model: type[models.Model]) -> list[str]:
 
 
 def _live_m2m(row: models.Model, name: str) -> frozenset[int]:
-    return frozenset(getattr(row, name).values_list("pk", flat=True))
+    return frozenset(related.pk for related in getattr(row, name).all())
 
 
 def state_before_deletion(programme_id: int) -> State:
