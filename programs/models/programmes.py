@@ -16,6 +16,7 @@ from programs.core import clock
 from .base import MAX_WEEKS, SlugNaturalKeyManager, check_bounds, check_range, serialized_after
 from .destinations import City
 from .review import ReviewQuerySet
+from .revisions import Revisioned
 from .sources import CitesSource
 
 
@@ -238,6 +239,7 @@ class Programme(CitesSource):
 
     objects = SlugNaturalKeyManager.from_queryset(ProgrammeQuerySet)()
     history = HistoricalRecords(
+        bases=[Revisioned],
         excluded_fields=["updated_at", "search_document"],
         m2m_fields=[
             "partners",
