@@ -18,7 +18,9 @@ class DurationBucket(models.TextChoices):
     FROM_8 = "8-plus", "Can last 8 weeks or more"
 
 
-LENGTH_HINT = "A programme with a range of lengths, e.g. 4–8 weeks, is under each option it reaches."
+LENGTH_HINT = (
+    "A programme with a range of lengths, e.g. 4–8 weeks, is under each option it reaches."
+)
 
 # Inclusive week ranges; a programme matches when its own [min, max] overlaps
 # (`ProgrammeQuerySet.lasting_q()`), which is what the labels above say.

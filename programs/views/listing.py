@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Lower
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -24,7 +25,7 @@ from programs.decisions.profile import (
     ProfileForm,
     choice_field,
 )
-from programs.listing import cards, results, suggest
+from programs.listing import advice, cards, results, suggest
 from programs.listing.choices import LENGTH_HINT, Sort
 from programs.listing.facets import RULE, facets
 from programs.listing.filters import ProgrammeFilter
@@ -172,6 +173,12 @@ def programme_list(request: HttpRequest) -> HttpResponse:
         for programme in page.object_list
     ]
     search_text = filterset.form.cleaned_data.get("q") or ""
+    help_, nearest = advice.NO_HELP, None
+    if paginator.count == 0:
+        levels = [row.slug for row in filterset.form.cleaned_data.get("level") or []]
+        help_ = advice.for_student([*levels, profile.level], [profile.discipline])
+        if levels:
+            nearest = nearest_without(filterset, "level", published, within)
     ctx = {
         "section": "programmes",
         "filterset": filterset,
@@ -195,6 +202,8 @@ def programme_list(request: HttpRequest) -> HttpResponse:
         "rates": [rate for rate in rates.by_currency.values() if rate.illustrative],
         "estimate_choice": choice,
         "estimate_currencies": choice_field(asked.estimate_form, "currency").choices,
+        "help": help_,
+        "nearest": nearest,
         "suggestions": (
             suggest.when_nothing_found(
                 filterset,
@@ -208,6 +217,34 @@ def programme_list(request: HttpRequest) -> HttpResponse:
         ),
     }
     return render(request, "programs/programme_list.html", ctx)
+
+
+NEAREST = 3
+
+
+@dataclass(frozen=True)
+class Nearest:
+    """The results without one filter: the first few, their number and the list's link."""
+
+    label: str
+    programmes: list[Programme]
+    count: int
+    change: dict[str, None]
+
+
+def nearest_without(
+    filterset: ProgrammeFilter, group: str, published: QuerySet, within: Q | None
+) -> Nearest | None:
+    """The listings that might fit: the same filters and checks without `group` (two queries)."""
+    kept = [c for name, c in filterset.conditions().items() if name != group]
+    found = published.filter(within or Q(), *kept).order_by(Lower("title"), "pk")
+    count = found.count()
+    if not count:
+        return None
+    label = str(filterset.filters[group].label)
+    return Nearest(
+        label, list(found.select_related("organisation")[:NEAREST]), count, {group: None}
+    )
 
 
 def page_of(paginator: Paginator, raw: str | None) -> tuple[Page, str]:

@@ -120,7 +120,9 @@ def test_a_student_finds_filters_and_reads_a_programme_with_javascript_off(
 
     if viewport is PHONE:
         page.locator("summary", has_text="Filters").click()
-    page.get_by_role("group", name="Type of placement").get_by_label(re.compile(r"^Research")).check()
+    page.get_by_role("group", name="Type of placement").get_by_label(
+        re.compile(r"^Research")
+    ).check()
     page.get_by_role("button", name="Show programmes").click()
     expect(page).to_have_url(re.compile(r"type=research"))
     expect(page.get_by_role("link", name="UCL Summer Research Internship")).to_be_visible()
