@@ -44,6 +44,7 @@ def test_the_empty_list_offers_the_nearest_listings_without_the_level(client, se
 
     assert nearest.count == uk
     assert len(nearest.programmes) == 3
+    assert all(url.startswith("/programmes/") for _, url in nearest.programmes)
     assert "listings might fit" in html_of(response)
     assert '<a href="?country=GB">See all' in html_of(response)
 

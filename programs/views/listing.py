@@ -178,7 +178,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
         levels = [row.slug for row in filterset.form.cleaned_data.get("level") or []]
         help_ = advice.for_student([*levels, profile.level], [profile.discipline])
         if levels:
-            nearest = nearest_without(filterset, "level", published, within)
+            nearest = nearest_without(filterset, "level", published, within, asked.carry_query)
     ctx = {
         "section": "programmes",
         "filterset": filterset,
@@ -227,13 +227,13 @@ class Nearest:
     """The results without one filter: the first few, their number and the list's link."""
 
     label: str
-    programmes: list[Programme]
+    programmes: list[tuple[Programme, str]]  # each with its page's URL, carrying the profile
     count: int
     change: dict[str, None]
 
 
 def nearest_without(
-    filterset: ProgrammeFilter, group: str, published: QuerySet, within: Q | None
+    filterset: ProgrammeFilter, group: str, published: QuerySet, within: Q | None, carry: str
 ) -> Nearest | None:
     """The listings that might fit: the same filters and checks without `group` (two queries)."""
     kept = [c for name, c in filterset.conditions().items() if name != group]
@@ -242,9 +242,9 @@ def nearest_without(
     if not count:
         return None
     label = str(filterset.filters[group].label)
-    return Nearest(
-        label, list(found.select_related("organisation")[:NEAREST]), count, {group: None}
-    )
+    first = found.select_related("organisation")[:NEAREST]
+    links = [(row, params.with_profile(row.get_absolute_url(), carry)) for row in first]
+    return Nearest(label, links, count, {group: None})
 
 
 def page_of(paginator: Paginator, raw: str | None) -> tuple[Page, str]:
