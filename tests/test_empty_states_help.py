@@ -89,3 +89,11 @@ def test_a_student_with_an_eligible_programme_sees_no_advice_block(client, seede
 def test_nothing_to_advise_on_runs_no_query(django_assert_num_queries):
     with django_assert_num_queries(0):
         assert not advice.for_student([""], [""])
+
+
+def test_advice_for_a_level_and_a_discipline_takes_four_queries(seeded, django_assert_num_queries):
+    with django_assert_num_queries(4):
+        help_ = advice.for_student(["graduate"], ["dentistry"])
+        assert [a.name for a in help_.advice] == ["Graduates and early-career doctors", "Dentistry"]
+        assert all(item.source_guide.title for a in help_.advice for item in a.items)
+        assert all(route.organisation.name for route in help_.routes)

@@ -7,8 +7,8 @@ filed under that level; for a discipline, the items cited from the same guide se
 description (the guides advise dentistry, pharmacy and allied health in one section). Nothing here
 is written for a template.
 
-Queries: one for the levels and disciplines advised on, one for their items, one for the routes;
-none when there is nothing to advise on.
+Queries: one each for the levels and the disciplines advised on (none for an empty list), one for
+their items, one for the routes; none at all when there is nothing to advise on.
 """
 
 from __future__ import annotations
