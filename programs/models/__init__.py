@@ -7,8 +7,10 @@ from .legitimacy import LegitimacySignal
 from .money import CURRENCY_SYMBOLS, CostKind, Currency, ExchangeRate, Period
 from .organisations import Organisation
 from .programmes import Programme, ProgrammeQuerySet
+from .search import SearchSynonym
 from .sources import CitesSource, DatedDeadline, Source
 from .taxonomy import Discipline, Speciality, StudyLevel
+from .vocabulary import Vocabulary
 
 __all__ = [
     "CURRENCY_SYMBOLS",
@@ -34,9 +36,11 @@ __all__ = [
     "Programme",
     "ProgrammeQuerySet",
     "Region",
+    "SearchSynonym",
     "Source",
     "Sourced",
     "Speciality",
     "StudyLevel",
     "TimelineStage",
+    "Vocabulary",
 ]
