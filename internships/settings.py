@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "axes",
+    "django_tasks_db",
     "programs",
 ]
 
@@ -256,6 +257,10 @@ SNAPSHOT_SECONDS = int(os.environ.get("DJANGO_SNAPSHOT_SECONDS", "600"))
 
 # django-import-export: one transaction per import, so a bad row leaves nothing behind.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+
+# Background tasks (large imports) are stored in the database and run by `manage.py db_worker`
+# (django-tasks-db): no broker to run, and a task survives a restart of the web processes.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # Cells starting with = + - @ are written as text (a leading quote / a string cell), never as a
 # formula a spreadsheet would run.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
@@ -277,7 +282,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's default, 2.5 MB, for signed-
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5_000
 ANONYMOUS_MAX_BODY_BYTES = int(os.environ.get("DJANGO_ANONYMOUS_MAX_BODY_BYTES", "16384"))
 IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("DJANGO_IMPORT_MAX_UPLOAD_BYTES", str(5 * 2**20)))
-IMPORT_MAX_ROWS = int(os.environ.get("DJANGO_IMPORT_MAX_ROWS", "2000"))
+IMPORT_MAX_ROWS = int(os.environ.get("DJANGO_IMPORT_MAX_ROWS", "20000"))
+# A file with more rows than this is checked and imported by a task (programs/admin/import_jobs.py)
+# that `manage.py db_worker` runs, with a progress page; smaller files are previewed at once.
+IMPORT_TASK_ROWS = int(os.environ.get("DJANGO_IMPORT_TASK_ROWS", "200"))
 # An XLSX is a zip: refuse one whose members would decompress past this (zip bombs).
 IMPORT_MAX_UNCOMPRESSED_BYTES = int(
     os.environ.get("DJANGO_IMPORT_MAX_UNCOMPRESSED_BYTES", str(50 * 2**20))

@@ -33,6 +33,7 @@ from .import_forms import (
     ProgrammeImportForm,
     overwrite_newer,
 )
+from .import_progress import BackgroundImportMixin
 from .programme_form import CHECKED_TODAY, ProgrammeForm, record_verification
 from .sources import DatedDeadlineInline
 from .transfer import ProgrammeResource, SpreadsheetCSV
@@ -159,7 +160,9 @@ class CostInline(admin.StackedInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(ImportExportModelAdmin, SimpleHistoryAdmin, DirectoryAdmin):
+class ProgrammeAdmin(
+    BackgroundImportMixin, ImportExportModelAdmin, SimpleHistoryAdmin, DirectoryAdmin
+):
     form = ProgrammeForm
     resource_classes = [ProgrammeResource]
     formats = [SpreadsheetCSV, SafeXLSX]

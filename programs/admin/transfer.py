@@ -254,6 +254,13 @@ class ProgrammeResource(resources.ModelResource):
             if name in row and row[name] is None:
                 row[name] = ""
 
+    def before_save_instance(self, instance, row, **kwargs) -> None:
+        # Who made the change, in the programme's history: a background import has no request
+        # for simple-history's middleware to read it from.
+        user = kwargs.get("user")
+        if user is not None and user.is_authenticated:
+            instance._history_user = user
+
     def import_data(self, dataset, **kwargs):
         # All or nothing: a row that fails validation rolls back the rows before it, too.
         kwargs["use_transactions"] = True

@@ -1,0 +1,204 @@
+"""Issue 14: a large import runs as a background task (django-tasks-db's `db_worker`, run here in
+the test's own process) with a progress page, in the admin's two steps: check, then import once an
+adviser confirms. The same rules as a small import hold: conflicts refused, unchanged rows write
+nothing, every problem in the spreadsheet's row numbers, all or nothing."""
+
+from __future__ import annotations
+
+import pytest
+import tablib
+from django.contrib.admin.models import ADDITION, LogEntry
+from django.core.management import call_command
+from django.urls import reverse
+
+from programs.models import ImportJob, Programme
+from tests.factories import make_programme
+from tests.test_import_export import CSV, IMPORT, as_csv, edit, exported, row_index
+
+Status = ImportJob.Status
+
+
+@pytest.fixture
+def adviser_client(client, adviser):
+    client.force_login(adviser)
+    return client
+
+
+@pytest.fixture
+def task_rows(settings):
+    """Files with more than 3 rows go to the task (the real threshold is in the hundreds)."""
+    settings.IMPORT_TASK_ROWS = 3
+
+
+@pytest.fixture
+def five_programmes(db):
+    return [make_programme(slug=f"p{n}", title=f"Programme {n}") for n in range(1, 6)]
+
+
+def run_worker() -> None:
+    """`manage.py db_worker` as production runs it, until the queue is empty."""
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+
+def send(client, dataset: tablib.Dataset, **extra):
+    return client.post(IMPORT, {"format": CSV, "import_file": as_csv(dataset), **extra})
+
+
+def job_page(job: ImportJob) -> str:
+    return reverse("admin:programs_programme_import_job", args=[job.pk])
+
+
+def confirm(client, job: ImportJob):
+    return client.post(reverse("admin:programs_programme_confirm_import_job", args=[job.pk]))
+
+
+def test_a_small_file_keeps_the_immediate_preview(adviser_client, five_programmes, settings):
+    settings.IMPORT_TASK_ROWS = 5
+
+    response = send(adviser_client, edit(exported(), "p1", title="Renamed"))
+
+    assert response.status_code == 200 and "confirm_form" in response.context
+    assert not ImportJob.objects.exists()
+
+
+def test_a_large_file_is_checked_by_the_worker_then_imported_once_confirmed(
+    adviser_client, adviser, five_programmes, task_rows
+):
+    dataset = edit(exported(), "p2", title="Programme two, renamed")
+
+    response = send(adviser_client, dataset)
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == job_page(job)
+    waiting = adviser_client.get(job_page(job))
+    assert '<meta http-equiv="refresh" content="2">' in waiting.text
+    assert "Waiting to be checked" in waiting.text
+
+    run_worker()
+    checked = adviser_client.get(job_page(job))
+    assert "Checked: ready to import" in checked.text and "Changed: 1" in checked.text
+    assert 'http-equiv="refresh"' not in checked.text
+    assert Programme.objects.get(slug="p2").title == "Programme 2"  # nothing written by the check
+
+    confirm(adviser_client, job)
+    assert "Waiting to be imported" in adviser_client.get(job_page(job)).text
+    run_worker()
+
+    job.refresh_from_db()
+    assert (job.status, job.rows_done, job.data) == (Status.IMPORTED, 5, b"")
+    assert job.summary["changed"]["count"] == 1 and job.summary["unchanged"]["count"] == 4
+    renamed = Programme.objects.get(slug="p2")
+    assert renamed.title == "Programme two, renamed"
+    assert renamed.history.latest().history_user == adviser
+    assert "What the import did" in adviser_client.get(job_page(job)).text
+
+
+def test_unchanged_rows_write_nothing_through_the_task(adviser_client, five_programmes, task_rows):
+    before = {p.slug: (p.updated_at, p.history.count()) for p in Programme.objects.all()}
+
+    send(adviser_client, exported())
+    run_worker()
+    confirm(adviser_client, ImportJob.objects.get())
+    run_worker()
+
+    assert ImportJob.objects.get().summary["unchanged"]["count"] == 5
+    after = {p.slug: (p.updated_at, p.history.count()) for p in Programme.objects.all()}
+    assert after == before
+
+
+def test_new_rows_are_logged_for_the_adviser_who_sent_the_file(
+    adviser_client, adviser, five_programmes, task_rows
+):
+    dataset = exported()
+    dataset.append(
+        tuple(
+            {"slug": "p6", "title": "Programme 6", "updated_at": ""}.get(header, cell)
+            for header, cell in zip(dataset.headers, dataset[0], strict=True)
+        )
+    )
+
+    send(adviser_client, dataset)
+    run_worker()
+    confirm(adviser_client, ImportJob.objects.get())
+    run_worker()
+
+    assert Programme.objects.filter(slug="p6").exists()
+    entry = LogEntry.objects.get(action_flag=ADDITION)
+    assert (entry.user, entry.object_repr) == (adviser, "Programme 6")
+
+
+def test_problems_are_listed_with_spreadsheet_row_numbers_and_nothing_can_be_imported(
+    adviser_client, five_programmes, task_rows
+):
+    dataset = edit(exported(), "p4", pay="sometimes")
+    Programme.objects.get(slug="p5").save()  # changed after the export: a conflict
+    dataset = edit(dataset, "p5", title="From the old file")
+
+    send(adviser_client, dataset)
+    run_worker()
+
+    job = ImportJob.objects.get()
+    page = adviser_client.get(job_page(job)).text
+    assert job.status == Status.REFUSED
+    assert [row["row"] for row in job.summary["invalid"]["rows"]] == [row_index(dataset, "p4") + 2]
+    assert [row["row"] for row in job.summary["conflicts"]["rows"]] == [
+        row_index(dataset, "p5") + 2
+    ]
+    assert "Choose one of: paid" in page and "after this file was exported" in page
+    assert "Import these" not in page
+    assert confirm(adviser_client, job).status_code == 302
+    assert ImportJob.objects.get().status == Status.REFUSED
+    assert Programme.objects.get(slug="p5").title == "Programme 5"
+
+
+def test_a_conflict_that_appears_after_the_check_refuses_the_whole_import(
+    adviser_client, five_programmes, task_rows
+):
+    dataset = edit(exported(), "p1", title="First, renamed")
+    dataset = edit(dataset, "p3", title="Third, renamed")
+    send(adviser_client, dataset)
+    run_worker()
+    third = Programme.objects.get(slug="p3")
+    third.summary = "Another adviser's newer work."
+    third.save()
+
+    confirm(adviser_client, ImportJob.objects.get())
+    run_worker()
+
+    job = ImportJob.objects.get()
+    assert job.status == Status.REFUSED
+    assert [row["slug"] for row in job.summary["conflicts"]["rows"]] == ["p3"]
+    assert Programme.objects.get(slug="p1").title == "Programme 1"  # all or nothing
+    assert Programme.objects.get(slug="p3").summary == "Another adviser's newer work."
+
+
+def test_overwrite_newer_changes_travels_with_the_job(adviser_client, five_programmes, task_rows):
+    dataset = edit(exported(), "p1", title="From the file")
+    Programme.objects.get(slug="p1").save()
+
+    send(adviser_client, dataset, overwrite_newer="on")
+    run_worker()
+    confirm(adviser_client, ImportJob.objects.get())
+    run_worker()
+
+    assert Programme.objects.get(slug="p1").title == "From the file"
+
+
+def test_a_refused_upload_is_still_refused_on_the_form(adviser_client, five_programmes, settings):
+    settings.IMPORT_TASK_ROWS = 3
+    settings.IMPORT_MAX_ROWS = 4
+
+    response = send(adviser_client, exported())
+
+    assert "This file has 5 rows; an import takes at most 4." in response.text
+    assert not ImportJob.objects.exists()
+
+
+def test_the_progress_pages_need_the_import_permission(client, five_programmes, task_rows, db):
+    from django.contrib.auth import get_user_model
+
+    job = ImportJob.objects.create(file_name="x.csv", file_format="csv", data=b"", total_rows=9)
+    viewer = get_user_model().objects.create_user("viewer", password="a-long-viewer-pass", is_staff=True)
+    client.force_login(viewer)
+
+    assert client.get(job_page(job)).status_code == 403
+    assert confirm(client, job).status_code == 403
