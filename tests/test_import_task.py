@@ -11,6 +11,7 @@ from django.contrib.admin.models import ADDITION, LogEntry
 from django.core.management import call_command
 from django.urls import reverse
 
+from programs.admin.import_jobs import CHECK_PART_ROWS
 from programs.models import ImportJob, Programme
 from tests.factories import make_programme
 from tests.test_import_export import CSV, IMPORT, as_csv, edit, exported, row_index
@@ -33,6 +34,25 @@ def task_rows(settings):
 @pytest.fixture
 def five_programmes(db):
     return [make_programme(slug=f"p{n}", title=f"Programme {n}") for n in range(1, 6)]
+
+
+def bulk_programmes(like: Programme, count: int) -> None:
+    """`count` more programmes like `like`, in one query (slugs bulk-00000, bulk-00001…)."""
+    Programme.objects.bulk_create(
+        Programme(
+            slug=f"bulk-{n:05}",
+            title=f"Bulk programme {n}",
+            summary=like.summary,
+            programme_type=like.programme_type,
+            status=like.status,
+            pay=like.pay,
+            application_url=f"https://example.org/bulk-{n}/apply",
+            organisation=like.organisation,
+            source_guide=like.source_guide,
+            source_section=like.source_section,
+        )
+        for n in range(count)
+    )
 
 
 def run_worker() -> None:
@@ -197,8 +217,29 @@ def test_the_progress_pages_need_the_import_permission(client, five_programmes, 
     from django.contrib.auth import get_user_model
 
     job = ImportJob.objects.create(file_name="x.csv", file_format="csv", data=b"", total_rows=9)
-    viewer = get_user_model().objects.create_user("viewer", password="a-long-viewer-pass", is_staff=True)
+    viewer = get_user_model().objects.create_user(
+        "viewer", password="a-long-viewer-pass", is_staff=True
+    )
     client.force_login(viewer)
 
     assert client.get(job_page(job)).status_code == 403
     assert confirm(client, job).status_code == 403
+
+
+def test_row_numbers_stay_the_spreadsheets_across_the_parts_of_a_long_check(
+    adviser_client, task_rows
+):
+    """The check runs in parts (CHECK_PART_ROWS); a problem in a later part keeps its row."""
+    first = make_programme(slug="seed")
+    bulk_programmes(first, 299)
+    dataset = edit(exported(Programme.objects.order_by("slug")), "bulk-00280", pay="sometimes")
+
+    send(adviser_client, dataset)
+    run_worker()
+
+    job = ImportJob.objects.get()
+    assert len(dataset) > CHECK_PART_ROWS and job.status == Status.REFUSED
+    assert [row["row"] for row in job.summary["invalid"]["rows"]] == [
+        row_index(dataset, "bulk-00280") + 2
+    ]
+    assert job.summary["unchanged"]["count"] == 299

@@ -1,0 +1,105 @@
+"""Issue 14: a 10,000-row file completes through the background import, on SQLite and
+PostgreSQL, with its progress committed while the check runs (read here from a second
+connection, as the progress page reads it from another process). Prints how long it took."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from django.db import OperationalError, connection
+
+from programs.models import ImportJob, Programme
+from tests.factories import make_programme
+from tests.test_import_export import edit, exported
+from tests.test_import_task import bulk_programmes, confirm, job_page, run_worker, send
+
+ROWS = 10_000
+EDITED = 100
+NEW = 100
+
+
+class ProgressWatcher(threading.Thread):
+    """Reads the job's committed row count from its own connection every 50 ms; once the check
+    is part-way through, fetches the progress page as the adviser would."""
+
+    def __init__(self, client, job: ImportJob) -> None:
+        super().__init__(daemon=True)
+        self.client, self.job = client, job
+        self.seen: list[int] = []
+        self.page = ""
+        self.running = True
+
+    def run(self) -> None:
+        try:
+            while self.running:
+                try:
+                    done = ImportJob.objects.values_list("rows_done", flat=True).get(pk=self.job.pk)
+                except OperationalError:  # SQLite: the table is busy for a moment
+                    continue
+                self.seen.append(done)
+                if 0 < done < self.job.total_rows and not self.page:
+                    self.page = self.client.get(job_page(self.job)).text
+                time.sleep(0.05)
+        finally:
+            connection.close()
+
+
+def a_ten_thousand_row_file():
+    """A re-import of the directory's export: 9,900 programmes, 100 of them edited, 100 new."""
+    first = make_programme(slug="seed")
+    bulk_programmes(first, ROWS - NEW - 1)
+    dataset = exported(Programme.objects.order_by("slug"))
+    for n in range(EDITED):
+        dataset = edit(dataset, f"bulk-{n * 97:05}", title=f"Edited programme {n}")
+    template = dict(zip(dataset.headers, dataset[0], strict=True))
+    for n in range(NEW):
+        dataset.append(
+            tuple(
+                {
+                    **template,
+                    "slug": f"new-{n}",
+                    "title": f"New programme {n}",
+                    "updated_at": "",
+                }.values()
+            )
+        )
+    return dataset
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_ten_thousand_row_file_completes_through_the_task(client, adviser, settings):
+    settings.IMPORT_TASK_ROWS = 200
+    client.force_login(adviser)
+    dataset = a_ten_thousand_row_file()
+    assert len(dataset) == ROWS
+
+    send(client, dataset)
+    job = ImportJob.objects.get()
+    watcher = ProgressWatcher(client, job)
+    watcher.start()
+    started = time.perf_counter()
+    run_worker()
+    checked = time.perf_counter()
+    watcher.running = False
+    watcher.join()
+    confirm(client, job)
+    run_worker()
+    imported = time.perf_counter()
+
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.IMPORTED, job.summary
+    counts = {group: job.summary[group]["count"] for group in ("new", "changed", "unchanged")}
+    assert counts == {"new": NEW, "changed": EDITED, "unchanged": ROWS - NEW - EDITED}
+    assert Programme.objects.count() == ROWS
+    assert Programme.objects.get(slug="bulk-09603").title == "Edited programme 99"
+    midway = [done for done in watcher.seen if 0 < done < ROWS]
+    assert midway, watcher.seen
+    assert "Rows checked" in watcher.page and f"of {ROWS}" in watcher.page
+    print(
+        f"\n{ROWS:,}-row import on {connection.vendor}: check {checked - started:.1f} s "
+        f"(progress seen at {len(set(midway))} points part-way), "
+        f"import {imported - checked:.1f} s, total {imported - started:.1f} s; "
+        f"file {len(dataset.csv.encode()) / 2**20:.1f} MB"
+    )
