@@ -18,6 +18,10 @@ from tests.test_import_export import CSV, IMPORT, as_csv, edit, exported, row_in
 
 Status = ImportJob.Status
 
+# The worker checks its connection between tasks as in production, which would close the one a
+# test transaction is open on (PostgreSQL): these tests commit, and the tables are emptied after.
+pytestmark = pytest.mark.django_db(transaction=True)
+
 
 @pytest.fixture
 def adviser_client(client, adviser):

@@ -151,7 +151,6 @@ def log_import(result, job: ImportJob) -> None:
                 queryset=instances,
                 action_flag=flag,
                 change_message=f"Imported from {job.file_name}.",
-                single_object=len(instances) == 1,
             )
 
 
