@@ -257,7 +257,9 @@ def main() -> None:
     stack = Stack(database_url, port=port, task_worker=True)
     stack.start()
     pids = ", ".join(f"{name} {p.pid}" for name, p in stack.processes.items())
-    print(f"Serving {stack.url} (nginx → gunicorn → {database_url}, db_worker); pids: {pids}. Ctrl-C stops.")
+    print(
+        f"Serving {stack.url} (nginx → gunicorn → {database_url}, db_worker); pids: {pids}. Ctrl-C stops."
+    )
     try:
         signal.sigwait({signal.SIGINT, signal.SIGTERM})
     finally:

@@ -134,7 +134,12 @@ DATABASES = {
         conn_max_age=0,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Write-ahead log: pages (and a large import's progress page) keep reading while the import's
+    # one long transaction writes; SQLite's default journal blocks readers then ("database is
+    # locked"). Other writes still wait for that transaction: production runs PostgreSQL.
+    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Fail fast when PostgreSQL is down: a request waits at most this long for a pooled connection
     # (then answers 503, programs/views/unavailable.py), and each connection attempt gives up
     # after `connect_timeout` seconds, so /healthz and pages that need the database answer within

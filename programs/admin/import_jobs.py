@@ -31,7 +31,7 @@ from .uploads import SafeXLSX
 
 logger = logging.getLogger(__name__)
 
-CHECK_PART_ROWS = 250
+CHECK_PART_ROWS = 100
 FORMATS: dict[str, type[Format]] = {"csv": SpreadsheetCSV, "xlsx": SafeXLSX}
 Status = ImportJob.Status
 
