@@ -116,6 +116,16 @@ def test_a_large_file_is_checked_by_the_worker_then_imported_once_confirmed(
     assert "What the import did" in adviser_client.get(job_page(job)).text
 
 
+def test_the_import_page_links_to_recent_large_imports(adviser_client, five_programmes, task_rows):
+    send(adviser_client, exported())
+    job = ImportJob.objects.get()
+
+    page = adviser_client.get(IMPORT).text
+
+    assert "more than 3 rows is checked and imported in the background" in page
+    assert f'<a href="{job_page(job)}">programmes.csv</a>: Waiting to be checked' in page
+
+
 def test_unchanged_rows_write_nothing_through_the_task(adviser_client, five_programmes, task_rows):
     before = {p.slug: (p.updated_at, p.history.count()) for p in Programme.objects.all()}
 

@@ -24,6 +24,7 @@ from .import_forms import overwrite_newer
 from .import_jobs import confirm_import, queue_import
 
 REFRESH_SECONDS = 2
+RECENT_JOBS = 10
 
 if TYPE_CHECKING:
     from import_export.admin import ImportMixin as _AdminBase
@@ -58,6 +59,15 @@ class BackgroundImportMixin(_AdminBase):
             ),
             *super().get_urls(),
         ]
+
+    def get_import_context_data(self, **kwargs) -> dict:
+        return {
+            **super().get_import_context_data(**kwargs),
+            "task_rows": settings.IMPORT_TASK_ROWS,
+            "recent_import_jobs": ImportJob.objects.only("file_name", "status", "created_at")[
+                :RECENT_JOBS
+            ],
+        }
 
     def job_url(self, job: ImportJob) -> str:
         info = self.opts.app_label, self.opts.model_name
