@@ -61,6 +61,10 @@ def databases() -> list[tuple[str, int, str]]:
     for size in SIZES:
         found.append(("SQLite", size, f"sqlite:////tmp/bench-{size}.sqlite3"))
         found.append(("PostgreSQL", size, f"{PG}/bench_{size}"))
+    # Sparse primary keys (every other row deleted), at the smallest size.
+    size = min(SIZES)
+    found.append(("SQLite sparse", size, f"sqlite:////tmp/bench-{size}-sparse.sqlite3"))
+    found.append(("PostgreSQL sparse", size, f"{PG}/bench_{size}_sparse"))
     return found
 
 
@@ -96,7 +100,8 @@ def build(name: str, size: int, database_url: str) -> None:
             )
     manage(database_url, "migrate", "--noinput")
     manage(database_url, "load_directory")
-    script(database_url, "bench/synthetic.py", "--programmes", str(size))
+    sparse = ["--sparse"] if "sparse" in name else []
+    script(database_url, "bench/synthetic.py", "--programmes", str(size), *sparse)
 
 
 def measure(database_url: str) -> dict:
@@ -130,15 +135,6 @@ def main() -> None:
     for name, size, data in rows:
         for page, result in data["pages"].items():
             print(f"| {name} | {size:,} | {page} | {result['queries']} | {result['median_ms']} |")
-
-    print("\n## First request after a data change (rebuilds vocabularies and the list index)\n")
-    print("| database | programmes | list with 3 filters, ms | rebuild alone, ms | index KB |")
-    print("|---|---:|---:|---:|---:|")
-    for name, size, data in rows:
-        c = data["cold"]
-        print(
-            f"| {name} | {size:,} | {c['first_request_ms']} | {c['build_ms']} | {c['index_kb']:,} |"
-        )
 
     print("\n## EXPLAIN: the index each filter and sort uses\n")
     print("| database | programmes | " + " | ".join(rows[0][2]["plans"]) + " |")

@@ -24,6 +24,7 @@ if __name__ == "__main__":  # run as a script by bench/run.py: set Django up fir
 from django.db import connection, transaction
 
 from programs.caching.generation import bump_generation
+from programs.listing.search_sync import rebuild_all
 from programs.models import (
     Cost,
     Country,
@@ -34,7 +35,6 @@ from programs.models import (
     Speciality,
     StudyLevel,
 )
-from programs.models.search_text import text_for
 
 PREFIX = "synthetic-"
 BATCH = 2000
@@ -124,8 +124,17 @@ def _programme(n: int, rng: random.Random, guide, organisation) -> Programme:
     )
 
 
-def seed_synthetic(count: int, seed: int = 5) -> int:
-    """Add `count` synthetic programmes (numbered after any already there); returns the total."""
+def seed_synthetic(count: int, seed: int = 5, sparse: bool = False) -> int:
+    """Add `count` synthetic programmes (numbered after any already there); returns the total.
+    `sparse` adds twice as many and deletes every other one, so primary keys have gaps."""
+    if sparse:
+        seed_synthetic(2 * count, seed)
+        doomed = Programme.objects.filter(slug__startswith=PREFIX).order_by("pk")
+        pks = list(doomed.values_list("pk", flat=True))[::2]
+        with transaction.atomic():
+            for first in range(0, len(pks), BATCH):
+                Programme.objects.filter(pk__in=pks[first : first + BATCH]).delete()
+        return Programme.objects.filter(slug__startswith=PREFIX).count()
     rng = random.Random(seed)  # noqa: S311 (benchmark data, not secrets)
     guide, organisation, countries, specialities, levels = _vocabulary(rng)
     start = Programme.objects.filter(slug__startswith=PREFIX).count()
@@ -139,10 +148,6 @@ def seed_synthetic(count: int, seed: int = 5) -> int:
                 p.slug: rng.sample(countries, k=min(len(countries), rng.randint(1, 2)))
                 for p in batch
             }
-            for programme in batch:
-                programme.search_text = text_for(
-                    programme, (c.name for c in chosen[programme.slug])
-                )
             Programme.objects.bulk_create(batch)
             created = {
                 p.slug: p.pk
@@ -175,6 +180,8 @@ def seed_synthetic(count: int, seed: int = 5) -> int:
                 )
                 for pk in created.values()
             )
+    # bulk_create sends no signals: write the search documents (programs/listing/search_sync.py).
+    rebuild_all()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")  # fresh planner statistics after a bulk load (SQLite and PG)
     bump_generation()
@@ -189,8 +196,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--programmes", type=int, required=True, help="How many to add.")
     parser.add_argument("--seed", type=int, default=5, help="Random seed (repeatable runs).")
+    parser.add_argument(
+        "--sparse", action="store_true", help="Delete every other row: gaps in primary keys."
+    )
     args = parser.parse_args()
-    total = seed_synthetic(args.programmes, args.seed)
+    total = seed_synthetic(args.programmes, args.seed, args.sparse)
     print(f"{total} synthetic programmes in the database.")
 
 

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # SearchVectorField and the trigram lookups; harmless on SQLite.
+    "django.contrib.postgres",
     "django_filters",
     "simple_history",
     "import_export",
@@ -256,9 +258,6 @@ PAGE_LOCK_SECONDS = float(os.environ.get("DJANGO_PAGE_LOCK_SECONDS", "3"))
 # How long nginx may keep a page the app served from its cache (X-Accel-Expires): anonymous readers
 # see an edit at most this late; signed-in advisers bypass nginx's cache.
 NGINX_MICROCACHE_SECONDS = int(os.environ.get("DJANGO_NGINX_MICROCACHE_SECONDS", "1"))
-# The longest each process keeps its in-memory vocabularies and list index (programs/snapshot.py)
-# without rebuilding; a change seen through the shared cache rebuilds them at once.
-SNAPSHOT_SECONDS = int(os.environ.get("DJANGO_SNAPSHOT_SECONDS", "600"))
 
 # django-import-export: one transaction per import, so a bad row leaves nothing behind.
 IMPORT_EXPORT_USE_TRANSACTIONS = True

@@ -16,7 +16,7 @@ from django.urls import reverse
 from programs.admin.base import format_amount
 from programs.admin.programmes import deadline_summary
 from programs.core import clock
-from programs.models import Cost, EligibilityRule, Programme
+from programs.models import Cost, EligibilityRule, Programme, SearchSynonym
 from tests.factories import (
     make_city,
     make_cost,
@@ -88,6 +88,7 @@ def directory(db):
     make_exchange_rate()
     legitimacy = make_guide_topic(slug="legitimacy")
     make_legitimacy_signal(programme, make_guide_item(topic=legitimacy, kind="check"))
+    SearchSynonym.objects.create(term="OB/GYN", means="obstetrics and gynaecology")
     return programme
 
 

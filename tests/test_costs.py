@@ -9,9 +9,8 @@ from decimal import Decimal
 
 import pytest
 
-from programs.caching import snapshot
 from programs.decisions import costs
-from programs.models import Programme
+from programs.models import Programme, Vocabulary
 from tests.factories import make_cost, make_programme
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +26,7 @@ def estimate_for(
     slug: str, weeks: int | None, currency: str, *, with_pay: bool = False
 ) -> costs.Estimate:
     programme = Programme.objects.for_detail().get(slug=slug)
-    vocabulary = snapshot.vocabulary()
+    vocabulary = Vocabulary()
     return costs.estimate(
         programme,
         weeks,
@@ -175,7 +174,7 @@ def test_every_line_says_where_its_figure_comes_from(seeded):
 def test_virtual_places_count_no_travel_or_accommodation(seeded):
     virtual = make_programme(delivery="virtual", duration_min_weeks=5, duration_max_weeks=5)
     make_cost(virtual, amount_min=Decimal(100), currency="EUR", period="one_off")
-    vocabulary = snapshot.vocabulary()
+    vocabulary = Vocabulary()
 
     estimate = costs.estimate(
         Programme.objects.for_detail().get(pk=virtual.pk),

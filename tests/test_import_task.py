@@ -112,7 +112,8 @@ def test_a_large_file_is_checked_by_the_worker_then_imported_once_confirmed(
     assert job.summary["changed"]["count"] == 1 and job.summary["unchanged"]["count"] == 4
     renamed = Programme.objects.get(slug="p2")
     assert renamed.title == "Programme two, renamed"
-    assert renamed.history.latest().history_user == adviser
+    latest = renamed.history.latest()
+    assert latest.history_user == adviser and latest.revision is not None
     assert "What the import did" in adviser_client.get(job_page(job)).text
 
 

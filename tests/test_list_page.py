@@ -43,6 +43,7 @@ def text(response) -> str:
 
 
 def test_search_matches_title_summary_organisation_and_country_case_insensitively(client):
+    # Whole words in either spelling: "paediatric" finds "Paediatric" and "PAEDIATRIC".
     kenya = make_country("KE", name="Kenya")
     make_programme(slug="by-title", title="Paediatric Shadowing")
     make_programme(slug="by-summary", summary="Weeks on a PAEDIATRIC ward.")
@@ -60,7 +61,7 @@ def test_search_matches_title_summary_organisation_and_country_case_insensitivel
 
 def test_search_words_must_all_match(client):
     make_programme(slug="both", title="London shadowing")
-    make_programme(slug="one", title="London research")
+    make_programme(slug="one", title="London research", programme_type="research")
 
     assert found(client.get(URL, {"q": "shadowing london"})) == {"both"}
 

@@ -11,10 +11,9 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
-from programs.caching import snapshot
 from programs.core.wording import NOT_STATED
 from programs.listing import cards
-from programs.models import Programme
+from programs.models import Programme, Vocabulary
 from programs.views import params
 from tests.factories import make_cost, make_country, make_programme, make_study_level
 
@@ -124,7 +123,7 @@ def test_a_request_is_read_once_into_its_page_params(new_years_day):
         },
     )
 
-    asked = params.read(request, date(2027, 1, 1), snapshot.vocabulary())
+    asked = params.read(request, date(2027, 1, 1), Vocabulary())
 
     assert asked.profile.age is None
     assert asked.profile.level == "medical-student"

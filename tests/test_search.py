@@ -1,5 +1,7 @@
 """Search ignores case and accents on both databases; PostgreSQL ranks by relevance."""
 
+import re
+
 import pytest
 from django.db import connection
 
@@ -70,10 +72,53 @@ def test_postgresql_ranks_by_relevance_and_understands_web_search_syntax(client)
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="GIN index: PostgreSQL")
-def test_postgresql_has_the_gin_index_the_search_expression_uses():
+def test_postgresql_keeps_a_gin_indexed_weighted_search_document():
+    make_programme(slug="stanford", title="Stanford Pediatrics", summary="Wards.")
     with connection.cursor() as cursor:
-        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'programme_search_gin'")
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'programme_search_document_gin'"
+        )
         (definition,) = cursor.fetchone()
+        cursor.execute("SELECT search_document::text FROM programs_programme")
+        (vector,) = cursor.fetchone()
 
-    assert "gin" in definition.lower()
-    assert "to_tsvector('english'::regconfig" in definition
+    assert "gin (search_document)" in definition.lower()
+    assert "'pediatr':2A" in vector  # the title weighs most
+    assert re.search(r"'ward':\d+(?![A-D\d])", vector)  # the summary least (D is not printed)
+    assert re.search(r"'shadow':\d+C", vector)  # the type of placement ("Clinical shadowing")
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="FTS5: SQLite")
+def test_sqlite_keeps_each_programme_in_the_fts5_table():
+    programme = make_programme(slug="stanford", title="Stanford Pediatrics", summary="Clinics.")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT title, summary FROM programs_programme_fts WHERE rowid = %s", [programme.pk]
+        )
+        assert cursor.fetchone() == ("stanford pediatrics", "clinics.")
+    programme.delete()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM programs_programme_fts WHERE rowid = %s", [programme.pk]
+        )
+        assert cursor.fetchone() == (0,)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="FTS5: SQLite")
+def test_sqlite_ranks_by_relevance_with_one_full_text_match_per_query(client):
+    make_programme(slug="a-passing-mention", title="Alpha placement", summary="Some cardiology.")
+    make_programme(
+        slug="z-all-about-it",
+        title="Zeta cardiology cardiology",
+        summary="Cardiology wards, cardiology clinics.",
+    )
+    make_programme(slug="surgery", title="Surgery placement", summary="Theatre.")
+
+    assert found(client, "cardiology") == ["z-all-about-it", "a-passing-mention"]
+    # The rank is looked up in a table of ranks built once, not by matching again for each row
+    # (an FTS5 scan constrained by rowid, "INDEX 0:=…", would run once per programme).
+    plan = Programme.objects.search("cardiology").explain()
+    scans = [line for line in plan.splitlines() if "programs_programme_fts VIRTUAL TABLE" in line]
+    assert "MATERIALIZE" in plan
+    assert scans
+    assert not [line for line in scans if re.search(r"INDEX \d+:\S*=", line)], plan

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from programs.models import (
     CostBenchmark,
@@ -10,6 +11,7 @@ from programs.models import (
     Guide,
     GuideItem,
     GuideTopic,
+    SearchSynonym,
     Speciality,
     StudyLevel,
     TimelineStage,
@@ -38,7 +40,7 @@ class GuideItemInline(SharedChoicesInlineMixin, admin.StackedInline):
 
 
 @admin.register(GuideTopic)
-class GuideTopicAdmin(DirectoryAdmin):
+class GuideTopicAdmin(SimpleHistoryAdmin, DirectoryAdmin):
     inlines = [GuideItemInline]
     list_display = ["title", "slug", "position"]
     search_fields = ["title", "slug", "summary"]
@@ -47,7 +49,7 @@ class GuideTopicAdmin(DirectoryAdmin):
 
 
 @admin.register(GuideItem)
-class GuideItemAdmin(SourcedAdmin):
+class GuideItemAdmin(SimpleHistoryAdmin, SourcedAdmin):
     list_display = ["title", "topic", "kind", "group", "stage", "position"]
     list_filter = ["topic", "kind", "stage"]
     list_select_related = ["topic", "stage"]
@@ -56,14 +58,14 @@ class GuideItemAdmin(SourcedAdmin):
 
 
 @admin.register(TimelineStage)
-class TimelineStageAdmin(SourcedAdmin):
+class TimelineStageAdmin(SimpleHistoryAdmin, SourcedAdmin):
     list_display = ["name", "months_before_min", "months_before_max", "position"]
     search_fields = ["name", "slug", "summary"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(CostBenchmark)
-class CostBenchmarkAdmin(SourcedAdmin):
+class CostBenchmarkAdmin(SimpleHistoryAdmin, SourcedAdmin):
     list_display = ["__str__", "slug", "amount", "position"]
     list_filter = ["kind", "currency", "period"]
     search_fields = ["slug", "notes"]
@@ -93,3 +95,11 @@ class SpecialityAdmin(VocabularyAdmin):
 @admin.register(Discipline)
 class DisciplineAdmin(VocabularyAdmin):
     pass
+
+
+@admin.register(SearchSynonym)
+class SearchSynonymAdmin(DirectoryAdmin):
+    """What students type that the directory words differently; read by every search."""
+
+    list_display = ["term", "means", "note"]
+    search_fields = ["term", "means", "note"]

@@ -25,6 +25,7 @@ from import_export.formats.base_formats import Format
 
 from programs.catalogue.import_summary import combine, summarise, summary_record
 from programs.models import ImportJob
+from programs.models.revisions import one_revision
 
 from .transfer import ProgrammeResource, SpreadsheetCSV
 from .uploads import SafeXLSX
@@ -127,9 +128,11 @@ def check(job: ImportJob) -> None:
 
 def apply(job: ImportJob) -> None:
     dataset = read_dataset(job)
-    result = resource(job).import_data(
-        dataset, dry_run=False, retain_instance_in_row_result=True, **import_kwargs(job)
-    )
+    # One version, as when a small import saves in one request.
+    with one_revision():
+        result = resource(job).import_data(
+            dataset, dry_run=False, retain_instance_in_row_result=True, **import_kwargs(job)
+        )
     summary = summarise(result)
     if summary.refused:
         # import_data rolled everything back.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from simple_history.admin import SimpleHistoryAdmin
 
 from programs.models import City, Country, DestinationNote, Organisation, Region
 
@@ -71,7 +72,7 @@ class DestinationNoteAdmin(SourcedAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SourcedAdmin):
+class OrganisationAdmin(SimpleHistoryAdmin, SourcedAdmin):
     list_display = ["name", "kind", "country", "city"]
     list_filter = ["kind", ("country", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["country", "city__country"]

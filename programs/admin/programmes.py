@@ -6,7 +6,7 @@ import calendar
 from typing import cast
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.widgets import AdminTextareaWidget
 from django.db.models import QuerySet
@@ -35,6 +35,7 @@ from .import_forms import (
 )
 from .import_progress import BackgroundImportMixin
 from .programme_form import CHECKED_TODAY, ProgrammeForm, record_verification
+from .revisions import ProgrammeRevisionsMixin
 from .sources import DatedDeadlineInline
 from .transfer import ProgrammeResource, SpreadsheetCSV
 from .uploads import SafeXLSX, UploadRefused
@@ -54,25 +55,6 @@ def deadline_summary(programme: Programme) -> str:
     if kind == Programme.DeadlineKind.ROLLING and programme.deadline_lead_weeks is not None:
         return f"Rolling, {programme.deadline_lead_weeks} weeks ahead"
     return programme.get_deadline_kind_display()
-
-
-def is_revert(request: HttpRequest) -> bool:
-    """Saving an old version from History (simple-history's revert form)."""
-    match = request.resolver_match
-    return match is not None and match.url_name == "programs_programme_simple_history"
-
-
-def keep_current_status(request: HttpRequest, programme: Programme) -> None:
-    """Restoring a version never publishes, archives or unpublishes: status stays as it is now."""
-    current = Programme.objects.filter(pk=programme.pk).values_list("status", flat=True).first()
-    if current is None or current == programme.status:
-        return
-    messages.info(
-        request,
-        f"The restored version was {programme.get_status_display().lower()}; the programme stays "
-        f"{Programme.Status(current).label.lower()}. Change its status on the form if you mean to.",
-    )
-    programme.status = current
 
 
 class RegionListFilter(admin.SimpleListFilter):
@@ -161,7 +143,11 @@ class CostInline(admin.StackedInline):
 
 @admin.register(Programme)
 class ProgrammeAdmin(
-    BackgroundImportMixin, ImportExportModelAdmin, SimpleHistoryAdmin, DirectoryAdmin
+    BackgroundImportMixin,
+    ProgrammeRevisionsMixin,
+    ImportExportModelAdmin,
+    SimpleHistoryAdmin,
+    DirectoryAdmin,
 ):
     form = ProgrammeForm
     resource_classes = [ProgrammeResource]
@@ -169,6 +155,8 @@ class ProgrammeAdmin(
     import_form_class = ProgrammeImportForm
     confirm_form_class = ProgrammeConfirmImportForm
     import_template_name = "admin/programs/programme/import.html"
+    # A link to the deleted programmes (revisions.py); import-export adds its buttons around it.
+    change_list_template = "admin/programs/programme/change_list.html"
 
     class Media:
         css = {"all": ["css/admin_review.css"]}
@@ -328,8 +316,6 @@ class ProgrammeAdmin(
 
     def save_model(self, request: HttpRequest, obj: Programme, form, change: bool) -> None:
         record_verification(form, obj, editor_id(request))
-        if is_revert(request):
-            keep_current_status(request, obj)
         super().save_model(request, obj, form, change)
 
     def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:

@@ -60,8 +60,7 @@ def current(keys: list[str]) -> dict[str, str] | None:
 
 
 def generation() -> str:
-    """One value for all of the directory's data (the `site` and `listing` versions): the
-    per-process snapshot (programs/caching/snapshot.py) is rebuilt when it changes."""
+    """One value for all of the directory's data (the `site` and `listing` versions)."""
     found = current([GENERATION_KEY, LISTING_KEY])
     if found is None:
         window = int(time.monotonic() // DEGRADED_WINDOW_SECONDS)

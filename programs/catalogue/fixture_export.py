@@ -34,6 +34,7 @@ FILE_MODELS = {
     "programmes.yaml": ["programs.programme", "programs.eligibilityrule", "programs.cost"],
     "exchange_rates.yaml": ["programs.exchangerate"],
     "legitimacy.yaml": ["programs.legitimacysignal"],
+    "search_synonyms.yaml": ["programs.searchsynonym"],
 }
 
 # Recorded by advisers in this database, citing its users: they stay out of the fixtures (which

@@ -26,6 +26,7 @@ from django.core.serializers.base import DeserializationError
 from django.db import DEFAULT_DB_ALIAS, models, transaction
 
 from programs.models import FixtureRecord
+from programs.models.revisions import one_revision
 
 # Parents before children: each file only refers to records of the files before it.
 FIXTURE_FILES = (
@@ -37,6 +38,7 @@ FIXTURE_FILES = (
     "programmes.yaml",
     "exchange_rates.yaml",
     "legitimacy.yaml",
+    "search_synonyms.yaml",
 )
 
 
@@ -231,7 +233,8 @@ def load_directory(
     """
     directory = directory or fixtures_dir()
     report = LoadReport(dry_run=dry_run)
-    with transaction.atomic(using=using):
+    # One load is one version of each programme it touches (programs/models/revisions.py).
+    with transaction.atomic(using=using), one_revision():
         records = _Records.read(using)
         for name in files:
             path = directory / name

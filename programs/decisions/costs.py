@@ -41,7 +41,7 @@ RATE_CAVEAT = "Converted at an exchange rate an adviser set: an approximation, n
 
 
 class Rates:
-    """Exchange rates by currency (from the vocabulary snapshot, one object per page); remembers
+    """Exchange rates by currency (from the page's vocabulary, one object per page); remembers
     which rates a figure used."""
 
     def __init__(self, rates: Iterable[ExchangeRate]):

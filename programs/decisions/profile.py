@@ -13,10 +13,9 @@ from typing import Any
 from django import forms
 from django.http import QueryDict
 
-from programs.caching.snapshot import VocabularySnapshot
 from programs.core.countries import country_name, iso_countries
 from programs.decisions.matching import OTHER_UNIVERSITY, Profile
-from programs.models import Currency
+from programs.models import Currency, Vocabulary
 
 # Public parameter names (bookmarks use them): none clashes with the list's filters.
 PROFILE_FIELDS = (
@@ -141,10 +140,10 @@ class ProfileForm(forms.Form):
         error_messages={"invalid": "Enter the start date as YYYY-MM-DD, e.g. 2027-07-01."},
     )
 
-    def __init__(self, data: QueryDict, *, today: date, vocabulary: VocabularySnapshot):
+    def __init__(self, data: QueryDict, *, today: date, vocabulary: Vocabulary):
         super().__init__(data)
         self.today = today
-        # Choices from the vocabulary held in memory (programs/snapshot.py): no queries.
+        # Choices from the page's vocabulary (programs/models/vocabulary.py), read once a page.
         choices: dict[str, list[tuple[str, str]]] = {
             "study": [
                 ("", "Not saying"),

@@ -6,21 +6,27 @@ q, region, country, type, speciality, level, pay, duration, deadline, delivery, 
 A lookup value is checked for shape before it reaches the database (so a NUL byte or a
 50,000-character slug is a form error, not a 500); an invalid value is reported and ignored while
 the other filters still apply.
+
+Each filter is one condition (`conditions()`, built from the `*_q()` methods of
+programs/models/finding.py); the results apply them all, and each facet count applies all but its
+own group's (programs/listing/facets.py), so the two can never disagree.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
+from functools import cached_property
+from typing import Any
 
 import django_filters
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
 from django_filters import fields as filter_fields
 
-from programs.caching.snapshot import VocabularySnapshot
 from programs.listing.choices import (
     DURATION_WEEKS,
     DeadlineChoice,
@@ -28,14 +34,36 @@ from programs.listing.choices import (
     DurationBucket,
     Sort,
 )
-from programs.models import Country, Programme, Region, Speciality, StudyLevel
+from programs.models import (
+    Country,
+    Programme,
+    ProgrammeQuerySet,
+    Region,
+    SearchSynonym,
+    Speciality,
+    StudyLevel,
+    Vocabulary,
+)
+from programs.models.search_text import Query, parse
 
+# The filters that have facet counts (programs/listing/facets.py), by parameter name.
+FACET_GROUPS = (
+    "region",
+    "country",
+    "type",
+    "speciality",
+    "level",
+    "pay",
+    "duration",
+    "deadline",
+    "delivery",
+)
 SLUG = re.compile(r"[-a-zA-Z0-9_]{1,80}")
 COUNTRY_CODE = re.compile(r"[A-Z]{2}")
 
 
 # Fields that check a lookup's shape before anything else sees it, then find the row in the
-# vocabulary held in memory (programs/caching/snapshot.py) when the filter set was given one, else in the
+# page's vocabulary (programs/models/vocabulary.py) when the filter set was given one, else in the
 # database.
 
 
@@ -112,7 +140,6 @@ def _invalid(message: str) -> dict[str, str]:
 
 class ProgrammeFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        method="filter_search",
         label="Search",
         max_length=200,
         error_messages={
@@ -164,13 +191,11 @@ class ProgrammeFilter(django_filters.FilterSet):
         error_messages=_invalid("Choose pay options from the list."),
     )
     duration = django_filters.ChoiceFilter(
-        method="filter_duration",
         choices=DurationBucket.choices,
         label="Length",
         error_messages=_invalid("Choose a length from the list."),
     )
     deadline = django_filters.ChoiceFilter(
-        method="filter_deadline",
         choices=DeadlineChoice.choices,
         label="Application deadline",
         error_messages=_invalid(
@@ -178,19 +203,16 @@ class ProgrammeFilter(django_filters.FilterSet):
         ),
     )
     delivery = django_filters.ChoiceFilter(
-        method="filter_delivery",
         choices=DeliveryChoice.choices,
         label="In person or virtual",
         error_messages=_invalid("Choose in person or virtual."),
     )
     no_red_flags = django_filters.ChoiceFilter(
-        method="filter_no_red_flags",
         choices=[("1", "Hide programmes with a red flag recorded")],
         label="Recorded red flags",
         error_messages=_invalid("Use no_red_flags=1 to hide programmes with a recorded red flag."),
     )
     sort = django_filters.ChoiceFilter(
-        method="sort_by",
         choices=Sort.choices,
         label="Sort by",
         error_messages=_invalid("Choose how to sort from the list."),
@@ -200,7 +222,7 @@ class ProgrammeFilter(django_filters.FilterSet):
         model = Programme
         fields: list[str] = []
 
-    def __init__(self, *args, today: date, vocabulary: VocabularySnapshot | None = None, **kwargs):
+    def __init__(self, *args, today: date, vocabulary: Vocabulary | None = None, **kwargs):
         self.today = today
         super().__init__(*args, **kwargs)
         if vocabulary is not None:
@@ -212,34 +234,58 @@ class ProgrammeFilter(django_filters.FilterSet):
             ):
                 self.form.fields[name].lookup = rows
 
-    def filter_search(self, queryset, name, value):
-        return queryset.search(value)
+    @cached_property
+    def search_query(self) -> Query | None:
+        """The search box's text, read with the synonym table (one query), or None."""
+        self.is_valid()
+        text = self.form.cleaned_data.get("q")
+        return parse(text, SearchSynonym.objects.as_map()) if text else None
 
-    def filter_duration(self, queryset, name, value):
-        return queryset.lasting(*DURATION_WEEKS[value])
-
-    def filter_deadline(self, queryset, name, value):
-        return queryset.with_deadline(value, self.today)
-
-    def filter_delivery(self, queryset, name, value):
-        return queryset.delivered(value)
-
-    def filter_no_red_flags(self, queryset, name, value):
-        return queryset.exclude(legitimacy_signals__state="red_flag")
-
-    def sort_by(self, queryset, name, value):
-        if value == Sort.DEADLINE:
-            return queryset.by_next_deadline(self.today)
-        if value == Sort.DURATION:
-            return queryset.by_duration()
-        return queryset.order_by(Lower("title"), "pk")
+    def conditions(self) -> dict[str, Q]:
+        """One condition per valid, active filter (facet groups by their parameter's name)."""
+        self.is_valid()
+        cleaned, found = self.form.cleaned_data, {}
+        for name, build in CONDITIONS.items():
+            value = cleaned.get(name)
+            if isinstance(value, QuerySet):
+                value = list(value)  # an empty multiple choice cleans to .none()
+            if value:
+                found[name] = build(value)
+        if cleaned.get("deadline"):
+            found["deadline"] = ProgrammeQuerySet.deadline_q(cleaned["deadline"], self.today)
+        if self.search_query is not None:
+            found["q"] = ProgrammeQuerySet.search_q(self.search_query)
+        if cleaned.get("no_red_flags"):
+            found["no_red_flags"] = ProgrammeQuerySet.no_red_flags_q()
+        return found
 
     def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
-        if not self.form.cleaned_data.get("sort"):
-            # A search on PostgreSQL lists the most relevant first (search_rank, see .search()).
-            if "search_rank" in queryset.query.annotations:
-                queryset = queryset.order_by("-search_rank", Lower("title"), "pk")
-            else:
-                queryset = queryset.order_by(Lower("title"), "pk")
-        return queryset
+        queryset = queryset.filter(*self.conditions().values())
+        sort = self.form.cleaned_data.get("sort")
+        if self.search_query is not None:
+            queryset = queryset.ranked(self.search_query)
+        if sort == Sort.DEADLINE:
+            return queryset.by_next_deadline(self.today)
+        if sort == Sort.DURATION:
+            return queryset.by_duration()
+        if not sort and self.search_query is not None:
+            # A search lists the most relevant first.
+            return queryset.order_by("-search_rank", Lower("title"), "pk")
+        return queryset.order_by(Lower("title"), "pk")
+
+
+def _slugs(rows) -> list[str]:
+    return [row.slug for row in rows]
+
+
+# Each filter with a list of options as one condition on programmes, from its cleaned value.
+CONDITIONS: dict[str, Callable[[Any], Q]] = {
+    "region": lambda region: ProgrammeQuerySet.in_regions_q([region.slug]),
+    "country": lambda country: ProgrammeQuerySet.in_countries_q([country.code]),
+    "type": lambda value: ProgrammeQuerySet.of_types_q([value]),
+    "speciality": lambda rows: ProgrammeQuerySet.with_specialities_q(_slugs(rows)),
+    "level": lambda rows: ProgrammeQuerySet.for_levels_q(_slugs(rows)),
+    "pay": ProgrammeQuerySet.paying_q,
+    "duration": lambda value: ProgrammeQuerySet.lasting_q(*DURATION_WEEKS[value]),
+    "delivery": ProgrammeQuerySet.delivered_q,
+}

@@ -1,34 +1,95 @@
-"""Keeps `Programme.search_text` current: signals recompute it when a programme, its countries,
-its organisation or a country's name change (the expressions are in programs/models/search_text.py).
+"""Keeps each programme's search document current (programs/models/search_text.py).
+
+Signals rewrite a programme's document after it is saved, when its countries, cities,
+specialities or disciplines change, and when the name of an organisation, country, city,
+speciality or discipline it mentions changes. PostgreSQL stores the weighted tsvector in
+`Programme.search_document`; SQLite rewrites the programme's row of the FTS5 table. Code that
+writes in bulk (`update()`, `bulk_create()`) calls `refresh()` itself.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models.signals import m2m_changed, post_save, pre_save
+from django.contrib.postgres.search import SearchVector
+from django.db import connection, transaction
+from django.db.models import Expression, TextField, Value
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from programs.models import Country, Organisation, Programme
-from programs.models.search_text import text_for
+from programs.models import City, Country, Discipline, Organisation, Programme, Speciality
+from programs.models.search_text import PARTS, SEARCH_CONFIG, document, plain_text
+
+WEIGHTS = dict(zip(PARTS, "ABCD", strict=True))
+# SQLite's FTS5 table (search_text.FTS_TABLE), one column per part in PARTS' order.
+_FTS_DELETE = "DELETE FROM programs_programme_fts WHERE rowid = %s"
+_FTS_INSERT = (
+    "INSERT INTO programs_programme_fts (rowid, title, places, topics, summary) "
+    "VALUES (%s, %s, %s, %s, %s)"
+)
+
+
+def _vector(parts: dict[str, str]) -> Expression:
+    vectors = [
+        SearchVector(
+            Value(parts[name], output_field=TextField()), weight=WEIGHTS[name], config=SEARCH_CONFIG
+        )
+        for name in PARTS
+    ]
+    combined: Expression = vectors[0]
+    for vector in vectors[1:]:
+        combined = combined + vector
+    return combined
 
 
 def refresh(programme_ids: Iterable[int]) -> None:
-    """Recompute the search text of these programmes (after their countries or names change)."""
-    programmes = Programme.objects.filter(pk__in=list(programme_ids)).select_related("organisation")
-    for programme in programmes.prefetch_related("countries"):
-        text = text_for(programme, (c.name for c in programme.countries.all()))
+    """Rewrite the search documents of these programmes (a fixed number of queries to read them,
+    one or two writes each)."""
+    programmes = (
+        Programme.objects.filter(pk__in=list(programme_ids))
+        .select_related("organisation")
+        .prefetch_related("countries", "cities", "specialities", "disciplines")
+    )
+    postgresql = connection.vendor == "postgresql"
+    for programme in programmes:
+        parts = document(
+            programme,
+            countries=programme.countries.all(),
+            cities=programme.cities.all(),
+            topics=[
+                *(s.name for s in programme.specialities.all()),
+                *(d.name for d in programme.disciplines.all()),
+                programme.get_programme_type_display(),
+            ],
+        )
+        text = plain_text(parts)
+        if postgresql:
+            Programme.objects.filter(pk=programme.pk).update(
+                search_text=text, search_document=_vector(parts)
+            )
+            continue
         if text != programme.search_text:
             Programme.objects.filter(pk=programme.pk).update(search_text=text)
+        with connection.cursor() as cursor:
+            cursor.execute(_FTS_DELETE, [programme.pk])
+            cursor.execute(_FTS_INSERT, [programme.pk, *(parts[name] for name in PARTS)])
 
 
-def _programme_saving(sender, instance, raw: bool = False, **kwargs) -> None:
-    if raw:
-        return  # loaddata: the migration or the next save fills it in
-    names = instance.countries.values_list("name", flat=True) if instance.pk else []
-    instance.search_text = text_for(instance, names)
+def forget(programme_id: int) -> None:
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(_FTS_DELETE, [programme_id])
 
 
-def _countries_changed(sender, instance, action: str, reverse: bool, pk_set, **kwargs) -> None:
+def _programme_saved(sender, instance, raw: bool = False, **kwargs) -> None:
+    if not raw:  # loaddata: `manage.py rebuild_search` (or the next save) fills it in
+        refresh([instance.pk])
+
+
+def _programme_deleted(sender, instance, **kwargs) -> None:
+    forget(instance.pk)
+
+
+def _links_changed(sender, instance, action: str, reverse: bool, pk_set, **kwargs) -> None:
     if action not in ("post_add", "post_remove", "post_clear"):
         return
     if not reverse:
@@ -45,9 +106,22 @@ def _name_changed(sender, instance, raw: bool = False, **kwargs) -> None:
 
 
 def connect_signals() -> None:
-    pre_save.connect(_programme_saving, sender=Programme, dispatch_uid="search-text-programme")
-    m2m_changed.connect(
-        _countries_changed, sender=Programme.countries.through, dispatch_uid="search-text-m2m"
-    )
-    post_save.connect(_name_changed, sender=Organisation, dispatch_uid="search-text-org")
-    post_save.connect(_name_changed, sender=Country, dispatch_uid="search-text-country")
+    post_save.connect(_programme_saved, sender=Programme, dispatch_uid="search-programme")
+    post_delete.connect(_programme_deleted, sender=Programme, dispatch_uid="search-delete")
+    for field in ("countries", "cities", "specialities", "disciplines"):
+        m2m_changed.connect(
+            _links_changed,
+            sender=getattr(Programme, field).through,
+            dispatch_uid=f"search-m2m-{field}",
+        )
+    for model in (Organisation, Country, City, Speciality, Discipline):
+        post_save.connect(_name_changed, sender=model, dispatch_uid=f"search-{model.__name__}")
+
+
+def rebuild_all(batch: int = 1000) -> int:
+    """Rewrite every programme's document, `batch` programmes at a time; returns how many."""
+    pks = list(Programme.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(pks), batch):
+        with transaction.atomic():  # one commit per batch, not per row
+            refresh(pks[start : start + batch])
+    return len(pks)

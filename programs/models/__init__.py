@@ -8,8 +8,10 @@ from .legitimacy import LegitimacySignal
 from .money import CURRENCY_SYMBOLS, CostKind, Currency, ExchangeRate, Period
 from .organisations import Organisation
 from .programmes import Programme, ProgrammeQuerySet
+from .search import SearchSynonym
 from .sources import CitesSource, DatedDeadline, Source
 from .taxonomy import Discipline, Speciality, StudyLevel
+from .vocabulary import Vocabulary
 
 __all__ = [
     "CURRENCY_SYMBOLS",
@@ -36,9 +38,11 @@ __all__ = [
     "Programme",
     "ProgrammeQuerySet",
     "Region",
+    "SearchSynonym",
     "Source",
     "Sourced",
     "Speciality",
     "StudyLevel",
     "TimelineStage",
+    "Vocabulary",
 ]

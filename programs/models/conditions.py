@@ -14,6 +14,7 @@ from .base import (
 )
 from .money import Amount
 from .programmes import Programme
+from .revisions import Revisioned
 from .sources import Source
 
 
@@ -114,7 +115,7 @@ class EligibilityRule(models.Model):
     source = source_field()
 
     objects = ProgrammeChildManager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[Revisioned], m2m_fields=["study_levels", "unclear_levels"])
 
     class Meta:
         ordering = ["programme", "position", "id"]
@@ -205,7 +206,7 @@ class Cost(Amount):
     source = source_field()
 
     objects = ProgrammeChildManager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[Revisioned])
 
     class Meta:
         ordering = ["programme", "position", "id"]

@@ -1,4 +1,4 @@
-"""How students find programmes: deadline, duration, delivery and search conditions.
+"""How students find programmes: one condition per filter, and search.
 
 The first layer of `ProgrammeQuerySet` (finding → review → programmes, one module each, so the
 models module stays small). Each layer is a `QuerySet` generic over the model, so `self.filter()` and
@@ -8,17 +8,23 @@ objects because the list page also uses them inside aggregates for facet counts.
 """
 
 import calendar
+import json
+from collections.abc import Collection, Iterable
 from datetime import date, timedelta
 from typing import Self
 
+from django.contrib.postgres.search import SearchRank
 from django.db import connection, models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Lower
 
-from programs.core.text import fold
-
-from .search_text import search_query, search_rank, search_vector
+from .destinations import Country
+from .legitimacy import LegitimacySignal
+from .search import SearchSynonym
+from .search_text import Query, fts_match, parse, pg_query
 from .sources import DatedDeadline
+from .taxonomy import Speciality, StudyLevel
 
 CLOSING_SOON_DAYS = 30
 THREE_MONTHS_DAYS = 91
@@ -178,15 +184,102 @@ class FindingQuerySet[M: models.Model](models.QuerySet[M]):
     def delivered(self, mode: str) -> Self:
         return self.filter(self.delivered_q(mode))
 
-    def search(self, text: str) -> Self:
-        """Every word in the title, summary, organisation or a country's name, ignoring case and
-        accents; on PostgreSQL a web-style query ("a -b", "\"exact phrase\"", "a or b") with
-        `search_rank` annotated for ordering by relevance. See programs/models/search_text.py."""
+    # The filters with a list of options, each one condition whatever else applies: the list,
+    # its facet counts, the exports and the calendar feed all filter with these.
+
+    @staticmethod
+    def of_types_q(values: Iterable[str]) -> Q:
+        return Q(programme_type__in=list(values))
+
+    @staticmethod
+    def paying_q(values: Iterable[str]) -> Q:
+        return Q(pay__in=list(values))
+
+    @staticmethod
+    def in_countries_q(codes: Iterable[str]) -> Q:
+        link = Country.programmes.through.objects
+        return Q(Exists(link.filter(programme_id=OuterRef("pk"), country__code__in=list(codes))))
+
+    @staticmethod
+    def in_regions_q(slugs: Iterable[str]) -> Q:
+        link = Country.programmes.through.objects.filter(
+            programme_id=OuterRef("pk"), country__region__slug__in=list(slugs)
+        )
+        return Q(Exists(link))
+
+    @staticmethod
+    def with_specialities_q(slugs: Iterable[str]) -> Q:
+        link = Speciality.programmes.through.objects
+        return Q(Exists(link.filter(programme_id=OuterRef("pk"), speciality__slug__in=list(slugs))))
+
+    @staticmethod
+    def for_levels_q(slugs: Iterable[str]) -> Q:
+        link = StudyLevel.programmes.through.objects
+        return Q(Exists(link.filter(programme_id=OuterRef("pk"), studylevel__slug__in=list(slugs))))
+
+    @staticmethod
+    def no_red_flags_q() -> Q:
+        flags = LegitimacySignal.objects.filter(
+            programme_id=OuterRef("pk"), state=LegitimacySignal.State.RED_FLAG
+        )
+        return ~Q(Exists(flags))
+
+    @staticmethod
+    def among_q(pks: Collection[int]) -> Q:
+        """Programmes whose primary key is in `pks`, as one bound value whatever its length (for
+        the checks done in Python: eligibility for a profile, a budget)."""
         if connection.vendor == "postgresql":
-            return self.annotate(
-                search_vector=search_vector(), search_rank=search_rank(text)
-            ).filter(search_vector=search_query(text))
-        queryset = self
-        for word in fold(text).split():
-            queryset = queryset.filter(search_text__contains=word)
-        return queryset
+            rows = RawSQL("SELECT unnest(%s::bigint[])", [list(pks)])
+        else:
+            rows = RawSQL("SELECT value FROM json_each(%s)", [json.dumps(list(pks))])
+        return Q(pk__in=rows)
+
+    # Search (programs/models/search_text.py): whole words over the stored document.
+
+    @staticmethod
+    def search_q(query: Query) -> Q:
+        """Programmes whose document matches every required group of `query`."""
+        if connection.vendor == "postgresql":
+            tsquery = pg_query(query)
+            return Q(search_document=tsquery) if tsquery is not None else Q()
+        required, excluded = fts_match(query)
+        condition = Q()
+        if required:
+            condition &= Q(pk__in=RawSQL(_FTS_IDS, [required]))  # noqa: S611 (bound)
+        for expression in excluded:
+            condition &= ~Q(pk__in=RawSQL(_FTS_IDS, [expression]))  # noqa: S611
+        return condition
+
+    def ranked(self, query: Query) -> Self:
+        """`search_rank` annotated: higher is more relevant (title words count most)."""
+        if connection.vendor == "postgresql":
+            tsquery = pg_query(query)
+            rank: models.Expression = (
+                SearchRank(models.F("search_document"), tsquery) if tsquery else Value(0.0)
+            )
+            return self.annotate(search_rank=rank)
+        required, _ = fts_match(query)
+        if not required:
+            return self.annotate(search_rank=Value(0.0))
+        rank = RawSQL(_FTS_RANK, [required], output_field=models.FloatField())  # noqa: S611 (bound)
+        return self.annotate(search_rank=rank)
+
+    def search(self, text: str) -> Self:
+        """Programmes matching a search box's text, most relevant first."""
+        query = parse(text, SearchSynonym.objects.as_map())
+        return self.filter(self.search_q(query)).ranked(query).order_by("-search_rank", "pk")
+
+
+# SQLite's FTS5 table (programs/models/search_text.py: FTS_TABLE, and FTS_WEIGHTS for the
+# title, places, topics and summary columns). bm25 is lower for better matches.
+_FTS_IDS = "SELECT rowid FROM programs_programme_fts WHERE programs_programme_fts MATCH %s"
+# The rank runs the match once per query: the MATERIALIZED table of (rowid, rank) is built once
+# (the CTE is not correlated) and each programme looks its rank up through an automatic index.
+# Without MATERIALIZED, SQLite flattens the CTE into the correlated subquery and runs the whole
+# match again for every row (1.35 s instead of 28 ms for "paediatrics" at 2,000 programmes).
+_FTS_RANK = (
+    "WITH ranks AS MATERIALIZED ("
+    "SELECT rowid AS id, -bm25(programs_programme_fts, 10.0, 4.0, 2.0, 1.0) AS rank "
+    "FROM programs_programme_fts WHERE programs_programme_fts MATCH %s"
+    ") SELECT rank FROM ranks WHERE ranks.id = programs_programme.id"
+)

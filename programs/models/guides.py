@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from .base import (
     SlugNaturalKeyManager,
@@ -23,6 +24,7 @@ class GuideTopic(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
 
     objects = SlugNaturalKeyManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "title"]
@@ -51,6 +53,7 @@ class TimelineStage(Sourced):
     position = models.PositiveSmallIntegerField(default=0)
 
     objects = SlugNaturalKeyManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position"]
@@ -129,6 +132,7 @@ class GuideItem(Sourced):
     position = models.PositiveSmallIntegerField(default=0)
 
     objects = GuideItemManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["topic", "position", "id"]
@@ -154,6 +158,7 @@ class CostBenchmark(Amount, Sourced):
     slug = models.SlugField(max_length=80, unique=True)
 
     objects = SlugNaturalKeyManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position"]

@@ -1,6 +1,7 @@
 """Organisations that host, run or broker placements."""
 
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from .base import SlugNaturalKeyManager, Sourced, serialized_after
 
@@ -38,6 +39,7 @@ class Organisation(Sourced):
     description = models.TextField(blank=True)
 
     objects = SlugNaturalKeyManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]

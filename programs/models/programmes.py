@@ -3,6 +3,7 @@
 import calendar
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -15,6 +16,7 @@ from programs.core import clock
 from .base import MAX_WEEKS, SlugNaturalKeyManager, check_bounds, check_range, serialized_after
 from .destinations import City
 from .review import ReviewQuerySet
+from .revisions import Revisioned
 from .sources import CitesSource
 
 
@@ -218,8 +220,11 @@ class Programme(CitesSource):
     )
 
     status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT)
-    # Folded title, organisation, countries and summary, kept by programs/search.py.
+    # The search document (programs/models/search_text.py), kept by programs/listing/search_sync.py:
+    # as folded text ("did you mean" reads its words) and, on PostgreSQL, as a weighted tsvector
+    # (GIN-indexed for `WHERE search_document @@ query`; SQLite keeps an FTS5 table instead).
     search_text = models.TextField(editable=False, default="")
+    search_document = SearchVectorField(null=True, editable=False)
     last_verified = models.DateField(null=True, blank=True)
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -234,7 +239,8 @@ class Programme(CitesSource):
 
     objects = SlugNaturalKeyManager.from_queryset(ProgrammeQuerySet)()
     history = HistoricalRecords(
-        excluded_fields=["updated_at"],
+        bases=[Revisioned],
+        excluded_fields=["updated_at", "search_document"],
         m2m_fields=[
             "partners",
             "countries",

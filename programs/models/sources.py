@@ -20,6 +20,7 @@ from simple_history.models import HistoricalRecords
 from programs.core import clock
 
 from .base import Guide, clean_single_line_fields
+from .revisions import Revisioned
 
 # The earliest and latest years a deadline cycle may name: wide enough for any real cycle, narrow
 # enough to catch a typed "207" or "20277".
@@ -263,7 +264,7 @@ class DatedDeadline(models.Model):
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[Revisioned])
 
     class Meta:
         ordering = ["programme", "date"]

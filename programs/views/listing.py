@@ -2,35 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
 
 from django.core.paginator import Page, Paginator
+from django.db.models import Count, Q
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from programs.caching import snapshot
 from programs.caching.pages import cached_page
 from programs.core import clock
 from programs.decisions import costs, deadlines
-from programs.decisions.matching import Verdict, match
-from programs.decisions.profile import (
-    EstimateChoice,
-    EstimateForm,
-    ListExtrasForm,
-    ProfileForm,
-    choice_field,
-)
-from programs.listing import cards
-from programs.listing import index as listing_index
+from programs.decisions.matching import match
+from programs.decisions.profile import EstimateForm, ListExtrasForm, ProfileForm, choice_field
+from programs.listing import cards, results, suggest
 from programs.listing.choices import Sort
-from programs.listing.facets import facets
+from programs.listing.facets import RULE, facets
 from programs.listing.filters import ProgrammeFilter
-from programs.models import CostBenchmark, Programme, Region, StudyLevel
+from programs.models import Programme, ProgrammeQuerySet, Region, StudyLevel, Vocabulary
 from programs.views import params
 
 PER_PAGE = 20
@@ -52,46 +43,38 @@ class Counted:
 @cached_page("p")
 def home(request: HttpRequest) -> HttpResponse:
     today = clock.today()
-    vocabulary, index = snapshot.vocabulary(), listing_index.current(today)
-    everyone = index.universe
+    published = Programme.objects.published()
     # The soonest dated deadlines (confirmed or expected): everything but rolling, varies, unknown.
-    undated = 0
+    undated = Q()
     for state in (deadlines.ROLLING, deadlines.VARIES, deadlines.UNKNOWN):
-        undated |= index.options["deadline"].get(state, 0)
-    soonest = index.page(everyone & ~undated, index.orders["deadline"], 0, SOONEST_DEADLINES)
-    by_pk = (
-        Programme.objects.published()
+        undated |= published.deadline_q(state, today)
+    soonest = (
+        published.exclude(undated)
         .select_related("organisation")
         .with_deadlines()
-        .in_bulk(soonest)
+        .by_next_deadline(today)[:SOONEST_DEADLINES]
     )
-    upcoming = deadlines.deadline_rows([by_pk[pk] for pk in soonest if pk in by_pk], today)
-    named = index.named & everyone
+    upcoming = deadlines.deadline_rows(list(soonest), today)
+    named = Q(listing_kind=Programme.ListingKind.PROGRAMME)
+    totals = published.aggregate(
+        programmes=Count("pk", filter=named, distinct=True),
+        everyone=Count("pk", distinct=True),
+        countries=Count("countries", distinct=True),
+        organisations=Count("organisation", distinct=True),
+    )
+    totals["routes"] = totals.pop("everyone") - totals["programmes"]
     listed = reverse("programs:list")
+    by_region = "countries__programmes__"
+    by_level = "programmes__"
     ctx = {
-        "totals": {
-            "programmes": named.bit_count(),
-            "routes": (everyone & ~named).bit_count(),
-            "countries": sum(1 for bits in index.options["country"].values() if bits),
-            "organisations": index.organisations,
-        },
+        "totals": totals,
         "regions": [
-            Counted(
-                row,
-                index.count("region", slug, named),
-                index.count("region", slug, everyone),
-                params.url_with(listed, region=slug),
-            )
-            for slug, row in vocabulary.regions.items()
+            _counted(region, params.url_with(listed, region=region.slug))
+            for region in Region.objects.annotate(**_named_and_all(by_region))
         ],
         "levels": [
-            Counted(
-                row,
-                index.count("level", slug, named),
-                index.count("level", slug, everyone),
-                params.url_with(listed, level=slug),
-            )
-            for slug, row in vocabulary.levels.items()
+            _counted(level, params.url_with(listed, level=level.slug))
+            for level in StudyLevel.objects.annotate(**_named_and_all(by_level))
         ],
         "soonest": [
             row
@@ -100,6 +83,22 @@ def home(request: HttpRequest) -> HttpResponse:
         ],
     }
     return render(request, "programs/home.html", ctx)
+
+
+def _counted(row: Region | StudyLevel, url: str) -> Counted:
+    """A row annotated by `_named_and_all()`."""
+    return Counted(row, row.n, row.all, url)  # type: ignore[union-attr]
+
+
+def _named_and_all(path: str) -> dict[str, Count]:
+    """Published named programmes (n) and programmes and routes (all) reached through `path`."""
+    published = Q(**{f"{path}status": Programme.Status.PUBLISHED})
+    named = Q(**{f"{path}listing_kind": Programme.ListingKind.PROGRAMME})
+    column = path.removesuffix("__")
+    return {
+        "n": Count(column, filter=published & named, distinct=True),
+        "all": Count(column, filter=published, distinct=True),
+    }
 
 
 @cached_page(
@@ -111,36 +110,52 @@ def home(request: HttpRequest) -> HttpResponse:
     "p",
 )
 def programme_list(request: HttpRequest) -> HttpResponse:
-    today = clock.today()
-    vocabulary, index = snapshot.vocabulary(), listing_index.current(today)
+    today, vocabulary = clock.today(), Vocabulary()
+    published = Programme.objects.published()
     filterset = ProgrammeFilter(
         request.GET,
-        queryset=Programme.objects.published().for_cards(),
+        queryset=published.for_cards().select_related("source_guide"),
         today=today,
         vocabulary=vocabulary,
     )
     filterset.is_valid()
-    cleaned = filterset.form.cleaned_data
-    found = listing_index.search(cleaned["q"]) if cleaned.get("q") else None
-    rows = Programme.objects.published().for_cards().select_related("source_guide")
-    selection = listing_index.Selection(index, cleaned, found, rows)
     asked = params.read(request, today, vocabulary)
+    profile, extras, choice = asked.profile, asked.extras, asked.choice
     benchmarks, rates = vocabulary.benchmarks, costs.Rates(vocabulary.rates)
-    ranked = ranked_results(filterset, selection, asked, benchmarks, rates)
-    paginator = Paginator(ranked.results, PER_PAGE)
+    eligible_only = bool(extras.cleaned_data.get("eligible")) and not profile.is_empty
+    # The one set the results and every facet count are drawn from (programs/listing/facets.py).
+    kept = results.kept_by_checks(
+        filterset,
+        published,
+        profile,
+        eligible_only,
+        extras.cleaned_data.get("max_cost"),
+        choice,
+        benchmarks,
+        rates,
+    )
+    within = ProgrammeQuerySet.among_q(kept) if kept is not None else None
+    found = filterset.qs.filter(within) if within is not None else filterset.qs
+    if not profile.is_empty:
+        found = found.prefetch_related("disciplines")
+    ordered = results.in_order(
+        found,
+        by_cost=filterset.form.cleaned_data.get("sort") == Sort.COST,
+        eligible_first=profile if eligible_only else None,
+        choice=choice,
+        benchmarks=benchmarks,
+        rates=rates,
+    )
+    paginator = Paginator(ordered, PER_PAGE)
     page, page_note = page_of(paginator, request.GET.get("page"))
-    # Only this page's programmes need an estimate when nothing filters or sorts by one.
-    estimates = ranked.estimates or {
-        p.pk: estimate_for(p, asked.choice, benchmarks, rates) for p in page.object_list
-    }
     compare = asked.compare
-    results = [
+    shown = [
         cards.card(
             programme,
             today,
             url=params.with_profile(programme.get_absolute_url(), asked.carry_query),
-            verdict=ranked.verdicts.get(programme.pk),
-            estimate=estimates[programme.pk],
+            verdict=None if profile.is_empty else match(programme, profile),
+            estimate=results.estimate_for(programme, choice, benchmarks, rates),
             compare=cards.CompareLink(
                 programme.slug in compare,
                 params.adding_to_comparison(request.GET, compare, programme.slug),
@@ -148,94 +163,42 @@ def programme_list(request: HttpRequest) -> HttpResponse:
         )
         for programme in page.object_list
     ]
+    search_text = filterset.form.cleaned_data.get("q") or ""
     ctx = {
         "section": "programmes",
         "filterset": filterset,
-        "options": facets(filterset, selection, vocabulary),
+        "options": facets(filterset, vocabulary, published, within),
+        "facet_rule": RULE,
         "chips": active_filters(filterset),
         "problems": problems(filterset)
-        + extra_problems(asked.profile_form, asked.extras, asked.estimate_form),
-        "search_text": cleaned.get("q") or "",
+        + extra_problems(asked.profile_form, extras, asked.estimate_form),
+        "search_text": search_text,
         "count": paginator.count,
         "page": page,
         "page_note": page_note,
-        "cards": results,
+        "cards": shown,
         "profile_form": asked.profile_form,
-        "profile_fields": (
-            "" if asked.profile_query else empty_profile_fields(asked.profile_form, today)
-        ),
-        "profile": asked.profile,
-        "extras": asked.extras,
+        "profile_fields": "" if asked.profile_query else empty_profile_fields(asked.profile_form),
+        "profile": profile,
+        "extras": extras,
         "compare": compare,
         "compare_url": params.compare_url(compare, asked.profile_query),
         "rates": [rate for rate in rates.by_currency.values() if rate.illustrative],
-        "estimate_choice": asked.choice,
+        "estimate_choice": choice,
         "estimate_currencies": choice_field(asked.estimate_form, "currency").choices,
+        "suggestions": (
+            suggest.when_nothing_found(
+                filterset,
+                published,
+                within,
+                search_text,
+                lambda slug: params.url_with(reverse("programs:list"), speciality=slug),
+            )
+            if paginator.count == 0
+            else None
+        ),
     }
     return render(request, "programs/programme_list.html", ctx)
-
-
-@dataclass(frozen=True)
-class Ranked:
-    """The filtered programmes in order, with what was worked out to filter or sort them."""
-
-    results: listing_index.Selection | list[Programme]
-    verdicts: dict[int, Verdict]  # by primary key; empty without a profile
-    estimates: dict[int, costs.Estimate]  # by primary key; empty when the index pages alone
-
-
-def ranked_results(
-    filterset: ProgrammeFilter,
-    selection: listing_index.Selection,
-    asked: params.PageParams,
-    benchmarks: Iterable[CostBenchmark],
-    rates: costs.Rates,
-) -> Ranked:
-    """The index's selection, paged by primary key, or, when a verdict or an estimate filters or
-    sorts the programmes, a list worked out in Python."""
-    profile = asked.profile
-    extras = asked.extras
-    budget = extras.cleaned_data.get("max_cost")
-    by_cost = filterset.form.cleaned_data.get("sort") == Sort.COST
-    only_eligible = bool(extras.cleaned_data.get("eligible")) and not profile.is_empty
-    if profile.is_empty and budget is None and not by_cost:
-        return Ranked(selection, {}, {})
-    queryset = filterset.qs.select_related("source_guide")
-    if not profile.is_empty:
-        queryset = queryset.prefetch_related("disciplines")
-    programmes = list(queryset)
-    verdicts: dict[int, Verdict] = {}
-    if not profile.is_empty:
-        verdicts = {p.pk: match(p, profile) for p in programmes}
-        if only_eligible:
-            programmes = [p for p in programmes if verdicts[p.pk].may_apply]
-    estimates = {p.pk: estimate_for(p, asked.choice, benchmarks, rates) for p in programmes}
-    if budget is not None:
-        # In the estimate's currency; an estimate with no figures (no length) cannot fit it.
-        programmes = [
-            p
-            for p in programmes
-            if estimates[p.pk].available and (estimates[p.pk].low or 0) <= budget
-        ]
-    if by_cost:
-        # Monotonic in what the cards show: low end, then high end; no estimate last.
-        programmes.sort(key=lambda p: estimates[p.pk].sort_key())
-    if only_eligible:
-        # Eligible before Check, each group in the order above.
-        programmes.sort(key=lambda p: verdicts[p.pk].severity)
-    return Ranked(programmes, verdicts, estimates)
-
-
-def estimate_for(
-    programme: Programme,
-    choice: EstimateChoice,
-    benchmarks: Iterable[CostBenchmark],
-    rates: costs.Rates,
-) -> costs.Estimate:
-    """The estimate a card shows, for the student's weeks, currency and pay when given."""
-    return costs.estimate(
-        programme, choice.weeks, choice.currency, benchmarks, rates, with_pay=choice.with_pay
-    )
 
 
 def page_of(paginator: Paginator, raw: str | None) -> tuple[Page, str]:
@@ -311,13 +274,8 @@ def extra_problems(*forms: Form) -> list[Problem]:
     ]
 
 
-def empty_profile_fields(form: ProfileForm, today: date) -> str:
-    """The profile fields as a student sees them before answering: the same for everyone until
-    the vocabularies change, so rendered once per data generation and day (programs/snapshot.py)."""
-    return snapshot.per_generation(
-        "empty-profile-fields",
-        today,
-        lambda: render_to_string(
-            "programs/_profile_fields.html", {"form": form, "legend": "Your profile"}
-        ),
+def empty_profile_fields(form: ProfileForm) -> str:
+    """The profile fields as a student sees them before answering."""
+    return render_to_string(
+        "programs/_profile_fields.html", {"form": form, "legend": "Your profile"}
     )

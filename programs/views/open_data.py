@@ -14,11 +14,10 @@ from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import reverse
 
-from programs.caching import snapshot
 from programs.core import clock
 from programs.decisions import costs
 from programs.listing.filters import ProgrammeFilter
-from programs.models import Programme
+from programs.models import Programme, Vocabulary
 from programs.publishing.exports import EXPORT_COLUMNS, Derivation, export_rows, spreadsheet_safe
 from programs.views import params
 
@@ -86,7 +85,7 @@ def filtered_programmes(request: HttpRequest):
 
 def derivation(request: HttpRequest) -> Derivation:
     """The list's own profile and estimate parameters (an invalid answer counts as not given)."""
-    today, vocabulary = clock.today(), snapshot.vocabulary()
+    today, vocabulary = clock.today(), Vocabulary()
     asked = params.read(request, today, vocabulary)
     rates = costs.Rates(vocabulary.rates)
     return Derivation(today, asked.profile, asked.choice, vocabulary.benchmarks, rates)

@@ -15,7 +15,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from programs.caching import snapshot
 from programs.caching.pages import cached_page
 from programs.core import clock
 from programs.decisions import costs, planning
@@ -35,6 +34,7 @@ from programs.models import (
     Region,
     Sourced,
     TimelineStage,
+    Vocabulary,
 )
 from programs.publishing.json_ld import json_ld, json_ld_text
 from programs.views import params
@@ -147,7 +147,7 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     programme = get_programme_for(request, slug)
     documents, checklist = advice_for_applicants()
     today = clock.today()
-    vocabulary = snapshot.vocabulary()
+    vocabulary = Vocabulary()
     asked = params.read(request, today, vocabulary)
     profile = asked.profile
     stages = planning.timeline() if profile.start else None

@@ -12,7 +12,6 @@ from django.forms import Form
 from django.http import HttpRequest, QueryDict
 from django.urls import reverse
 
-from programs.caching.snapshot import VocabularySnapshot
 from programs.decisions.matching import Profile
 from programs.decisions.profile import (
     PROFILE_FIELDS,
@@ -21,6 +20,7 @@ from programs.decisions.profile import (
     ListExtrasForm,
     ProfileForm,
 )
+from programs.models import Vocabulary
 
 MAX_COMPARE = 4
 
@@ -59,7 +59,7 @@ class PageParams:
         return input_problems(self.profile_form, self.estimate_form)
 
 
-def read(request: HttpRequest, today: date, vocabulary: VocabularySnapshot) -> PageParams:
+def read(request: HttpRequest, today: date, vocabulary: Vocabulary) -> PageParams:
     data = request.GET
     profile_form = ProfileForm(data, today=today, vocabulary=vocabulary)
     estimate_form = EstimateForm(data)

@@ -19,7 +19,6 @@ from django.urls import reverse
 from django.utils.text import slugify
 from icalendar import Calendar
 
-from programs.caching import snapshot
 from programs.caching.pages import cached_page
 from programs.core import clock
 from programs.decisions import calendars, costs, deadlines, planning
@@ -29,7 +28,7 @@ from programs.decisions.profile import EstimateForm, ProfileForm
 from programs.decisions.summary import Decision, decide
 from programs.listing import cards
 from programs.listing.filters import SLUG, ProgrammeFilter
-from programs.models import Programme
+from programs.models import Programme, Vocabulary
 from programs.views import params
 from programs.views.pages import advice_for_applicants
 
@@ -52,7 +51,7 @@ class VerdictGroup:
 @cached_page(*ProfileForm.base_fields, "p")
 def eligibility(request: HttpRequest) -> HttpResponse:
     today = clock.today()
-    asked = params.read(request, today, snapshot.vocabulary())
+    asked = params.read(request, today, Vocabulary())
     profile = asked.profile
     groups = []
     if not profile.is_empty:
@@ -99,7 +98,7 @@ class Column:
 @cached_page(*ProfileForm.base_fields, *EstimateForm.base_fields, "p")
 def compare(request: HttpRequest) -> HttpResponse:
     today = clock.today()
-    vocabulary = snapshot.vocabulary()
+    vocabulary = Vocabulary()
     asked = params.read(request, today, vocabulary)
     slugs, messages = asked.compare, list(asked.compare_messages)
     valid = [slug for slug in slugs if SLUG.fullmatch(slug)]
@@ -206,7 +205,7 @@ def programme_calendar(request: HttpRequest, slug: str) -> HttpResponse:
         Programme.objects.published().select_related("source_guide").with_deadlines(), slug=slug
     )
     today = clock.today()
-    asked = params.read(request, today, snapshot.vocabulary())
+    asked = params.read(request, today, Vocabulary())
     form, profile = asked.profile_form, asked.profile
     if "start" in form.errors:
         return _bad_request(params.input_problems(form))

@@ -1,0 +1,105 @@
+"""The checks the database cannot make (eligibility for a student's profile, an all-in estimate
+within a budget), made in Python over every programme a result or a facet count may include, so
+that the results and the counts apply them the same way (as `ProgrammeQuerySet.among_q()`)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import reduce
+from operator import and_, or_
+
+from django.db.models import Q, QuerySet
+
+from programs.decisions import costs
+from programs.decisions.matching import Profile, match
+from programs.decisions.profile import EstimateChoice
+from programs.listing.filters import FACET_GROUPS, ProgrammeFilter
+from programs.models import CostBenchmark, Programme, ProgrammeQuerySet
+
+
+def counted_q(conditions: dict[str, Q]) -> Q:
+    """Programmes some facet count may count: every condition holds, but for at most one facet
+    group's (each count leaves out its own group)."""
+    grouped = [name for name in conditions if name in FACET_GROUPS]
+    fixed = [c for name, c in conditions.items() if name not in FACET_GROUPS]
+    if len(grouped) >= 2:
+        fixed.append(
+            reduce(
+                or_,
+                (
+                    reduce(and_, (conditions[other] for other in grouped if other != left_out))
+                    for left_out in grouped
+                ),
+            )
+        )
+    return reduce(and_, fixed, Q())
+
+
+def estimate_for(
+    programme: Programme,
+    choice: EstimateChoice,
+    benchmarks: tuple[CostBenchmark, ...],
+    rates: costs.Rates,
+) -> costs.Estimate:
+    """The estimate a card shows, for the student's weeks, currency and pay when given."""
+    return costs.estimate(
+        programme, choice.weeks, choice.currency, benchmarks, rates, with_pay=choice.with_pay
+    )
+
+
+def within_budget(estimate: costs.Estimate, budget: Decimal | int) -> bool:
+    """In the estimate's currency; an estimate with no figures (no length) cannot fit a budget."""
+    return estimate.available and (estimate.low or 0) <= budget
+
+
+def in_order(
+    found: QuerySet,
+    *,
+    by_cost: bool,
+    eligible_first: Profile | None,
+    choice: EstimateChoice,
+    benchmarks: tuple[CostBenchmark, ...],
+    rates: costs.Rates,
+) -> QuerySet | list[Programme]:
+    """The results as the database orders them, or, sorted by cost (low end, then high end, as
+    the cards show them; no estimate last) and with "eligible only" (Eligible before Check, each
+    group in that order), a list ordered in Python."""
+    if not by_cost and eligible_first is None:
+        return found
+    rows = list(found)
+    if by_cost:
+        estimates = {p.pk: estimate_for(p, choice, benchmarks, rates) for p in rows}
+        rows.sort(key=lambda p: estimates[p.pk].sort_key())
+    if eligible_first is not None:
+        rows.sort(key=lambda p: match(p, eligible_first).severity)
+    return rows
+
+
+def kept_by_checks(
+    filterset: ProgrammeFilter,
+    programmes: ProgrammeQuerySet,
+    profile: Profile,
+    eligible_only: bool,
+    budget: Decimal | int | None,
+    choice: EstimateChoice,
+    benchmarks: tuple[CostBenchmark, ...],
+    rates: costs.Rates,
+) -> list[int] | None:
+    """The primary keys the Python checks keep among the programmes any count may include, or
+    None when no such check is asked for (a fixed number of queries)."""
+    eligible_only = eligible_only and not profile.is_empty
+    if not eligible_only and budget is None:
+        return None
+    rows = list(
+        programmes.filter(counted_q(filterset.conditions()))
+        .for_cards()
+        .select_related("source_guide")
+        .prefetch_related("disciplines")
+    )
+    if eligible_only:
+        rows = [p for p in rows if match(p, profile).may_apply]
+    if budget is not None:
+        rows = [
+            p for p in rows if within_budget(estimate_for(p, choice, benchmarks, rates), budget)
+        ]
+    return [p.pk for p in rows]

@@ -1,0 +1,132 @@
+"""What the list offers when nothing matches: a corrected search ("Did you mean …?"), the
+filters to drop with what each would show, and the specialities with the most programmes.
+
+Every suggestion is drawn from the data and counted under the student's other filters, so a link
+never leads to another empty page. Corrections compare the search's words with the words of the
+directory: on PostgreSQL through pg_trgm (`TrigramWordSimilarity` over each programme's folded
+document), on SQLite with difflib over the titles and vocabulary names.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import TrigramWordSimilarity
+from django.db import connection
+from django.db.models import Count, Q, QuerySet
+
+from programs.listing.filters import ProgrammeFilter
+from programs.models import (
+    City,
+    Country,
+    Discipline,
+    Organisation,
+    Programme,
+    ProgrammeQuerySet,
+    SearchSynonym,
+    Speciality,
+)
+from programs.models.search_text import parse, words
+
+MOST_WORDS = 6  # corrected per search
+CLOSE_ENOUGH = 0.75  # difflib's ratio for a word to count as a likely typo
+SIMILAR = 0.5  # pg_trgm word similarity for a document to hold candidate words
+
+
+@dataclass(frozen=True)
+class Relaxation:
+    label: str
+    change: dict[str, None]
+    count: int
+
+
+@dataclass(frozen=True)
+class Topic:
+    name: str
+    slug: str
+    count: int
+    url: str  # the list of this speciality's programmes
+
+
+@dataclass(frozen=True)
+class Suggestions:
+    correction: str  # a search that finds something, or ""
+    correction_count: int
+    relaxations: list[Relaxation]
+    topics: list[Topic]
+
+
+def _candidate_words(word: str) -> set[str]:
+    """Words of the directory that may be what `word` meant (a fixed number of queries)."""
+    if connection.vendor == "postgresql":
+        texts = (
+            Programme.objects.published()
+            .annotate(similarity=TrigramWordSimilarity(word, "search_text"))
+            .filter(similarity__gte=SIMILAR)
+            .order_by("-similarity")
+            .values_list("search_text", flat=True)[:5]
+        )
+        return {w for text in texts for w in words(text)}
+    names = [
+        Programme.objects.published().order_by().values_list("title", flat=True),
+        *(
+            model.objects.order_by().values_list("name", flat=True)
+            for model in (Speciality, Discipline, Country, City, Organisation)
+        ),
+        SearchSynonym.objects.order_by().values_list("term", flat=True),
+    ]
+    return {w for text in names[0].union(*names[1:]) for w in words(text)}
+
+
+def correction(text: str) -> str:
+    """The search with each unknown word replaced by the closest known one, or ""."""
+    typed = words(text)
+    changed, fixed = False, []
+    for n, word in enumerate(typed):
+        if n >= MOST_WORDS or len(word) < 3 or word.isdigit():
+            fixed.append(word)
+            continue
+        known = _candidate_words(word)
+        if word in known:
+            fixed.append(word)
+            continue
+        close = difflib.get_close_matches(word, known, n=1, cutoff=CLOSE_ENOUGH)
+        fixed.append(close[0] if close else word)
+        changed |= bool(close)
+    return " ".join(fixed) if changed else ""
+
+
+def when_nothing_found(
+    filterset: ProgrammeFilter,
+    published: QuerySet,
+    within: Q | None,
+    text: str,
+    speciality_url: Callable[[str], str],
+) -> Suggestions:
+    """`speciality_url(slug)` links to the list of one speciality's programmes."""
+    within = within if within is not None else Q()
+    conditions = filterset.conditions()
+    fixed = correction(text) if text else ""
+    fixed_count = 0
+    if fixed:
+        others = [c for name, c in conditions.items() if name != "q"]
+        query = parse(fixed, SearchSynonym.objects.as_map())
+        fixed_count = published.filter(within, ProgrammeQuerySet.search_q(query), *others).count()
+    relaxations = []
+    for name in conditions:
+        others = [c for other, c in conditions.items() if other != name]
+        n = published.filter(within, *others).count()
+        if n:
+            label = str(filterset.filters[name].label)
+            relaxations.append(Relaxation(label, {name: None}, n))
+    topics = [
+        Topic(row.name, row.slug, row.n, speciality_url(row.slug))
+        for row in Speciality.objects.annotate(
+            n=Count("programmes", filter=Q(programmes__status=Programme.Status.PUBLISHED))
+        )
+        .filter(n__gt=0)
+        .order_by("-n", "name")[:6]
+    ]
+    return Suggestions(fixed if fixed_count else "", fixed_count, relaxations, topics)
