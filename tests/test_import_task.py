@@ -11,7 +11,8 @@ from django.contrib.admin.models import ADDITION, LogEntry
 from django.core.management import call_command
 from django.urls import reverse
 
-from programs.admin.import_jobs import CHECK_PART_ROWS
+from programs.admin.import_jobs import CHECK_PART_ROWS, queue_import
+from programs.admin.uploads import SafeXLSX
 from programs.models import ImportJob, Programme
 from tests.factories import make_programme
 from tests.test_import_export import CSV, IMPORT, as_csv, edit, exported, row_index
@@ -173,7 +174,7 @@ def test_problems_are_listed_with_spreadsheet_row_numbers_and_nothing_can_be_imp
 
     job = ImportJob.objects.get()
     page = adviser_client.get(job_page(job)).text
-    assert job.status == Status.REFUSED
+    assert (job.status, job.data) == (Status.REFUSED, b"")
     assert [row["row"] for row in job.summary["invalid"]["rows"]] == [row_index(dataset, "p4") + 2]
     assert [row["row"] for row in job.summary["conflicts"]["rows"]] == [
         row_index(dataset, "p5") + 2
@@ -258,3 +259,19 @@ def test_row_numbers_stay_the_spreadsheets_across_the_parts_of_a_long_check(
         row_index(dataset, "bulk-00280") + 2
     ]
     assert job.summary["unchanged"]["count"] == 299
+
+
+def test_a_file_the_worker_cannot_read_fails_with_its_reason_and_saves_nothing(
+    adviser_client, adviser, five_programmes
+):
+    job = queue_import(
+        b"not a spreadsheet", SafeXLSX(), "broken.xlsx", 9, adviser, overwrite_newer=False
+    )
+
+    run_worker()
+
+    job.refresh_from_db()
+    page = adviser_client.get(job_page(job)).text
+    assert (job.status, job.data) == (Status.FAILED, b"")
+    assert "The task stopped with an error, and nothing was saved" in page
+    assert "not a valid zip archive" in page and 'http-equiv="refresh"' not in page

@@ -159,6 +159,8 @@ def log_import(result, job: ImportJob) -> None:
 
 def finish(job: ImportJob, status: str, **values) -> None:
     values = {"status": status, "finished_at": timezone.now(), **values}
+    if status != Status.CHECKED:
+        values["data"] = b""  # only a checked file is read again; the rest would only take room
     ImportJob.objects.filter(pk=job.pk).update(**values)
     for name, value in values.items():
         setattr(job, name, value)
