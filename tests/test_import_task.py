@@ -8,10 +8,11 @@ from __future__ import annotations
 import pytest
 import tablib
 from django.contrib.admin.models import ADDITION, LogEntry
+from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
 
-from programs.admin.import_jobs import CHECK_PART_ROWS, queue_import
+from programs.admin.import_jobs import CHECK_PART_ROWS, live_count_key, queue_import
 from programs.admin.uploads import SafeXLSX
 from programs.models import ImportJob, Programme
 from tests.factories import make_programme
@@ -275,3 +276,18 @@ def test_a_file_the_worker_cannot_read_fails_with_its_reason_and_saves_nothing(
     assert (job.status, job.data) == (Status.FAILED, b"")
     assert "The task stopped with an error, and nothing was saved" in page
     assert "not a valid zip archive" in page and 'http-equiv="refresh"' not in page
+
+
+def test_while_importing_the_page_shows_the_rows_saved_so_far_when_the_cache_knows(
+    adviser_client, adviser
+):
+    job = ImportJob.objects.create(
+        file_name="big.csv", file_format="csv", data=b"", total_rows=500, status=Status.IMPORTING
+    )
+    assert "Rows saved" not in adviser_client.get(job_page(job)).text
+
+    cache.set(live_count_key(job.pk), 200)
+    page = adviser_client.get(job_page(job)).text
+
+    assert "Rows saved" in page and "200 of 500." in page
+    assert '<meta http-equiv="refresh" content="2">' in page

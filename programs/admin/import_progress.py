@@ -5,7 +5,6 @@ the import is done, then shows the summary and, after a clean check, the button 
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -21,7 +20,7 @@ from programs.catalogue.import_summary import StoredSummary
 from programs.models import ImportJob
 
 from .import_forms import overwrite_newer
-from .import_jobs import confirm_import, queue_import
+from .import_jobs import confirm_import, queue_import, rows_saved_so_far
 
 REFRESH_SECONDS = 2
 RECENT_JOBS = 10
@@ -30,12 +29,6 @@ if TYPE_CHECKING:
     from import_export.admin import ImportMixin as _AdminBase
 else:
     _AdminBase = object
-
-
-def duration(job: ImportJob) -> timedelta | None:
-    if job.started_at is None or job.finished_at is None:
-        return None
-    return job.finished_at - job.started_at
 
 
 class BackgroundImportMixin(_AdminBase):
@@ -114,9 +107,11 @@ class BackgroundImportMixin(_AdminBase):
             "opts": self.opts,
             "job": job,
             "summary": StoredSummary.from_record(job.summary) if job.summary else None,
-            "took": duration(job),
             "refresh_seconds": REFRESH_SECONDS if job.in_progress else None,
             "can_confirm": job.status == ImportJob.Status.CHECKED,
+            "rows_saved": (
+                rows_saved_so_far(job) if job.status == ImportJob.Status.IMPORTING else None
+            ),
         }
         return TemplateResponse(request, self.import_job_template_name, context)
 
