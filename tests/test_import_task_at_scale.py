@@ -5,6 +5,7 @@ import's rows saved so far through the cache. Prints how long it took."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 
@@ -53,7 +54,8 @@ class ProgressWatcher(threading.Thread):
     def note(self, seen: list[int], rows: int, step: str) -> None:
         seen.append(rows)
         if 0 < rows < self.job.total_rows and step not in self.pages:
-            self.pages[step] = self.client.get(job_page(self.job)).text
+            with contextlib.suppress(OperationalError):  # SQLite: busy for a moment; next time
+                self.pages[step] = self.client.get(job_page(self.job)).text
 
     def stop(self) -> None:
         self.running = False

@@ -17,14 +17,16 @@ runs them from the database), in the admin import's two steps.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 
 import tablib
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.core.cache import cache
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.tasks import task
 from django.utils import timezone
+from django_tasks_db.utils import is_locked_database_exception
 from import_export.formats.base_formats import Format
 
 from programs.catalogue.import_summary import combine, summarise, summary_record
@@ -88,8 +90,9 @@ def run_import_job(job_id: int) -> str:
         return job.status
     running, step = steps[Status(job.status)]
     # Claim it, so a second worker given the same job does nothing.
-    if not ImportJob.objects.filter(pk=job.pk, status=job.status).update(
-        status=running, started_at=timezone.now(), finished_at=None
+    claimed = ImportJob.objects.filter(pk=job.pk, status=job.status)
+    if not when_unlocked(
+        lambda: claimed.update(status=running, started_at=timezone.now(), finished_at=None)
     ):
         return ImportJob.objects.get(pk=job_id).status
     job.refresh_from_db()
@@ -147,7 +150,7 @@ def check(job: ImportJob) -> None:
         result = resource(job).import_data(part, dry_run=True, **import_kwargs(job))
         parts.append(summarise(result, rows_before=start))
         # Outside the part's transaction: committed, so the progress page sees it.
-        ImportJob.objects.filter(pk=job.pk).update(rows_done=start + len(part))
+        record(job, rows_done=start + len(part))
     summary = combine(parts)
     finish(
         job,
@@ -197,6 +200,23 @@ def finish(job: ImportJob, status: str, **values) -> None:
     values = {"status": status, "finished_at": timezone.now(), **values}
     if status != Status.CHECKED:
         values["data"] = b""  # only a checked file is read again; the rest would only take room
-    ImportJob.objects.filter(pk=job.pk).update(**values)
+    record(job, **values)
     for name, value in values.items():
         setattr(job, name, value)
+
+
+def record(job: ImportJob, **values) -> None:
+    when_unlocked(lambda: ImportJob.objects.filter(pk=job.pk).update(**values))
+
+
+def when_unlocked(update: Callable[[], int], attempts: int = 20) -> int:
+    """Run an UPDATE of the job, waiting out SQLite's "database is locked" (another connection
+    writing or, in the tests' shared in-memory database, reading) as db_worker itself does."""
+    for _ in range(attempts - 1):
+        try:
+            return update()
+        except OperationalError as error:
+            if not is_locked_database_exception(error):
+                raise
+        time.sleep(0.1)
+    return update()
