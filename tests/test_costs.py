@@ -167,7 +167,7 @@ def test_every_line_says_where_its_figure_comes_from(seeded):
         "10 Best Medical Internship For International Students 2025/2026 — "
         "Internships in the United Kingdom: The NHS Experience"
     )
-    assert estimate.lines[1].source.startswith("Typical 2026 range: International Medical")
+    assert estimate.lines[1].source_words.startswith("Typical 2026 range: International Medical")
     assert estimate.lines[2].note.startswith("per month × 2 weeks.")
 
 

@@ -58,6 +58,8 @@ def test_a_month_only_deadline_plans_for_the_first_day_of_the_month_and_says_so(
         "February 2027, day not stated: plan for 1 February (64 days left); last stated as "
         "“February (typically February 1–28)”; confirm the 2027 date"
     )
+    # The programme page's summary says the days left too.
+    assert status.short == "Expected February 2027 · plan for 1 Feb · 64 days left"
 
 
 def test_a_month_only_deadline_inside_its_month_says_apply_now():
@@ -67,6 +69,7 @@ def test_a_month_only_deadline_inside_its_month_says_apply_now():
 
     assert (status.state, status.date, status.days_left) == ("closing_soon", date(2027, 2, 1), 0)
     assert status.label.startswith("February 2027, day not stated: 1 February has gone, so apply")
+    assert status.short == "Expected February 2027 · apply now"
 
 
 def test_an_approximate_day_is_expected_around_it():
@@ -169,6 +172,7 @@ def test_only_a_confirmed_date_can_pass_and_the_next_cycle_stays_expected():
         "Passed on 20 Feb 2026 (confirmed, from the provider's email of 20 November 2026, "
         "recorded by an adviser). Next cycle not confirmed: expected around 21 Feb 2027."
     )
+    assert not status.in_calendar  # nothing ahead is dated: no calendar file to offer
 
 
 # The database's answer must match Python's on awkward days of the year.
@@ -264,3 +268,18 @@ def test_next_deadline_order_is_this_years_then_next_years_then_rolling_varies_u
         "varies",
         "unknown",
     ]
+
+
+@pytest.mark.parametrize(
+    ("fields", "in_calendar"),
+    [
+        ({"deadline_kind": "fixed", "deadline_month": 2, "deadline_day": 21}, True),
+        ({"deadline_kind": "approximate", "deadline_month": 2}, True),
+        ({"deadline_kind": "approximate", "deadline_note": "early spring"}, False),
+        ({"deadline_kind": "rolling", "deadline_lead_weeks": 8}, False),
+        ({"deadline_kind": "varies"}, False),
+        ({"deadline_kind": "unknown"}, False),
+    ],
+)
+def test_only_a_dated_deadline_ahead_is_something_to_put_in_a_calendar(fields, in_calendar):
+    assert status_of(programme(**fields)).in_calendar is in_calendar

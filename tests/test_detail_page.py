@@ -132,15 +132,20 @@ def test_the_page_shows_each_fact_of_the_programme(client, lite_regal):
         assert fact in html, fact
 
 
-def test_every_fact_cites_the_guide_and_its_section(client, lite_regal):
+def test_every_fact_cites_the_guide_and_its_section_as_a_numbered_reference(client, lite_regal):
     html = client.get(detail_url(lite_regal)).content.decode()
 
-    assert "10 Best Medical Internship For International Students 2025/2026" in html
-    assert "Internships in the United Kingdom: The NHS Experience" in html
+    # One list of sources at the end, each once, and numbered references beside the facts.
+    assert html.count('<li id="ref-1">') == 1
+    assert (
+        '<li id="ref-1"><cite>10 Best 2025/2026</cite>, section '
+        "“Internships in the United Kingdom: The NHS Experience”</li>"
+    ) in html
+    assert html.count('<sup class="ref"><a href="#ref-1">') >= 10
+    assert "Source:" not in html
     # Lite Regal: "(literegal.co.uk)" after its eligibility and its duration.
     assert "The guide cites literegal.co.uk for these rules." in html
     assert '<span class="source">(the guide cites literegal.co.uk)</span></dd>' in html
-    assert html.count('<p class="source">Source: <cite>10 Best 2025/2026</cite>') >= 5
 
 
 def test_a_country_links_to_its_region_page(client, lite_regal):
@@ -239,7 +244,8 @@ def test_the_page_lists_the_guides_documents_and_provider_questions(client, lite
     html = client.get(detail_url(lite_regal)).content.decode()
 
     assert "A valid passport" in html
-    assert "Who will supervise you day to day" in html
+    # Nobody assessed the check: it becomes a question to ask.
+    assert "Ask the provider: who will supervise you day to day?" in html
     # Nobody assessed it: neutral, never a red "Red flag" pill.
     assert '<span class="badge">Not assessed</span> Unsupervised clinical practice' in html
     assert "badge--bad" not in html
@@ -262,9 +268,10 @@ def test_guide_advice_on_the_page_cites_its_own_source(client, lite_regal):
     html = client.get(detail_url(lite_regal)).content.decode()
 
     assert (
-        "<cite>International Medical Internships 2026</cite> — "
-        "What Documents Do You Need for International Medical Internships?"
+        "<cite>International Medical Internships 2026</cite>, section "
+        "“What Documents Do You Need for International Medical Internships?”"
     ) in html
+    assert 'Immunisation records<sup class="ref"><a href="#ref-' in html
 
 
 @pytest.mark.parametrize("status", [Programme.Status.DRAFT, Programme.Status.ARCHIVED])

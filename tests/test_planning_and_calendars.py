@@ -165,6 +165,30 @@ def test_a_filter_with_no_dated_deadline_says_so_instead_of_an_empty_calendar(cl
     )
 
 
+def test_a_programme_with_no_dated_deadline_offers_no_calendar_until_there_is_a_plan(
+    client, seeded
+):
+    page = client.get(reverse("programs:detail", args=[LITE_REGAL])).content.decode()
+    planned = client.get(
+        reverse("programs:detail", args=[LITE_REGAL]) + "?start=2027-07-01"
+    ).content.decode()
+    calendar = client.get(reverse("programs:programme_calendar", args=[LITE_REGAL]))
+
+    assert ".ics" not in page
+    assert f'href="/programmes/{LITE_REGAL}/calendar.ics?start=2027-07-01"' in planned
+    assert "Download the plan (.ics calendar)" in planned
+    assert calendar.status_code == 404
+    assert "has no dated deadline ahead (Rolling · apply 8+ weeks before your start)" in (
+        calendar.content.decode()
+    )
+
+
+def test_a_dated_deadline_is_offered_as_a_calendar(client, seeded):
+    page = client.get(reverse("programs:detail", args=[NIH])).content.decode()
+
+    assert f'href="/programmes/{NIH}/calendar.ics" download>Download the deadline (.ics' in page
+
+
 def test_the_preparation_stage_begins_after_a_month_only_deadline(seeded):
     penn = programme("penn-center-for-global-health-internship")
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 import html
 import json
+import re
 from decimal import Decimal
 
 import pytest
@@ -179,9 +180,13 @@ def test_the_public_page_attributes_the_providers_email_to_the_deadline_and_stip
     page = html.unescape(client.get(programme.get_absolute_url()).text)
 
     assert f"and updated {words}." in page
-    assert "20 February 2027</time> for the 2027 cycle" in page
-    assert f"— {words}</span>" in page
-    assert f"({words})" in page
+    # The email is one numbered reference, cited beside the date and the stipend.
+    said = "From the provider's email of 20 November 2026, recorded by an adviser"
+    number = re.search(rf'<li id="ref-(\d+)">{re.escape(said)}</li>', page)
+    assert number is not None
+    cited = f'<sup class="ref"><a href="#ref-{number[1]}">'
+    assert f"20 February 2027</time> for the 2027 cycle{cited}" in page
+    assert re.search(rf"US\$3,500[^<]*{re.escape(cited)}", page)
     assert "Deadline, as its sources state it" in page
 
 
@@ -193,8 +198,10 @@ def test_a_programme_citing_only_the_providers_email_never_claims_a_guide(client
 
     assert "Facts on this page come from the provider's email of 20 November 2026" in page
     assert "transcribed from <cite>" not in page
-    assert "Source: <cite>" not in page
-    assert "Source: from the provider's email of 20 November 2026" in page
+    assert "<cite>" not in page
+    assert (
+        '<li id="ref-1">From the provider\'s email of 20 November 2026, recorded by an adviser</li>'
+    ) in page
     assert "as the guide states it" not in page
 
 

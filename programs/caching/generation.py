@@ -18,7 +18,9 @@ it touched, once at once and again after commit. Code that writes in bulk (`bulk
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import re
 import time
 import uuid
 from collections.abc import Iterable
@@ -40,7 +42,15 @@ DEGRADED_WINDOW_SECONDS = 5
 _local = uuid.uuid4().hex
 
 
+# A slug as the admin allows it is short and safe in a cache key; anything else a URL can carry
+# (a 5,000-character or non-ASCII "slug" that finds no programme) is named by its hash, so no key
+# exceeds memcached's 250 characters or holds a control character.
+_PLAIN_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,100}")
+
+
 def programme_key(slug: str) -> str:
+    if not _PLAIN_SLUG.fullmatch(slug):
+        slug = "sha256-" + hashlib.sha256(slug.encode("utf-8", "surrogatepass")).hexdigest()
     return f"pages:v:programme:{slug}"
 
 

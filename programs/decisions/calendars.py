@@ -74,7 +74,7 @@ def reminder(before: timedelta, summary: str) -> Alarm:
 
 def deadline_event(programme: Programme, status: DeadlineStatus, url: str) -> Event | None:
     """The programme's next deadline, once; None when it has no date ahead."""
-    if status.date is None or status.state == "passed":
+    if status.date is None or not status.in_calendar:
         return None
     marker = "confirmed" if status.confirmed else "expected, not confirmed"
     summary = f"Deadline ({marker}): {programme.title}"

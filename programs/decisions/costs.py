@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from programs.core.wording import NOT_STATED
 from programs.models import CostBenchmark, ExchangeRate, Programme
@@ -37,6 +38,7 @@ PAY_KINDS = ("stipend", "salary")
 # Programmes whose pay is one of these may have their stipend or salary subtracted; an unpaid
 # programme with "some paid posts" (Barts) is not.
 PAID = ("paid", "stipend", "partial")
+TYPICAL = "Typical 2026 range"
 RATE_CAVEAT = "Converted at an exchange rate an adviser set: an approximation, not a quote."
 
 
@@ -100,16 +102,27 @@ class Line:
     label: str
     low: Decimal | None  # None: the source gives no usable figure
     high: Decimal | None
-    source: str
+    source: str  # the record's citation: "Guide title — Section", or a source in words
     note: str = ""
     open_ended: bool = False
     subtract: bool = False  # pay the student chose to count: taken off the best case
     converted: bool = False  # worked out at an exchange rate
     currency: str = ""
+    typical: bool = False  # the guide's typical range for anyone, not the programme's own figure
 
     @property
     def known(self) -> bool:
         return self.low is not None
+
+    @property
+    def basis(self) -> str:
+        """Whose figure it is, where a page numbers its references."""
+        return TYPICAL if self.typical else "This programme’s source"
+
+    @property
+    def source_words(self) -> str:
+        """Where the figure comes from, said in full."""
+        return f"{TYPICAL}: {self.source}" if self.typical else self.source
 
     @property
     def low_figures(self) -> str:
@@ -129,6 +142,15 @@ class Line:
         if self.high is None:
             return ""
         return format_figures(self.high, None, self.currency, open_ended=self.open_ended)
+
+
+class Segment(NamedTuple):
+    """One cost's share of the bar: its upper figure, from `x` for `width` on a 0–100 scale."""
+
+    label: str
+    x: int
+    width: int
+    figure: str  # the upper figure, as the legend says it
 
 
 @dataclass
@@ -209,17 +231,17 @@ class Estimate:
         return [line.label for line in self.lines if not line.known and not line.subtract]
 
     @property
-    def bar(self) -> list[tuple[str, int, int]]:
-        """Stacked segments (label, x, width) of the costs' upper figures on a 0–100 scale."""
+    def bar(self) -> list[Segment]:
+        """Stacked segments of the costs' upper figures on a 0–100 scale."""
         high = self.high
-        segments: list[tuple[str, int, int]] = []
+        segments: list[Segment] = []
         x = 0
         if not high:
             return segments
         for line in self.lines:
             if line.high is not None and not line.subtract and line.high:
                 width = int(whole(line.high * 100 / high))
-                segments.append((line.label, x, width))
+                segments.append(Segment(line.label, x, width, line.high_figures))
                 x += width
         return segments
 
@@ -319,8 +341,10 @@ def estimate(
     for kind in BENCHMARK_KINDS:
         benchmark = by_kind.get(kind)
         if benchmark is not None and kind not in skipped:
-            line = _line(benchmark.get_kind_display(), benchmark, weeks, currency, rates, "")
-            line.source = f"Typical 2026 range: {benchmark.citation}"
+            line = _line(
+                benchmark.get_kind_display(), benchmark, weeks, currency, rates, benchmark.citation
+            )
+            line.typical = True
             result.lines.append(line)
     if programme.pay in PAID:
         for cost in costs:

@@ -73,6 +73,12 @@ class DeadlineStatus:
         return self.date is not None and not self.confirmed and self.state != PASSED
 
     @property
+    def in_calendar(self) -> bool:
+        """A dated deadline ahead, confirmed or expected: something a calendar file can hold.
+        Rolling, varying, season-only and unknown deadlines, and a passed one, have none."""
+        return self.date is not None and self.state != PASSED
+
+    @property
     def closing_soon(self) -> bool:
         return self.state == CLOSING_SOON
 
@@ -212,7 +218,8 @@ def deadline_status(
                 f"{month} {expected.year}, day not stated: {plan}; "
                 f"last stated as {stated}; confirm the {expected.year} date"
             )
-            short = f"Expected {expected:%B %Y} · plan for 1 {expected:%b}"
+            when = f"plan for 1 {expected:%b} · {_days(days)}" if expected >= today else "apply now"
+            short = f"Expected {expected:%B %Y} · {when}"
         else:
             label = (
                 f"Expected around {_short_date(expected)} ({_days(days)}); last stated as "

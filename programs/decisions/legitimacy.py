@@ -38,3 +38,27 @@ def legitimacy(programme: Programme, items: Iterable[GuideItem]) -> list[Signal]
         else:
             rows.append(Signal(item, signal.state, signal.note, signal))
     return rows
+
+
+@dataclass(frozen=True)
+class Checklist:
+    """The rows as a programme page shows them: what the source settles first, then the checks
+    nobody has assessed (questions to ask), then the red flags."""
+
+    assessed: list[Signal]
+    questions: list[Signal]
+    red_flags: list[Signal]
+
+    @property
+    def red_flag_recorded(self) -> bool:
+        return any(row.state == LegitimacySignal.State.RED_FLAG for row in self.red_flags)
+
+
+def checklist(rows: Iterable[Signal]) -> Checklist:
+    rows = list(rows)
+    checks = [row for row in rows if not row.is_red_flag_item]
+    return Checklist(
+        assessed=[row for row in checks if row.state != LegitimacySignal.State.NOT_STATED],
+        questions=[row for row in checks if row.state == LegitimacySignal.State.NOT_STATED],
+        red_flags=[row for row in rows if row.is_red_flag_item],
+    )

@@ -90,6 +90,13 @@ def short_citation(record) -> str:
 
 
 @register.simple_tag
+def cite(refs, record) -> str:
+    """A record's numbered references (`programs.views.references.References`) as superscript
+    links to the page's Sources list; nothing on a page that keeps no references."""
+    return refs.cite(record) if refs else ""
+
+
+@register.simple_tag
 def hidden_inputs(data: QueryDict, exclude: str = "") -> str:
     """Hidden fields for every parameter of `data` except those named in `exclude` (space-
     separated), so a small form on the page keeps the profile, filters and comparison."""

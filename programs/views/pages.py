@@ -17,10 +17,7 @@ from django.urls import reverse
 
 from programs.caching.pages import cached_page
 from programs.core import clock
-from programs.decisions import costs, planning
-from programs.decisions.deadlines import deadline_status
-from programs.decisions.legitimacy import legitimacy
-from programs.decisions.next_step import next_step
+from programs.decisions import costs, legitimacy, planning
 from programs.decisions.profile import EstimateForm, ProfileForm
 from programs.decisions.summary import decide
 from programs.listing.cards import card
@@ -39,6 +36,7 @@ from programs.models import (
 from programs.publishing.json_ld import json_ld, json_ld_text
 from programs.views import params
 
+from .references import References
 from .renamed import follow_renamed_slug
 
 # Guide topics other pages borrow from, by the slugs the fixtures use.
@@ -145,7 +143,7 @@ def advice_for_applicants() -> tuple[list[GuideItem], list[GuideItem]]:
 @cached_page(*ProfileForm.base_fields, *EstimateForm.base_fields, "p", programme="slug")
 def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     programme = get_programme_for(request, slug)
-    documents, checklist = advice_for_applicants()
+    documents, checks = advice_for_applicants()
     today = clock.today()
     vocabulary = Vocabulary()
     asked = params.read(request, today, vocabulary)
@@ -153,31 +151,42 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     stages = planning.timeline() if profile.start else None
     rates = costs.Rates(vocabulary.rates)
     decision = decide(programme, profile, asked.choice, vocabulary.benchmarks, rates, stages, today)
-    deadline = deadline_status(programme, today)
+    # The decision first: where, type, pay, length, deadline, verdict, estimate and next step.
+    glance = card(programme, today, verdict=decision.verdict, estimate=decision.estimate)
+    deadline = glance.deadline
     url = request.build_absolute_uri(programme.get_absolute_url())
     profile_query = asked.profile_query
+    # A calendar file only when there is something to put in it: a dated deadline ahead, or a plan.
+    calendar_url = ""
+    if deadline.in_calendar or decision.plan:
+        calendar_url = params.url_with(
+            reverse("programs:programme_calendar", args=[programme.slug]),
+            **({"start": decision.plan.start.isoformat()} if decision.plan else {}),
+        )
     ctx = {
         "section": "programmes",
         "programme": programme,
         "preview": programme.status != Programme.Status.PUBLISHED,
         "json_ld": json_ld_text(json_ld(programme, deadline, url)),
+        "glance": glance,
+        "refs": References(
+            [programme.source_guide, *(b.source_guide for b in vocabulary.benchmarks)]
+            + [staged.stage.source_guide for staged in stages or []]
+        ),
         "rules": list(programme.eligibility_rules.all()),
         "costs": list(programme.costs.all()),
         "deadline": deadline,
-        "next_step": next_step(programme),
+        "next_step": glance.next_step,
         "today": today,
         "document_runs": runs_by_source(documents),
-        "signals": legitimacy(programme, checklist),
+        "checks": legitimacy.checklist(legitimacy.legitimacy(programme, checks)),
         "profile_form": asked.profile_form,
         "eligibility_url": params.with_profile(reverse("programs:eligibility"), profile_query),
         "in_comparison": programme.slug in asked.compare,
         "compare_url": params.compare_url(
             params.with_added(asked.compare, programme.slug), profile_query
         ),
-        "calendar_url": params.url_with(
-            reverse("programs:programme_calendar", args=[programme.slug]),
-            **({"start": decision.plan.start.isoformat()} if decision.plan else {}),
-        ),
+        "calendar_url": calendar_url,
         "estimate_form": asked.estimate_form,
         "decision": decision,
         "input_problems": asked.input_problems,

@@ -213,6 +213,14 @@ def programme_calendar(request: HttpRequest, slug: str) -> HttpResponse:
     plan = None
     if profile.start:
         plan = planning.plan(profile.start, today, planning.timeline(), programme)
+    if plan is None and not status.in_calendar:
+        # An empty calendar would look like a working one: say why there is none instead.
+        return HttpResponse(
+            f"{programme.title} has no dated deadline ahead ({status.short}), so there is no "
+            "calendar to download; give a start date (?start=YYYY-MM-DD) for a plan.",
+            status=404,
+            content_type="text/plain; charset=utf-8",
+        )
     url = request.build_absolute_uri(programme.get_absolute_url())
     return _ics(calendars.plan_calendar(programme, status, plan, url), f"{slug}.ics")
 
