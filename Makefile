@@ -25,7 +25,11 @@ install: $(VENV)/.installed
 run: install
 	$(DEV) $(BIN)/python manage.py migrate --noinput
 	$(DEV) $(BIN)/python manage.py load_directory
-	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	@# The task worker (large imports) runs beside the server and stops with it (restart
+	@# `make run` after changing a task: the worker does not reload itself here).
+	$(DEV) $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(DEV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 lint: install
 	$(BIN)/ruff check .

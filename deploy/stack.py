@@ -78,6 +78,8 @@ class Stack:
     port: int = 8180
     workers: int = 2
     redis: bool = True
+    # `manage.py db_worker`, which runs large admin imports; the fault runs do without it.
+    task_worker: bool = False
     extra_env: dict[str, str] = field(default_factory=dict)
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     folder: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="stack-")))
@@ -158,6 +160,14 @@ class Stack:
             stderr=subprocess.STDOUT,
         )
         wait_for_port(self.port + 1)
+        if self.task_worker:
+            self.processes["worker"] = subprocess.Popen(  # noqa: S603
+                [str(BIN / "python"), "manage.py", "db_worker", "--no-reload"],
+                cwd=ROOT,
+                env=self.env(),
+                stdout=(self.folder / "worker.log").open("w"),
+                stderr=subprocess.STDOUT,
+            )
         conf = render_nginx(self.folder / "nginx", self.port, self.port + 1)
         nginx = shutil.which("nginx") or "/usr/sbin/nginx"
         self.processes["nginx"] = subprocess.Popen(  # noqa: S603
@@ -177,7 +187,7 @@ class Stack:
         stop(self.processes.pop("redis", None))
 
     def stop(self) -> None:
-        for name in ("nginx", "gunicorn", "redis"):
+        for name in ("nginx", "worker", "gunicorn", "redis"):
             stop(self.processes.pop(name, None), signal.SIGQUIT if name == "nginx" else 15)
         shutil.rmtree(self.folder, ignore_errors=True)
 
@@ -244,10 +254,12 @@ def main() -> None:
         "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/internships_local"
     )
     ensure_database(database_url)
-    stack = Stack(database_url, port=port)
+    stack = Stack(database_url, port=port, task_worker=True)
     stack.start()
     pids = ", ".join(f"{name} {p.pid}" for name, p in stack.processes.items())
-    print(f"Serving {stack.url} (nginx → gunicorn → {database_url}); pids: {pids}. Ctrl-C stops.")
+    print(
+        f"Serving {stack.url} (nginx → gunicorn → {database_url}, db_worker); pids: {pids}. Ctrl-C stops."
+    )
     try:
         signal.sigwait({signal.SIGINT, signal.SIGTERM})
     finally:

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "axes",
+    "django_tasks_db",
     "programs",
 ]
 
@@ -135,7 +136,12 @@ DATABASES = {
         conn_max_age=0,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Write-ahead log: pages (and a large import's progress page) keep reading while the import's
+    # one long transaction writes; SQLite's default journal blocks readers then ("database is
+    # locked"). Other writes still wait for that transaction: production runs PostgreSQL.
+    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Fail fast when PostgreSQL is down: a request waits at most this long for a pooled connection
     # (then answers 503, programs/views/unavailable.py), and each connection attempt gives up
     # after `connect_timeout` seconds, so /healthz and pages that need the database answer within
@@ -255,6 +261,10 @@ NGINX_MICROCACHE_SECONDS = int(os.environ.get("DJANGO_NGINX_MICROCACHE_SECONDS",
 
 # django-import-export: one transaction per import, so a bad row leaves nothing behind.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+
+# Background tasks (large imports) are stored in the database and run by `manage.py db_worker`
+# (django-tasks-db): no broker to run, and a task survives a restart of the web processes.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # Cells starting with = + - @ are written as text (a leading quote / a string cell), never as a
 # formula a spreadsheet would run.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
@@ -276,7 +286,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's default, 2.5 MB, for signed-
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5_000
 ANONYMOUS_MAX_BODY_BYTES = int(os.environ.get("DJANGO_ANONYMOUS_MAX_BODY_BYTES", "16384"))
 IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("DJANGO_IMPORT_MAX_UPLOAD_BYTES", str(5 * 2**20)))
-IMPORT_MAX_ROWS = int(os.environ.get("DJANGO_IMPORT_MAX_ROWS", "2000"))
+IMPORT_MAX_ROWS = int(os.environ.get("DJANGO_IMPORT_MAX_ROWS", "20000"))
+# A file with more rows than this is checked and imported by a task (programs/admin/import_jobs.py)
+# that `manage.py db_worker` runs, with a progress page; smaller files are previewed at once.
+IMPORT_TASK_ROWS = int(os.environ.get("DJANGO_IMPORT_TASK_ROWS", "200"))
 # An XLSX is a zip: refuse one whose members would decompress past this (zip bombs).
 IMPORT_MAX_UNCOMPRESSED_BYTES = int(
     os.environ.get("DJANGO_IMPORT_MAX_UNCOMPRESSED_BYTES", str(50 * 2**20))

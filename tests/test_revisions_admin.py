@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.urls import reverse
@@ -16,6 +17,7 @@ from programs.models import Cost, EligibilityRule, GuideItem, Programme
 from programs.models.revisions import one_revision
 from tests.factories import (
     make_cost,
+    make_country,
     make_guide_item,
     make_organisation,
     make_programme,
@@ -249,3 +251,27 @@ def test_an_adviser_reverts_an_organisation_to_an_earlier_version(adviser_client
     assert response.status_code == 302
     organisation.refresh_from_db()
     assert organisation.name == "Right name"
+
+
+def test_every_model_an_adviser_can_edit_keeps_history():
+    """Issue 14: "Every adviser-editable model keeps history" (the admin is where advisers edit)."""
+    editable = [m for m in admin.site._registry if m._meta.app_label == "programs"]
+
+    assert editable
+    assert [m.__name__ for m in editable if not hasattr(m, "history")] == []
+
+
+def test_a_country_an_adviser_renames_keeps_its_history_with_who_changed_it(
+    adviser_client, adviser
+):
+    country = make_country(name="Old name")
+    change = reverse("admin:programs_country_change", args=[country.pk])
+    data = change_form_post(adviser_client.get(change))
+    data["name"] = "New name"
+    adviser_client.post(change, data)
+
+    history = adviser_client.get(reverse("admin:programs_country_history", args=[country.pk]))
+
+    assert [h.name for h in country.history.all()] == ["New name", "Old name"]
+    assert country.history.latest().history_user == adviser
+    assert history.status_code == 200 and "New name" in history.text

@@ -21,7 +21,7 @@ from .base import DirectoryAdmin, SharedChoicesInlineMixin, SourcedAdmin, format
 
 
 @admin.register(Guide)
-class GuideAdmin(DirectoryAdmin):
+class GuideAdmin(SimpleHistoryAdmin, DirectoryAdmin):
     list_display = ["title", "short_title", "publisher", "file_name"]
     search_fields = ["title", "short_title", "publisher"]
     prepopulated_fields = {"slug": ["short_title"]}
@@ -82,23 +82,23 @@ class VocabularyAdmin(SourcedAdmin):
 
 
 @admin.register(StudyLevel)
-class StudyLevelAdmin(VocabularyAdmin):
+class StudyLevelAdmin(SimpleHistoryAdmin, VocabularyAdmin):
     pass
 
 
 @admin.register(Speciality)
-class SpecialityAdmin(VocabularyAdmin):
+class SpecialityAdmin(SimpleHistoryAdmin, VocabularyAdmin):
     list_display = [*VocabularyAdmin.list_display, "is_emerging"]
     list_filter = ["is_emerging"]
 
 
 @admin.register(Discipline)
-class DisciplineAdmin(VocabularyAdmin):
+class DisciplineAdmin(SimpleHistoryAdmin, VocabularyAdmin):
     pass
 
 
 @admin.register(SearchSynonym)
-class SearchSynonymAdmin(DirectoryAdmin):
+class SearchSynonymAdmin(SimpleHistoryAdmin, DirectoryAdmin):
     """What students type that the directory words differently; read by every search."""
 
     list_display = ["term", "means", "note"]

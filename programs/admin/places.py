@@ -25,7 +25,7 @@ class DestinationNoteInline(SharedChoicesInlineMixin, admin.StackedInline):
 
 
 @admin.register(Region)
-class RegionAdmin(SourcedAdmin):
+class RegionAdmin(SimpleHistoryAdmin, SourcedAdmin):
     inlines = [DestinationNoteInline]
     list_display = ["name", "slug", "position"]
     search_fields = ["name", "slug"]
@@ -40,7 +40,7 @@ class CityInline(admin.TabularInline):
 
 
 @admin.register(Country)
-class CountryAdmin(DirectoryAdmin):
+class CountryAdmin(SimpleHistoryAdmin, DirectoryAdmin):
     inlines = [CityInline]
     list_display = ["name", "code", "region"]
     list_filter = ["region"]
@@ -49,7 +49,7 @@ class CountryAdmin(DirectoryAdmin):
 
 
 @admin.register(City)
-class CityAdmin(DirectoryAdmin):
+class CityAdmin(SimpleHistoryAdmin, DirectoryAdmin):
     list_display = ["name", "country"]
     list_filter = [("country", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["country"]
@@ -63,7 +63,7 @@ class CityAdmin(DirectoryAdmin):
 
 
 @admin.register(DestinationNote)
-class DestinationNoteAdmin(SourcedAdmin):
+class DestinationNoteAdmin(SimpleHistoryAdmin, SourcedAdmin):
     list_display = ["__str__", "key", "country", "position"]
     list_filter = ["region", "kind"]
     list_select_related = ["region", "country"]

@@ -33,6 +33,7 @@ from .import_forms import (
     ProgrammeImportForm,
     overwrite_newer,
 )
+from .import_progress import BackgroundImportMixin
 from .programme_form import CHECKED_TODAY, ProgrammeForm, record_verification
 from .revisions import ProgrammeRevisionsMixin
 from .sources import DatedDeadlineInline
@@ -142,7 +143,11 @@ class CostInline(admin.StackedInline):
 
 @admin.register(Programme)
 class ProgrammeAdmin(
-    ProgrammeRevisionsMixin, ImportExportModelAdmin, SimpleHistoryAdmin, DirectoryAdmin
+    BackgroundImportMixin,
+    ProgrammeRevisionsMixin,
+    ImportExportModelAdmin,
+    SimpleHistoryAdmin,
+    DirectoryAdmin,
 ):
     form = ProgrammeForm
     resource_classes = [ProgrammeResource]

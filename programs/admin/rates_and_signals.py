@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from programs.models import ExchangeRate, LegitimacySignal
 
@@ -10,14 +11,14 @@ from .base import DirectoryAdmin, SourcedAdmin
 
 
 @admin.register(ExchangeRate)
-class ExchangeRateAdmin(DirectoryAdmin):
+class ExchangeRateAdmin(SimpleHistoryAdmin, DirectoryAdmin):
     list_display = ["currency", "per_eur", "as_of", "illustrative", "source_note"]
     list_filter = ["illustrative"]
     search_fields = ["currency", "source_note"]
 
 
 @admin.register(LegitimacySignal)
-class LegitimacySignalAdmin(SourcedAdmin):
+class LegitimacySignalAdmin(SimpleHistoryAdmin, SourcedAdmin):
     list_display = ["programme", "check_item", "state", "note"]
     list_filter = ["state"]
     list_select_related = ["programme", "check_item"]

@@ -8,7 +8,7 @@ file was exported) and other problems, every one of them at once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
 from django.core.exceptions import NON_FIELD_ERRORS
 
@@ -62,13 +62,14 @@ def _problems(error_dict: dict[str, list[str]]) -> tuple[str, ...]:
     )
 
 
-def summarise(result) -> ImportSummary:
-    """Group an import `Result` (dry run or not) into what will happen to each row."""
+def summarise(result, rows_before: int = 0) -> ImportSummary:
+    """Group an import `Result` (dry run or not) into what will happen to each row. A result for
+    part of a file gives `rows_before`, the file's data rows ahead of that part."""
     summary = ImportSummary()
     headers = list(result.diff_headers)
     for invalid in result.invalid_rows:
         outcome = RowOutcome(
-            row=spreadsheet_row(invalid.number),
+            row=spreadsheet_row(rows_before + invalid.number),
             slug=str(invalid.values[0] if invalid.values else ""),
             problems=_problems(invalid.error_dict),
         )
@@ -77,13 +78,13 @@ def summarise(result) -> ImportSummary:
     for number, errors in result.row_errors():
         summary.invalid.append(
             RowOutcome(
-                row=spreadsheet_row(number),
+                row=spreadsheet_row(rows_before + number),
                 slug=str((errors[0].row or {}).get("slug", "")) if errors else "",
                 problems=tuple(str(error.error) for error in errors),
             )
         )
     for index, row_result in enumerate(result.rows):
-        number = spreadsheet_row(index + 1)
+        number = spreadsheet_row(rows_before + index + 1)
         slug = str(getattr(row_result, "object_repr", "") or "")
         match row_result.import_type:
             case "new":
@@ -95,3 +96,71 @@ def summarise(result) -> ImportSummary:
             case "skip":
                 summary.unchanged.append(RowOutcome(number, slug))
     return summary
+
+
+# What a stored summary (a background import's) keeps of each group: every count, and the rows
+# listed up to this many, so 10,000 new rows do not make a page of 10,000 lines.
+LISTED_ROWS = 500
+GROUPS = tuple(f.name for f in fields(ImportSummary))
+
+
+def combine(parts: list[ImportSummary]) -> ImportSummary:
+    """The summaries of a file's consecutive parts as one."""
+    whole = ImportSummary()
+    for part in parts:
+        for group in GROUPS:
+            getattr(whole, group).extend(getattr(part, group))
+    return whole
+
+
+def summary_record(summary: ImportSummary, listed: int = LISTED_ROWS) -> dict:
+    """A JSON-ready record of a summary: each group's count and its first `listed` rows."""
+    return {
+        group: {
+            "count": len(getattr(summary, group)),
+            "rows": [asdict(outcome) for outcome in getattr(summary, group)[:listed]],
+        }
+        for group in GROUPS
+    }
+
+
+@dataclass(frozen=True)
+class StoredGroup:
+    count: int
+    rows: tuple[RowOutcome, ...]
+
+    @property
+    def unlisted(self) -> int:
+        return self.count - len(self.rows)
+
+
+@dataclass(frozen=True)
+class StoredSummary:
+    """A summary read back from `summary_record`, for the progress page."""
+
+    new: StoredGroup
+    changed: StoredGroup
+    unchanged: StoredGroup
+    conflicts: StoredGroup
+    invalid: StoredGroup
+
+    @property
+    def refused(self) -> bool:
+        return bool(self.conflicts.count or self.invalid.count)
+
+    @classmethod
+    def from_record(cls, record: dict) -> StoredSummary:
+        def group(name: str) -> StoredGroup:
+            stored = record.get(name) or {}
+            rows = tuple(
+                RowOutcome(
+                    row=row["row"],
+                    slug=row["slug"],
+                    columns=tuple(row.get("columns", ())),
+                    problems=tuple(row.get("problems", ())),
+                )
+                for row in stored.get("rows", ())
+            )
+            return StoredGroup(count=stored.get("count", len(rows)), rows=rows)
+
+        return cls(**{name: group(name) for name in GROUPS})

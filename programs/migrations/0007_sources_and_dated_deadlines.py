@@ -5,7 +5,6 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
-
 ADVISER = "Adviser"
 EDITOR_IN_CHIEF = "Editor-in-chief"
 # Advisers may delete what they add inside a programme (a mistaken rule, cost or dated deadline),

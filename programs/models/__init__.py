@@ -3,6 +3,7 @@ from .conditions import Cost, EligibilityRule
 from .destinations import City, Country, DestinationNote, Region
 from .fixture_records import FixtureRecord
 from .guides import CostBenchmark, GuideItem, GuideTopic, TimelineStage
+from .import_jobs import ImportJob
 from .legitimacy import LegitimacySignal
 from .money import CURRENCY_SYMBOLS, CostKind, Currency, ExchangeRate, Period
 from .organisations import Organisation
@@ -30,6 +31,7 @@ __all__ = [
     "Guide",
     "GuideItem",
     "GuideTopic",
+    "ImportJob",
     "LegitimacySignal",
     "Organisation",
     "Period",

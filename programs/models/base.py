@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 LINE_BREAKS = ("\r", "\n", "\u2028", "\u2029")
 
@@ -70,6 +71,8 @@ class Guide(models.Model):
     summary = models.TextField(blank=True)
 
     objects = SlugNaturalKeyManager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["title"]

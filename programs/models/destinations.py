@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from .base import SlugNaturalKeyManager, Sourced, clean_single_line_fields, serialized_after
 
@@ -16,6 +17,8 @@ class Region(Sourced):
     summary = models.TextField(help_text="What placements here are like, in our own words.")
 
     objects = SlugNaturalKeyManager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "name"]
@@ -43,6 +46,8 @@ class Country(models.Model):
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="countries")
 
     objects = CountryManager()
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name_plural = "countries"
@@ -81,6 +86,8 @@ class City(models.Model):
     slug = models.SlugField(max_length=80)
 
     objects = CityManager()
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name_plural = "cities"
@@ -131,6 +138,8 @@ class DestinationNote(Sourced):
     position = models.PositiveSmallIntegerField(default=0)
 
     objects = DestinationNoteManager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["region", "position", "id"]

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from .base import Sourced, serialized_after
 
@@ -38,6 +39,8 @@ class LegitimacySignal(Sourced):
     note = models.CharField(max_length=400, blank=True, help_text="What the source says.")
 
     objects = LegitimacySignalManager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["programme", "check_item__position"]

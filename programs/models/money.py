@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from .base import check_range, clean_single_line_fields
 
@@ -177,6 +178,8 @@ class ExchangeRate(models.Model):
     )
 
     objects = ExchangeRateManager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["currency"]

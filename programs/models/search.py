@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
+from simple_history.models import HistoricalRecords
 
 from .search_text import synonym_map, words
 
@@ -31,6 +32,8 @@ class SearchSynonym(models.Model):
     note = models.CharField(max_length=200, blank=True, help_text="Why, for other advisers.")
 
     objects = SearchSynonymManager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = [Lower("term"), Lower("means")]

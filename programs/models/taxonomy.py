@@ -1,6 +1,7 @@
 """Vocabularies students filter by: study levels, specialities and disciplines."""
 
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from .base import SlugNaturalKeyManager, Sourced
 
@@ -30,6 +31,8 @@ class StudyLevel(Vocabulary):
     `description` holds the guide's level-of-study rule: what this level may usually do abroad.
     """
 
+    history = HistoricalRecords()
+
     class Meta(Vocabulary.Meta):
         pass
 
@@ -39,12 +42,16 @@ class Speciality(Vocabulary):
         default=False, help_text="Named by the guide as an emerging area to watch."
     )
 
+    history = HistoricalRecords()
+
     class Meta(Vocabulary.Meta):
         verbose_name_plural = "specialities"
 
 
 class Discipline(Vocabulary):
     """A field of study: medicine, dentistry, pharmacy, nursing, physiotherapy…"""
+
+    history = HistoricalRecords()
 
     class Meta(Vocabulary.Meta):
         pass

@@ -85,8 +85,9 @@ def test_adviser_records_a_providers_email_and_verifies_it_in_one_save(
     words = "from the provider's email of 20 November 2026, recorded by an adviser"
     expect(page.get_by_text(f"and updated {words}")).to_be_visible()
     expect(page.locator(".dated-deadlines")).to_contain_text("20 February 2027 for the 2027 cycle")
-    expect(page.locator(".dated-deadlines")).to_contain_text(words)
-    expect(page.locator("table", has_text="US$3,500")).to_contain_text(words)
+    # Each fact carries a numbered reference; the Sources list at the end says it in words.
+    assert words in cited(page, page.locator(".dated-deadlines li", has_text="2027"))
+    assert words in cited(page, page.locator("tr", has_text="US$3,500"))
     screenshot("detail-attributed-to-providers-email")
 
 
@@ -128,3 +129,10 @@ def test_the_review_lists_key_columns_fit_1280_px_and_its_filters_come_first_on_
     screenshot("admin-review-list-phone")
     assert filters is not None and results is not None
     assert filters["y"] < results["y"]
+
+
+def cited(page: Page, fact) -> str:
+    """The Sources list's words for the reference beside `fact` (its [N] link's target)."""
+    anchor = fact.locator('a[href^="#ref-"]').first
+    expect(anchor).to_be_visible()
+    return page.locator(anchor.get_attribute("href") or "#missing").inner_text()
