@@ -2,7 +2,7 @@ from django.urls import path
 
 from programs.publishing.feeds import ProgrammeFeed
 
-from .views import listing, open_data, pages, tools
+from .views import eligibility, listing, open_data, pages, tools
 
 app_name = "programs"
 
@@ -17,7 +17,7 @@ urlpatterns = [
         tools.programme_calendar,
         name="programme_calendar",
     ),
-    path("eligibility/", tools.eligibility, name="eligibility"),
+    path("eligibility/", eligibility.eligibility, name="eligibility"),
     path("compare/", tools.compare, name="compare"),
     path("deadlines/", tools.upcoming_deadlines, name="deadlines"),
     path("destinations/", pages.destination_list, name="destinations"),

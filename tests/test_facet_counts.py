@@ -30,7 +30,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 URL = "/programmes/"
-MULTI_SELECT = {"speciality", "level", "pay"}
+MULTI_SELECT = {"type", "speciality", "level", "pay"}
 # Each example requests the list once per option shown (about 35 pages), so this test has its own
 # budget: 30 examples locally, 60 in CI's fuller run (HYPOTHESIS_PROFILE=ci), FACET_EXAMPLES to
 # explore further. The fuzzing profile's 1,000 would be 35,000 pages.
@@ -92,7 +92,7 @@ filters = st.fixed_dictionaries(
         "q": st.sampled_from(WORDS) | st.lists(st.sampled_from(WORDS), max_size=2).map(" ".join),
         "region": st.sampled_from(["europe", "africa"]),
         "country": st.sampled_from(["GB", "FR", "KE"]),
-        "type": st.sampled_from(TYPES),
+        "type": st.lists(st.sampled_from(TYPES), max_size=2),
         "speciality": st.lists(st.sampled_from(["surgery", "paediatrics", "oncology"]), max_size=2),
         "level": st.lists(st.sampled_from(["medical-student", "graduate"]), max_size=2),
         "pay": st.lists(st.sampled_from(PAYS), max_size=3),
@@ -165,3 +165,15 @@ def test_ticking_a_second_pay_box_adds_its_programmes(client):
 
     assert both == options["paid"] + options["stipend"]
     assert clock.today() == date(2027, 3, 15)
+
+
+@pytest.mark.usefixtures("directory")
+def test_ticking_a_second_type_adds_its_programmes_and_a_single_type_link_still_works(client):
+    options = {
+        o.value: o.count for o in client.get(URL, {"type": "research"}).context["options"]["type"]
+    }
+
+    both = count(client, {"type": ["research", "shadowing"]})
+
+    assert both == options["research"] + options["shadowing"]
+    assert count(client, {"type": "research"}) == options["research"] > 0

@@ -128,8 +128,9 @@ def test_the_form_has_labels_fieldsets_and_a_submit_button_inside_search(client)
     search = html.split("<search", 1)[1].split("</search>", 1)[0]
 
     assert '<form method="get" action="/programmes/"' in search
-    for name in ("q", "region", "country", "type", "duration", "deadline", "delivery", "sort"):
+    for name in ("q", "region", "country", "duration", "deadline", "delivery", "sort"):
         assert f'<label for="f-{name}">' in search
+    assert "<legend>Type of placement</legend>" in search
     assert "<legend>Pay</legend>" in search
     assert "<legend>Study level</legend>" in search
     assert '<button class="button" type="submit">Show programmes</button>' in search

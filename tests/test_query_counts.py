@@ -60,6 +60,11 @@ PROFILE = {"age": "22", "eligible": "1", "max_cost": "4000"}
         # levels, disciplines) and the page's rules and disciplines, less the idle groups'
         # query (pay and type are in use)
         ("/programmes/", {**THREE_FILTERS_AND_SORT, **PROFILE}, 28),
+        # eligibility: the vocabularies the profile reads (levels, disciplines, universities),
+        # benchmarks and rates for the estimates, the programmes with their 7 prefetches
+        # (countries, cities, levels, costs, rules, confirmed deadlines, disciplines); nothing
+        # more when a programme is Eligible (no advice to look up)
+        ("/eligibility/", {"age": "22"}, 13),
         # the rows, then one query per related list the columns and derived columns read, and
         # the vocabularies the profile and the estimate read
         ("/programmes.csv", THREE_FILTERS_AND_SORT, 12),

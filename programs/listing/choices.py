@@ -10,12 +10,20 @@ from programs.models import Programme
 
 
 class DurationBucket(models.TextChoices):
-    UP_TO_4 = "up-to-4", "Up to 4 weeks"
-    FROM_4_TO_8 = "4-to-8", "4 to 8 weeks"
-    FROM_8 = "8-plus", "8 weeks or more"
+    """Each label says what the option keeps: a programme whose stated length is a range (4–8
+    weeks) can be done at any length in it, so it is under every option its range reaches."""
+
+    UP_TO_4 = "up-to-4", "Can be done in 4 weeks or less"
+    FROM_4_TO_8 = "4-to-8", "Can last between 4 and 8 weeks"
+    FROM_8 = "8-plus", "Can last 8 weeks or more"
 
 
-# Inclusive week ranges; a programme matches when its own [min, max] overlaps.
+LENGTH_HINT = (
+    "A programme with a range of lengths, e.g. 4–8 weeks, is under each option it reaches."
+)
+
+# Inclusive week ranges; a programme matches when its own [min, max] overlaps
+# (`ProgrammeQuerySet.lasting_q()`), which is what the labels above say.
 DURATION_WEEKS: dict[str, tuple[int | None, int | None]] = {
     DurationBucket.UP_TO_4: (None, 4),
     DurationBucket.FROM_4_TO_8: (4, 8),

@@ -2,8 +2,8 @@
 
 The rule, the same for every group of options (and said to students in one line, RULE):
 **a count is what that option alone shows together with the other groups' filters.** In a
-single-choice group (region, country, type, length, deadline, delivery) that is what choosing the
-option shows; in a multi-select group (speciality, study level, pay) it is what ticking that box
+single-choice group (region, country, length, deadline, delivery) that is what choosing the
+option shows; in a multi-select group (type, speciality, study level, pay) it is what ticking that box
 alone shows, so ticking a second box adds its programmes (the usual disjunctive facets). The
 search, "no red flags" and the checks done in Python (eligibility for a profile, a budget) apply
 to every count as they apply to the results, through the same conditions

@@ -163,7 +163,8 @@ class ProgrammeFilter(django_filters.FilterSet):
         label="Country",
         error_messages=_invalid("Choose a country from the list."),
     )
-    type = django_filters.ChoiceFilter(
+    # Several types at once (type=a&type=b); a single type=x, as older links have it, still works.
+    type = django_filters.MultipleChoiceFilter(
         field_name="programme_type",
         choices=Programme.Type.choices,
         label="Type of placement",
@@ -282,7 +283,7 @@ def _slugs(rows) -> list[str]:
 CONDITIONS: dict[str, Callable[[Any], Q]] = {
     "region": lambda region: ProgrammeQuerySet.in_regions_q([region.slug]),
     "country": lambda country: ProgrammeQuerySet.in_countries_q([country.code]),
-    "type": lambda value: ProgrammeQuerySet.of_types_q([value]),
+    "type": ProgrammeQuerySet.of_types_q,
     "speciality": lambda rows: ProgrammeQuerySet.with_specialities_q(_slugs(rows)),
     "level": lambda rows: ProgrammeQuerySet.for_levels_q(_slugs(rows)),
     "pay": ProgrammeQuerySet.paying_q,

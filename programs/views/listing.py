@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Lower
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -16,12 +18,19 @@ from programs.caching.pages import cached_page
 from programs.core import clock
 from programs.decisions import costs, deadlines
 from programs.decisions.matching import match
-from programs.decisions.profile import EstimateForm, ListExtrasForm, ProfileForm, choice_field
-from programs.listing import cards, results, suggest
-from programs.listing.choices import Sort
+from programs.decisions.profile import (
+    EstimateChoice,
+    EstimateForm,
+    ListExtrasForm,
+    ProfileForm,
+    choice_field,
+)
+from programs.listing import advice, cards, results, suggest
+from programs.listing.choices import LENGTH_HINT, Sort
 from programs.listing.facets import RULE, facets
 from programs.listing.filters import ProgrammeFilter
 from programs.models import Programme, ProgrammeQuerySet, Region, StudyLevel, Vocabulary
+from programs.models.money import format_figures
 from programs.views import params
 
 PER_PAGE = 20
@@ -164,12 +173,19 @@ def programme_list(request: HttpRequest) -> HttpResponse:
         for programme in page.object_list
     ]
     search_text = filterset.form.cleaned_data.get("q") or ""
+    help_, nearest = advice.NO_HELP, None
+    if paginator.count == 0:
+        levels = [row.slug for row in filterset.form.cleaned_data.get("level") or []]
+        help_ = advice.for_student([*levels, profile.level], [profile.discipline])
+        if levels:
+            nearest = nearest_without(filterset, "level", published, within, asked.carry_query)
     ctx = {
         "section": "programmes",
         "filterset": filterset,
         "options": facets(filterset, vocabulary, published, within),
         "facet_rule": RULE,
-        "chips": active_filters(filterset),
+        "length_hint": LENGTH_HINT,
+        "chips": active_filters(filterset, extras, choice, eligible_only),
         "problems": problems(filterset)
         + extra_problems(asked.profile_form, extras, asked.estimate_form),
         "search_text": search_text,
@@ -186,6 +202,8 @@ def programme_list(request: HttpRequest) -> HttpResponse:
         "rates": [rate for rate in rates.by_currency.values() if rate.illustrative],
         "estimate_choice": choice,
         "estimate_currencies": choice_field(asked.estimate_form, "currency").choices,
+        "help": help_,
+        "nearest": nearest,
         "suggestions": (
             suggest.when_nothing_found(
                 filterset,
@@ -199,6 +217,34 @@ def programme_list(request: HttpRequest) -> HttpResponse:
         ),
     }
     return render(request, "programs/programme_list.html", ctx)
+
+
+NEAREST = 3
+
+
+@dataclass(frozen=True)
+class Nearest:
+    """The results without one filter: the first few, their number and the list's link."""
+
+    label: str
+    programmes: list[tuple[Programme, str]]  # each with its page's URL, carrying the profile
+    count: int
+    change: dict[str, None]
+
+
+def nearest_without(
+    filterset: ProgrammeFilter, group: str, published: QuerySet, within: Q | None, carry: str
+) -> Nearest | None:
+    """The listings that might fit: the same filters and checks without `group` (two queries)."""
+    kept = [c for name, c in filterset.conditions().items() if name != group]
+    found = published.filter(within or Q(), *kept).order_by(Lower("title"), "pk")
+    count = found.count()
+    if not count:
+        return None
+    label = str(filterset.filters[group].label)
+    first = found.select_related("organisation")[:NEAREST]
+    links = [(row, params.with_profile(row.get_absolute_url(), carry)) for row in first]
+    return Nearest(label, links, count, {group: None})
 
 
 def page_of(paginator: Paginator, raw: str | None) -> tuple[Page, str]:
@@ -226,7 +272,17 @@ class Chip:
     change: dict[str, list[str] | None]
 
 
-def active_filters(filterset: ProgrammeFilter) -> list[Chip]:
+MULTI_SELECT = ("type", "speciality", "level", "pay")  # one chip per ticked option
+
+
+def active_filters(
+    filterset: ProgrammeFilter,
+    extras: ListExtrasForm | None = None,
+    choice: EstimateChoice | None = None,
+    eligible_only: bool = False,
+) -> list[Chip]:
+    """A chip for every filter that narrows the results: the filter set's, "eligible only" (when
+    a profile makes it apply) and the budget, each removing itself alone."""
     data, chips = filterset.data, []
     for name, value in filterset.form.cleaned_data.items():
         if name == "sort" or not value:
@@ -234,11 +290,11 @@ def active_filters(filterset: ProgrammeFilter) -> list[Chip]:
         label = filterset.filters[name].label
         if name == "q":
             chips.append(Chip(f"{label}: “{value}”", {name: None}))
-        elif name in ("speciality", "level", "pay"):
-            choices = dict(Programme.Pay.choices) if name == "pay" else None
+        elif name in MULTI_SELECT:
+            named = dict(filterset.form.fields[name].choices) if name in ("type", "pay") else None
             for item in value:
-                key = item if choices else item.slug
-                text = choices[item] if choices else item.name
+                key = item if named else item.slug
+                text = named[item] if named else item.name
                 rest = [raw for raw in data.getlist(name) if raw != key]
                 chips.append(Chip(f"{label}: {text}", {name: rest or None}))
         else:
@@ -247,6 +303,14 @@ def active_filters(filterset: ProgrammeFilter) -> list[Chip]:
             else:
                 text = value.name
             chips.append(Chip(f"{label}: {text}", {name: None}))
+    if extras is not None:
+        if eligible_only:
+            chips.append(Chip("Only programmes I may be eligible for", {"eligible": None}))
+        budget = extras.cleaned_data.get("max_cost")
+        if budget is not None and "max_cost" not in extras.errors:
+            currency = choice.currency if choice is not None else ""
+            figure = format_figures(Decimal(budget), None, currency)
+            chips.append(Chip(f"Budget, all-in: up to {figure}", {"max_cost": None}))
     return chips
 
 

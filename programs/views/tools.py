@@ -1,4 +1,5 @@
-"""The student decision tools: eligibility, compare, upcoming deadlines and calendar files.
+"""The student decision tools: compare, upcoming deadlines and calendar files (eligibility is in
+programs/views/eligibility.py).
 
 A student's answers come from the query string only; bad answers are reported on the page with a
 400 status (the page still renders), never a 500.
@@ -9,13 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import partial
 from itertools import groupby
 
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 from django.utils.text import slugify
 from icalendar import Calendar
 
@@ -23,7 +22,6 @@ from programs.caching.pages import cached_page
 from programs.core import clock
 from programs.decisions import calendars, costs, deadlines, planning
 from programs.decisions.legitimacy import Signal, legitimacy
-from programs.decisions.matching import CHECK, ELIGIBLE, LABELS, NOT_ELIGIBLE, match
 from programs.decisions.profile import EstimateForm, ProfileForm
 from programs.decisions.summary import Decision, decide
 from programs.listing import cards
@@ -39,49 +37,6 @@ DEADLINE_HORIZON_DAYS = 366
 
 def _status(*forms: Form, extra: Iterable[str] = ()) -> int:
     return 400 if any(form.errors for form in forms) or list(extra) else 200
-
-
-@dataclass(frozen=True)
-class VerdictGroup:
-    state: str
-    label: str
-    cards: list[cards.Card]
-
-
-@cached_page(*ProfileForm.base_fields, "p")
-def eligibility(request: HttpRequest) -> HttpResponse:
-    today = clock.today()
-    asked = params.read(request, today, Vocabulary())
-    profile = asked.profile
-    groups = []
-    if not profile.is_empty:
-        programmes = (
-            Programme.objects.published()
-            .for_cards()
-            .prefetch_related("disciplines")
-            .order_by("title")
-        )
-        url = partial(params.with_profile, profile_query=asked.carry_query)
-        judged = [
-            cards.card(p, today, url=url(p.get_absolute_url()), verdict=match(p, profile))
-            for p in programmes
-        ]
-        for state in (ELIGIBLE, CHECK, NOT_ELIGIBLE):
-            members = [c for c in judged if c.verdict is not None and c.verdict.state == state]
-            groups.append(VerdictGroup(state, LABELS[state], members))
-    ctx = {
-        "section": "eligibility",
-        "form": asked.profile_form,
-        "profile": profile,
-        "eligible_url": params.with_profile(
-            reverse("programs:list"), asked.profile_query, eligible="1"
-        ),
-        "groups": groups,
-        "input_problems": params.input_problems(asked.profile_form),
-    }
-    return render(
-        request, "programs/tools/eligibility.html", ctx, status=_status(asked.profile_form)
-    )
 
 
 @dataclass(frozen=True)

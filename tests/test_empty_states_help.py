@@ -1,0 +1,99 @@
+"""Empty states that help: a level or discipline that finds nothing shows what the guides advise
+for it (with its source), the nearest listings that might fit and the routes worth asking about."""
+
+from datetime import date
+from html import unescape
+
+import pytest
+
+from programs.core import clock
+from programs.listing import advice
+from programs.models import Programme
+
+pytestmark = pytest.mark.django_db
+
+SECTION_GRADUATES = (
+    "What International Medical Internships Are There for Graduates or Post-Graduate Doctors?"
+)
+SECTION_DENTISTRY = "Are There Internship Opportunities in Dentistry, Pharmacy, or Allied Health?"
+
+
+@pytest.fixture(autouse=True)
+def pinned_today(monkeypatch):
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 11, 23))
+
+
+def html_of(response) -> str:
+    return unescape(response.content.decode())
+
+
+def test_a_graduate_filtering_uk_listings_meets_the_guides_advice_for_graduates(client, seeded):
+    response = client.get("/programmes/", {"level": "graduate", "country": "GB"})
+    html = html_of(response)
+
+    assert response.context["count"] == 0
+    assert "What the guides advise: Graduates and early-career doctors" in html
+    assert "usually limited to observerships or research" in html
+    assert SECTION_GRADUATES in html
+
+
+def test_the_empty_list_offers_the_nearest_listings_without_the_level(client, seeded):
+    response = client.get("/programmes/", {"level": "graduate", "country": "GB"})
+    nearest = response.context["nearest"]
+    uk = Programme.objects.published().filter(countries__code="GB").distinct().count()
+
+    assert nearest.count == uk
+    assert len(nearest.programmes) == 3
+    assert all(url.startswith("/programmes/") for _, url in nearest.programmes)
+    assert "listings might fit" in html_of(response)
+    assert '<a href="?country=GB">See all' in html_of(response)
+
+
+def test_the_empty_list_names_the_routes_worth_asking_a_graduate_about(client, seeded):
+    help_ = client.get("/programmes/", {"level": "graduate", "country": "GB"}).context["help"]
+
+    routes = {route.slug for route in help_.routes}
+    assert "ifmsa-clinical-exchanges" in routes
+    assert all(route.listing_kind == "pathway" for route in help_.routes)
+    # A route only for medical students is not offered to a graduate.
+    assert "uhsa-clinical-rotations-abroad" not in routes
+
+
+def test_a_dentistry_student_is_told_what_the_guides_say_about_dentistry(client, seeded):
+    response = client.get("/eligibility/", {"study": "medical-student", "discipline": "dentistry"})
+    html = html_of(response)
+
+    assert not response.context["groups"][0].cards  # no programme lists dentistry
+    assert "What the guides advise: Dentistry" in html
+    assert "Placements are also open to dentistry" in html
+    assert "Each field has its own limits on patient contact" in html
+    assert SECTION_DENTISTRY in html
+    assert "Routes worth asking about" in html
+
+
+def test_routes_for_dentistry_leave_out_those_that_list_only_medicine(client, seeded):
+    routes = {route.slug for route in advice.for_student([], ["dentistry"]).routes}
+
+    assert "ifmsa-clinical-exchanges" in routes
+    assert "ross-global-health-electives" not in routes  # lists medicine only
+
+
+def test_a_student_with_an_eligible_programme_sees_no_advice_block(client, seeded):
+    response = client.get("/eligibility/", {"age": "20", "study": "medical-student"})
+
+    assert len(response.context["groups"][0].cards) > 0
+    assert not response.context["help"]
+    assert "What the guides advise" not in html_of(response)
+
+
+def test_nothing_to_advise_on_runs_no_query(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert not advice.for_student([""], [""])
+
+
+def test_advice_for_a_level_and_a_discipline_takes_four_queries(seeded, django_assert_num_queries):
+    with django_assert_num_queries(4):
+        help_ = advice.for_student(["graduate"], ["dentistry"])
+        assert [a.name for a in help_.advice] == ["Graduates and early-career doctors", "Dentistry"]
+        assert all(item.source_guide.title for a in help_.advice for item in a.items)
+        assert all(route.organisation.name for route in help_.routes)
