@@ -55,6 +55,7 @@ def test_adviser_fixes_a_stale_programme_from_the_review_queue(
     expected = deadline_status(programme, clock.today()).label
 
     page.goto(f"{url}/programmes/{SLUG}/")
-    expect(page.get_by_text(f"Deadline: {expected}")).to_be_visible()
+    # The page states the deadline's status today as the decisions compute it.
+    expect(page.get_by_text(expected, exact=True).first).to_be_visible()
     assert "30 Apr" in expected
     screenshot("detail-after-adviser-update")
