@@ -256,8 +256,8 @@ def test_next_deadline_order_is_this_years_then_next_years_then_rolling_varies_u
 
     assert list(order) == [
         "about-feb",  # February, day not stated: planned for the 1st, still this month
-        "confirmed-2026-only",  # stated 21 Feb
-        "confirmed-2027",
+        "confirmed-2027",  # confirmed 20 Feb: the confirmed date decides
+        "confirmed-2026-only",  # stated 21 Feb: expected again, its 2026 date having passed
         "fixed-feb-29",  # 28 Feb this year
         "about-mar-1",
         "fixed-dec-31",
@@ -283,3 +283,38 @@ def test_next_deadline_order_is_this_years_then_next_years_then_rolling_varies_u
 )
 def test_only_a_dated_deadline_ahead_is_something_to_put_in_a_calendar(fields, in_calendar):
     assert status_of(programme(**fields)).in_calendar is in_calendar
+
+
+@pytest.mark.parametrize("today", AWKWARD_DAYS, ids=str)
+def test_the_next_deadline_order_follows_the_dates_students_are_shown(
+    every_kind_of_deadline, today
+):
+    order = Programme.objects.by_next_deadline(today).values_list("slug", flat=True)
+    shown = [deadline_status(every_kind_of_deadline[slug], today) for slug in order]
+
+    ahead = [status.date for status in shown if status.state in ("closing_soon", "upcoming")]
+    assert ahead == sorted(ahead)
+
+
+def test_a_confirmed_date_ahead_decides_where_a_programme_sorts(db):
+    """A provider's confirmed date puts a programme where its date falls, even when the guide
+    states another day or none (issue 16: "Dated deadlines … are what the truth issue calls
+    confirmed")."""
+    make_programme(slug="stated-30-april", deadline_kind="fixed", deadline_month=4, deadline_day=30)
+    unknown = make_programme(slug="unknown-confirmed-10-december", deadline_kind="unknown")
+    moved = make_programme(
+        slug="stated-5-december-confirmed-1-march",
+        deadline_kind="fixed",
+        deadline_month=12,
+        deadline_day=5,
+    )
+    make_dated_deadline(unknown, cycle=2027, date=date(2026, 12, 10))
+    make_dated_deadline(moved, cycle=2027, date=date(2027, 3, 1))
+
+    order = Programme.objects.by_next_deadline(date(2026, 11, 29)).values_list("slug", flat=True)
+
+    assert list(order) == [
+        "unknown-confirmed-10-december",
+        "stated-5-december-confirmed-1-march",
+        "stated-30-april",
+    ]

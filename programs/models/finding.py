@@ -17,7 +17,7 @@ from django.contrib.postgres.search import SearchRank
 from django.db import connection, models
 from django.db.models import Exists, OuterRef, Q, Value
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce, Lower
+from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear, Lower
 
 from .destinations import Country
 from .legitimacy import LegitimacySignal
@@ -135,16 +135,27 @@ class FindingQuerySet[M: models.Model](models.QuerySet[M]):
         return self.with_deadline("open", today)
 
     def by_next_deadline(self, today: date) -> Self:
-        """Soonest upcoming deadline first (this year's, then next year's), then rolling,
-        varies and unknown; ties by title."""
-        # Position in the year: month * 32 + day, a missing day planning for the 1st.
+        """Soonest next deadline first, as `decisions.deadlines` dates it: a confirmed (dated)
+        deadline ahead when there is one, else the stated day this year or, once it has gone,
+        next year's; then rolling, varies and unknown; ties by title."""
+        # Position: years ahead * 1000 + month * 32 + day, a missing day planning for the 1st.
         in_year = models.F("deadline_month") * 32 + Coalesce("deadline_day", models.Value(1))
+        ahead = DatedDeadline.objects.filter(programme=OuterRef("pk"), date__gte=today)
+        confirmed = models.Subquery(
+            ahead.order_by("date").values("date")[:1], output_field=models.DateField()
+        )
+        confirmed_position = (
+            (ExtractYear(confirmed) - today.year) * 1000
+            + ExtractMonth(confirmed) * 32
+            + ExtractDay(confirmed)
+        )
         order = models.Case(
+            models.When(Exists(ahead), then=confirmed_position),
             models.When(self.deadline_q("open", today), then=in_year),
             models.When(self.deadline_q("closed", today), then=in_year + 1000),
-            models.When(self.deadline_q("rolling", today), then=models.Value(2000)),
-            models.When(self.deadline_q("varies", today), then=models.Value(3000)),
-            default=models.Value(4000),
+            models.When(self.deadline_q("rolling", today), then=models.Value(100_000)),
+            models.When(self.deadline_q("varies", today), then=models.Value(100_001)),
+            default=models.Value(100_002),
             output_field=models.IntegerField(),
         )
         return self.annotate(deadline_order=order).order_by("deadline_order", Lower("title"), "pk")
