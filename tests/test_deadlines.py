@@ -318,3 +318,17 @@ def test_a_confirmed_date_ahead_decides_where_a_programme_sorts(db):
         "stated-5-december-confirmed-1-march",
         "stated-30-april",
     ]
+
+
+@pytest.mark.parametrize("today", AWKWARD_DAYS, ids=str)
+def test_the_database_and_python_agree_on_what_a_calendar_can_hold(every_kind_of_deadline, today):
+    in_database = set(
+        Programme.objects.filter(Programme.objects.in_calendar_q(today)).values_list(
+            "slug", flat=True
+        )
+    )
+    in_python = {
+        slug for slug, p in every_kind_of_deadline.items() if deadline_status(p, today).in_calendar
+    }
+
+    assert in_database == in_python

@@ -159,10 +159,11 @@ def build_directory(size: int) -> None:
 # The vocabularies, benchmarks and rates (8); the count, a page of results and its 6 prefetches
 # (countries, cities, study levels, costs, the rules the estimate reads, confirmed deadlines); the
 # facets: one query for the groups not in use and one GROUP BY for each linked group (region,
-# country, speciality, level). See test_query_counts.py.
-QUERIES = 21
+# country, speciality, level); whether any result has a dated deadline (the calendar link). See
+# test_query_counts.py.
+QUERIES = 22
 # + the synonyms; every fixed group is in use: one facet query each (5) instead of the idle one.
-FILTERED_QUERIES = 26
+FILTERED_QUERIES = 27
 EVERY_FILTER = {
     "q": "programme",
     "region": "europe",

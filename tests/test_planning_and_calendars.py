@@ -165,6 +165,16 @@ def test_a_filter_with_no_dated_deadline_says_so_instead_of_an_empty_calendar(cl
     )
 
 
+def test_the_list_offers_its_calendar_only_when_the_filter_keeps_a_dated_deadline(client, seeded):
+    link = "Download these deadlines (.ics calendar)"
+    uk_only = client.get(reverse("programs:list") + "?country=GB").content.decode()
+    us_only = client.get(reverse("programs:list") + "?country=US").content.decode()
+
+    assert link not in uk_only  # rolling, varies or a season: the feed would be a 404
+    assert link in us_only
+    assert client.get(reverse("programs:list_calendar") + "?country=US").status_code == 200
+
+
 def test_a_programme_with_no_dated_deadline_offers_no_calendar_until_there_is_a_plan(
     client, seeded
 ):

@@ -50,12 +50,13 @@ PROFILE = {"age": "22", "eligible": "1", "max_cost": "4000"}
         # the profile asks about), benchmarks, rates; the count and the page with its 6
         # prefetches (countries, cities, levels, costs, the rules the estimate reads, confirmed
         # deadlines); facets: the idle groups in one query and one GROUP BY per linked group
-        # (region, country, speciality, level)
-        ("/programmes/", {}, 21),
+        # (region, country, speciality, level); whether any result has a dated deadline (the
+        # calendar link)
+        ("/programmes/", {}, 22),
         # + one facet query per active fixed group (type, pay)
-        ("/programmes/", THREE_FILTERS_AND_SORT, 23),
+        ("/programmes/", THREE_FILTERS_AND_SORT, 24),
         # + the synonyms
-        ("/programmes/", {**THREE_FILTERS_AND_SORT, "q": "programme"}, 24),
+        ("/programmes/", {**THREE_FILTERS_AND_SORT, "q": "programme"}, 25),
         # + the Python checks' rows and their 5 prefetches (costs, countries, rules with their
         # levels, disciplines) and the page's rules and disciplines, less the idle groups'
         # query (pay and type are in use)

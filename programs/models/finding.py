@@ -128,6 +128,15 @@ class FindingQuerySet[M: models.Model](models.QuerySet[M]):
             confirmed = Q(pk__in=[])
         return confirmed | (~any_confirmed & stated)
 
+    @staticmethod
+    def in_calendar_q(today: date) -> Q:
+        """A dated deadline ahead, confirmed or expected: what a calendar file can hold (as
+        `DeadlineStatus.in_calendar`). A stated day recurs every year; a confirmed date that has
+        passed with none later recorded is passed."""
+        mixin = FindingQuerySet
+        confirmed_ahead = mixin._confirmed_q(date__gte=today)
+        return confirmed_ahead | (~mixin._confirmed_q() & mixin.dated_deadline_q())
+
     def with_deadline(self, state: str, today: date) -> Self:
         return self.filter(self.deadline_q(state, today))
 

@@ -190,6 +190,9 @@ def programme_list(request: HttpRequest) -> HttpResponse:
         + extra_problems(asked.profile_form, extras, asked.estimate_form),
         "search_text": search_text,
         "count": paginator.count,
+        # The list's calendar link only where its feed has something to hold (views.tools).
+        "has_calendar": paginator.count > 0
+        and filterset.qs.filter(ProgrammeQuerySet.in_calendar_q(today)).exists(),
         "page": page,
         "page_note": page_note,
         "cards": shown,
