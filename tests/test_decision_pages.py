@@ -108,6 +108,15 @@ def test_the_list_sorts_by_cost_as_the_cards_show_it_with_no_estimate_last(clien
     assert all(c.estimate.low <= 2350 for c in cards[: cards.index(lite_regal)])
 
 
+def test_within_a_budget_the_list_still_sorts_by_cost_as_the_cards_show_it(client, seeded):
+    response = get(client, "list", "sort=cost&max_cost=3000&currency=GBP")
+
+    cards = response.context["cards"]
+    keys = [c.estimate.sort_key() for c in cards]
+    assert cards and keys == sorted(keys)
+    assert all(c.estimate.available and c.estimate.low <= 3000 for c in cards)
+
+
 def test_the_eligible_filter_lists_eligible_before_check(client, seeded):
     medical = "age=20&study=medical-student&residence=IN&enrolled=yes&university=other"
 

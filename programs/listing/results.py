@@ -4,6 +4,7 @@ that the results and the counts apply them the same way (as `ProgrammeQuerySet.a
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import reduce
 from operator import and_, or_
@@ -52,26 +53,39 @@ def within_budget(estimate: costs.Estimate, budget: Decimal | int) -> bool:
     return estimate.available and (estimate.low or 0) <= budget
 
 
+@dataclass(frozen=True)
+class Checked:
+    """The programmes the Python checks kept, by primary key, with what they worked out on the
+    way, so that ordering the results does not work it out again."""
+
+    severity: dict[int, int]  # each kept programme's verdict severity (0 without a profile check)
+    estimates: dict[int, costs.Estimate]  # each kept programme's estimate, when a budget applies
+
+
 def in_order(
     found: QuerySet,
     *,
     by_cost: bool,
-    eligible_first: Profile | None,
+    eligible_first: bool,
+    checked: Checked | None,
     choice: EstimateChoice,
     benchmarks: tuple[CostBenchmark, ...],
     rates: costs.Rates,
 ) -> QuerySet | list[Programme]:
     """The results as the database orders them, or, sorted by cost (low end, then high end, as
     the cards show them; no estimate last) and with "eligible only" (Eligible before Check, each
-    group in that order), a list ordered in Python."""
-    if not by_cost and eligible_first is None:
+    group in that order; `checked` holds the verdicts), a list ordered in Python."""
+    if not by_cost and not eligible_first:
         return found
     rows = list(found)
     if by_cost:
-        estimates = {p.pk: estimate_for(p, choice, benchmarks, rates) for p in rows}
+        known = checked.estimates if checked is not None else {}
+        estimates = {
+            p.pk: known.get(p.pk) or estimate_for(p, choice, benchmarks, rates) for p in rows
+        }
         rows.sort(key=lambda p: estimates[p.pk].sort_key())
-    if eligible_first is not None:
-        rows.sort(key=lambda p: match(p, eligible_first).severity)
+    if eligible_first and checked is not None:
+        rows.sort(key=lambda p: checked.severity[p.pk])
     return rows
 
 
@@ -84,9 +98,9 @@ def kept_by_checks(
     choice: EstimateChoice,
     benchmarks: tuple[CostBenchmark, ...],
     rates: costs.Rates,
-) -> list[int] | None:
-    """The primary keys the Python checks keep among the programmes any count may include, or
-    None when no such check is asked for (a fixed number of queries)."""
+) -> Checked | None:
+    """What the Python checks keep among the programmes any count may include, or None when no
+    such check is asked for (a fixed number of queries)."""
     eligible_only = eligible_only and not profile.is_empty
     if not eligible_only and budget is None:
         return None
@@ -96,10 +110,17 @@ def kept_by_checks(
         .select_related("source_guide")
         .prefetch_related("disciplines")
     )
+    severity = dict.fromkeys((p.pk for p in rows), 0)
     if eligible_only:
-        rows = [p for p in rows if match(p, profile).may_apply]
+        verdicts = {p.pk: match(p, profile) for p in rows}
+        severity = {pk: v.severity for pk, v in verdicts.items() if v.may_apply}
+    estimates: dict[int, costs.Estimate] = {}
     if budget is not None:
-        rows = [
-            p for p in rows if within_budget(estimate_for(p, choice, benchmarks, rates), budget)
-        ]
-    return [p.pk for p in rows]
+        estimates = {
+            p.pk: estimate
+            for p in rows
+            if p.pk in severity
+            and within_budget(estimate := estimate_for(p, choice, benchmarks, rates), budget)
+        }
+        severity = {pk: severity[pk] for pk in estimates}
+    return Checked(severity, estimates)

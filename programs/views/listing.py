@@ -133,7 +133,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
     benchmarks, rates = vocabulary.benchmarks, costs.Rates(vocabulary.rates)
     eligible_only = bool(extras.cleaned_data.get("eligible")) and not profile.is_empty
     # The one set the results and every facet count are drawn from (programs/listing/facets.py).
-    kept = results.kept_by_checks(
+    checked = results.kept_by_checks(
         filterset,
         published,
         profile,
@@ -143,14 +143,15 @@ def programme_list(request: HttpRequest) -> HttpResponse:
         benchmarks,
         rates,
     )
-    within = ProgrammeQuerySet.among_q(kept) if kept is not None else None
+    within = ProgrammeQuerySet.among_q(checked.severity) if checked is not None else None
     found = filterset.qs.filter(within) if within is not None else filterset.qs
     if not profile.is_empty:
         found = found.prefetch_related("disciplines")
     ordered = results.in_order(
         found,
         by_cost=filterset.form.cleaned_data.get("sort") == Sort.COST,
-        eligible_first=profile if eligible_only else None,
+        eligible_first=eligible_only,
+        checked=checked,
         choice=choice,
         benchmarks=benchmarks,
         rates=rates,
