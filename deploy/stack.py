@@ -26,6 +26,14 @@ TEMPLATE = ROOT / "deploy" / "nginx.conf"
 SECRET = "prod-local-only-secret-key-3b8e6f1a9c2d4e7f0a5b8c1d3e6f9a2b4c7d0e3f"  # noqa: S105
 
 
+def free_port() -> int:
+    """A loopback TCP port nothing listens on now (the kernel picks it), so that two test runs on
+    one machine never start their private Redis or PostgreSQL on the same port."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 def wait_for_port(port: int, seconds: float = 20.0) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:

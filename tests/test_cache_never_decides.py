@@ -12,18 +12,19 @@ import pytest
 import redis as redis_client
 from django.core.cache import cache
 
+from deploy.stack import free_port
 from programs.caching.generation import GENERATION_KEY
 from programs.models import Programme
 from tests.factories import make_programme
 from tests.test_admin import admin_url, change_form_post
 
 pytestmark = pytest.mark.django_db
-REDIS_PORT = 8153
 
 
 @pytest.fixture
 def redis(settings):
-    """A private redis-server on a loopback port, as the shared cache; stopped by its pid."""
+    """A private redis-server on a free loopback port, as the shared cache; stopped by its pid."""
+    REDIS_PORT = free_port()
     if not shutil.which("redis-server"):
         pytest.skip("needs redis-server (make services)")
     process = subprocess.Popen(  # noqa: S603

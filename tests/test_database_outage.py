@@ -11,22 +11,22 @@ from pathlib import Path
 
 import pytest
 
-from deploy.stack import PrivateCluster
+from deploy.stack import PrivateCluster, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
-PORT = 5499
 
 
 @pytest.fixture(scope="module")
 def outage() -> dict:
     if not shutil.which("runuser") or not list(Path("/usr/lib/postgresql").glob("*/bin/initdb")):
         pytest.skip("needs PostgreSQL's initdb and runuser")
-    cluster = PrivateCluster(port=PORT).create()
+    port = free_port()
+    cluster = PrivateCluster(port=port).create()
     try:
         env = {
             **os.environ,
             "DATABASE_URL": cluster.url,
-            "OUTAGE_PG_PORT": str(PORT),
+            "OUTAGE_PG_PORT": str(port),
             "OUTAGE_PG_FOLDER": str(cluster.folder),
             "DJANGO_SETTINGS_MODULE": "internships.test_settings",
         }

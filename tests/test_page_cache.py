@@ -10,6 +10,7 @@ import time
 import pytest
 from django.core.management import call_command
 
+from deploy.stack import free_port
 from programs.models import Programme
 from tests.factories import make_country, make_programme
 
@@ -97,8 +98,9 @@ def test_error_pages_and_exports_are_never_cached(client):
 def test_with_redis_url_the_page_cache_is_shared_through_redis(tmp_path):
     server = shutil.which("redis-server")
     assert server is not None
+    port = free_port()
     redis = subprocess.Popen(  # noqa: S603
-        [server, "--port", "8152", "--save", "", "--appendonly", "no"],
+        [server, "--port", str(port), "--save", "", "--appendonly", "no"],
         stdout=subprocess.DEVNULL,
     )
     code = (
@@ -110,13 +112,13 @@ def test_with_redis_url_the_page_cache_is_shared_through_redis(tmp_path):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "internships.test_settings",
-        "REDIS_URL": "redis://127.0.0.1:8152/0",
+        "REDIS_URL": f"redis://127.0.0.1:{port}/0",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
     }
     try:
         for _ in range(50):
             try:
-                socket.create_connection(("127.0.0.1", 8152), timeout=0.2).close()
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
                 break
             except OSError:
                 time.sleep(0.1)
