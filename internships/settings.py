@@ -268,6 +268,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # Cells starting with = + - @ are written as text (a leading quote / a string cell), never as a
 # formula a spreadsheet would run.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# A control character an older row holds becomes U+FFFD in an XLSX export instead of failing it.
+IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 

@@ -6,25 +6,36 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from programs.core.text import first_control_character
+
 LINE_BREAKS = ("\r", "\n", "\u2028", "\u2029")
 
 
 def reject_line_breaks(instance: models.Model, exclude=None) -> None:
     """Single-line text (every CharField) holds no line break: a title with a newline would break
-    the headers, calendars and CSV cells it ends up in. Multi-line text lives in TextFields."""
-    errors = {
-        f.name: ["This is a single line: remove the line break."]
-        for f in instance._meta.concrete_fields
-        if isinstance(f, models.CharField)
-        and f.name not in (exclude or ())
-        and any(mark in (getattr(instance, f.attname) or "") for mark in LINE_BREAKS)
-    }
+    the headers, calendars and CSV cells it ends up in. Multi-line text lives in TextFields. No text
+    field holds a control character (`core.text.CONTROL_CHARACTERS`): a bell or an escape pasted
+    into a note would break the Atom feed and the XLSX export for everyone."""
+    errors: dict[str, list[str]] = {}
+    for f in instance._meta.concrete_fields:
+        if not isinstance(f, models.CharField | models.TextField) or f.name in (exclude or ()):
+            continue
+        value = getattr(instance, f.attname) or ""
+        if isinstance(f, models.CharField) and any(mark in value for mark in LINE_BREAKS):
+            errors.setdefault(f.name, []).append("This is a single line: remove the line break.")
+        control = first_control_character(value)
+        if control is not None:
+            errors.setdefault(f.name, []).append(
+                f"Remove the invisible control character U+{ord(control):04X} (pasted from another "
+                "program, it cannot be shown, exported or put in a calendar)."
+            )
     if errors:
         raise ValidationError(errors)
 
 
 def clean_single_line_fields(instance: models.Model, clean_fields, exclude=None) -> None:
-    """A model's `clean_fields` (passed in) plus `reject_line_breaks`, errors merged."""
+    """A model's `clean_fields` (passed in) plus `reject_line_breaks`, errors merged. Every model
+    with text an adviser or a visitor writes calls it from its `clean_fields` (a test walks them)."""
     errors: dict[str, list] = {}
     for check in (clean_fields, lambda exclude: reject_line_breaks(instance, exclude)):
         try:

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
 
+from .base import clean_single_line_fields
 from .search_text import synonym_map, words
 
 
@@ -43,6 +44,9 @@ class SearchSynonym(models.Model):
 
     def __str__(self) -> str:
         return f"{self.term} → {self.means}"
+
+    def clean_fields(self, exclude=None) -> None:
+        clean_single_line_fields(self, super().clean_fields, exclude)
 
     def natural_key(self) -> tuple[str, str]:
         return (self.term, self.means)

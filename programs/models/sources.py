@@ -115,6 +115,9 @@ class Source(models.Model):
             return f"{self.title}: {words}"
         return said
 
+    def clean_fields(self, exclude=None) -> None:
+        clean_single_line_fields(self, super().clean_fields, exclude)
+
     def clean(self) -> None:
         errors: dict[str, ValidationError] = {}
         if self.kind == self.Kind.GUIDE:
@@ -280,6 +283,9 @@ class DatedDeadline(models.Model):
 
     def __str__(self) -> str:
         return f"{long_date(self.date)} ({self.cycle} cycle)"
+
+    def clean_fields(self, exclude=None) -> None:
+        clean_single_line_fields(self, super().clean_fields, exclude)
 
     def clean(self) -> None:
         errors: dict[str, ValidationError] = {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed
 
+from programs.core.text import without_control_characters
 from programs.models import Programme
 
 
@@ -21,11 +22,13 @@ class ProgrammeFeed(Feed):
             .order_by("-updated_at", "pk")[:50]
         )
 
+    # XML 1.0 cannot carry a control character: one in an older row would make the feed a 500 for
+    # every reader (new text refuses them; see `reject_line_breaks`).
     def item_title(self, programme: Programme) -> str:
-        return programme.title
+        return without_control_characters(programme.title)
 
     def item_description(self, programme: Programme) -> str:
-        return f"{programme.organisation.name}. {programme.summary}"
+        return without_control_characters(f"{programme.organisation.name}. {programme.summary}")
 
     def item_pubdate(self, programme: Programme):
         return programme.created_at
