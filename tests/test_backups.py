@@ -1,6 +1,7 @@
 """`make backup` / `make restore`: a round trip keeps users, history and timestamps."""
 
 import datetime as dt
+import stat
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -45,3 +46,22 @@ def test_restore_asks_for_confirmation(tmp_path):
 
     with pytest.raises(Exception, match="--yes"):
         call_command("restore_database", str(path))
+
+
+def test_a_backup_is_readable_by_its_owner_alone(tmp_path):
+    older = tmp_path / "backups" / "site.backup"
+    older.parent.mkdir()
+    older.write_bytes(b"an older backup of the same name")
+    older.chmod(0o644)
+
+    path = backup(older)
+
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert path.stat().st_size > 100
+
+
+def test_a_new_backup_folder_is_private_too(tmp_path):
+    path = backup(tmp_path / "new-folder" / "site.backup")
+
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700

@@ -48,11 +48,19 @@ def _run(command: list[str], env: dict[str, str]) -> None:
         raise BackupError(f"{Path(command[0]).name} failed: {result.stderr.strip()}")
 
 
+def _private_file(path: Path) -> None:
+    """Create (or empty) `path` readable by its owner alone before anything is written to it: a
+    backup holds password hashes and sessions. pg_dump and SQLite write into the file as it is."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+    os.chmod(path, 0o600)  # an older backup of the same name may have been 0644
+
+
 def backup(path: Path, using: str = "default") -> Path:
     """Write the whole database to `path` (a pg_dump archive or an SQLite file)."""
     connection = connections[using]
     settings = connection.settings_dict
-    path.parent.mkdir(parents=True, exist_ok=True)
+    _private_file(path)
     if connection.vendor == "postgresql":
         args, env = _pg_env(settings)
         command = [_tool("pg_dump"), *args, "--format=custom", "--file", str(path)]
