@@ -34,7 +34,7 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def wait_for_port(port: int, seconds: float = 20.0) -> None:
+def wait_for_port(port: int, seconds: float = 60.0) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
@@ -255,22 +255,39 @@ class PrivateCluster:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> None:
-    """`make prod-local`: the stack on loopback with the local PostgreSQL, until Ctrl-C."""
+    """`make prod-local`: the stack on loopback with the local PostgreSQL, until Ctrl-C or SIGTERM."""
     port = int(os.environ.get("PROD_LOCAL_PORT", "8180"))
     database_url = os.environ.get(
         "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/internships_local"
     )
     ensure_database(database_url)
     stack = Stack(database_url, port=port, task_worker=True)
-    stack.start()
-    pids = ", ".join(f"{name} {p.pid}" for name, p in stack.processes.items())
-    print(
-        f"Serving {stack.url} (nginx → gunicorn → {database_url}, db_worker); pids: {pids}. Ctrl-C stops."
-    )
+    # `kill` (SIGTERM, which make passes on to this process) and a closed terminal (SIGHUP) stop the
+    # stack as Ctrl-C does. Python's default for both ends this process at once and leaves nginx,
+    # gunicorn, Redis and the worker running; installed before start(), so a signal during start-up
+    # stops what has started.
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, _interrupt)
     try:
-        signal.sigwait({signal.SIGINT, signal.SIGTERM})
+        stack.start()
+        pids = ", ".join(f"{name} {p.pid}" for name, p in stack.processes.items())
+        print(
+            f"Serving {stack.url} (nginx → gunicorn → {database_url}, db_worker); pids: {pids}. "
+            "Ctrl-C stops.",
+            flush=True,
+        )
+        while True:
+            signal.pause()
+    except KeyboardInterrupt:
+        pass
     finally:
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(sig, signal.SIG_IGN)  # a second signal must not cut the clean-up short
         stack.stop()
 
 

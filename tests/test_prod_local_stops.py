@@ -1,0 +1,87 @@
+"""`make prod-local` stops everything it started when it is killed (SIGTERM), as on Ctrl-C."""
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from deploy.stack import free_port
+
+ROOT = Path(__file__).resolve().parents[1]
+
+pytestmark = pytest.mark.skipif(
+    not (shutil.which("nginx") and shutil.which("redis-server") and shutil.which("make")),
+    reason="needs nginx, redis-server and make (make services)",
+)
+
+
+def free_block(size: int) -> int:
+    """A port with the `size - 1` ports after it free too (nginx, gunicorn, Redis)."""
+    for _ in range(50):
+        port = free_port()
+        try:
+            for offset in range(1, size):
+                with socket.socket() as probe:
+                    probe.bind(("127.0.0.1", port + offset))
+        except OSError:
+            continue
+        return port
+    raise RuntimeError("no block of free ports")
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A child that exited but was not yet reaped by its parent counts as gone.
+    status = Path(f"/proc/{pid}/status").read_text()
+    return "State:\tZ" not in status
+
+
+def test_killing_make_prod_local_stops_every_process_it_started(tmp_path):
+    env = {
+        **os.environ,
+        "PROD_LOCAL_PORT": str(free_block(3)),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    make = subprocess.Popen(
+        ["make", "--no-print-directory", "prod-local"],  # noqa: S607
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    pids: list[int] = []
+    said: list[str] = []
+    try:
+        assert make.stdout is not None
+        deadline = time.monotonic() + 240
+        for line in make.stdout:
+            said.append(line)
+            if line.startswith("Serving"):
+                pids = [int(pid) for pid in re.findall(r"\b\w+ (\d+)", line.split("pids:")[1])]
+                break
+            assert time.monotonic() < deadline, "prod-local did not start"
+        assert len(pids) == 4, f"nginx, gunicorn, Redis and the worker: {''.join(said)[-3000:]}"
+
+        make.send_signal(signal.SIGTERM)
+        make.wait(timeout=60)
+
+        deadline = time.monotonic() + 30
+        while any(alive(pid) for pid in pids) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert [pid for pid in pids if alive(pid)] == []
+    finally:
+        if make.poll() is None:
+            make.kill()
+        for pid in pids:
+            if alive(pid):
+                os.kill(pid, signal.SIGKILL)
