@@ -60,8 +60,10 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "axes",
-    "django_tasks_db",
+    # Before django_tasks_db: its `db_worker` command is ours (programs/management/commands/
+    # db_worker.py, the library's worker made to outlive a database outage).
     "programs",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
