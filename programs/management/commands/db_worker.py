@@ -52,7 +52,7 @@ class ReconnectingWorker(db_worker.Worker):
 class Command(db_worker.Command):
     help = "Run the database task worker; it waits out a database outage and carries on."
 
-    def handle(  # type: ignore[override]
+    def handle(
         self,
         *,
         verbosity: int,
