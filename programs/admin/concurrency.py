@@ -31,6 +31,7 @@ from django.utils import timezone
 from programs.catalogue.writing import lock_row
 
 from .edit_state import TOKEN, Loaded
+from .inline_history import parent_key
 from .stale_merge import Refusal, stale_refusal
 
 REFUSAL = "_directory_stale_refusal"
@@ -65,11 +66,7 @@ def editors_since(admin_: Any, obj: Any, since: str) -> list[str]:
         return []
     sources = [(type(obj), {"id": obj.pk})]
     for inline in admin_.inlines:
-        fk = next(
-            (f for f in inline.model._meta.concrete_fields if f.related_model is type(obj)), None
-        )
-        if fk is not None:
-            sources.append((inline.model, {fk.attname: obj.pk}))
+        sources.append((inline.model, {parent_key(type(obj), inline).attname: obj.pk}))
     seen: dict[str, datetime] = {}
     for model, owner in sources:
         history = getattr(model, "history", None)

@@ -11,6 +11,7 @@ did not deliberately change, and everything this adviser changed.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -273,9 +274,40 @@ def _outcome(changes: list[FieldChange]) -> str:
     return "Changed by both of you, in different fields: the form holds both."
 
 
+def inline_formsets(admin: Any, request: HttpRequest, obj: models.Model) -> Iterator[tuple]:
+    """(prefix, formset class, inline) as the admin's change view builds them."""
+    prefixes: dict[str, int] = {}
+    for formset_class, inline in admin.get_formsets_with_inlines(request, obj):
+        prefix = formset_class.get_default_prefix()
+        prefixes[prefix] = prefixes.get(prefix, 0) + 1
+        if prefixes[prefix] != 1 or not prefix:
+            prefix = f"{prefix}-{prefixes[prefix]}"
+        yield prefix, formset_class, inline
+
+
+def unchanged_since(admin: Any, request: HttpRequest, obj: models.Model, loaded: Loaded) -> bool:
+    """Whether every field and inline row is stored as the form was loaded (no form is built)."""
+    now = stored(obj, list(loaded.fields))
+    if any(digest(now[name]) != base for name, base in loaded.fields.items() if name in now):
+        return False
+    for prefix, formset_class, inline in inline_formsets(admin, request, obj):
+        names = row_fields(formset_class)
+        rows = inline.get_queryset(request).filter(**{formset_class.fk.name: obj})
+        current = {str(row.pk): stored(row, names) for row in rows}
+        base = loaded.rows.get(prefix, {})
+        if set(current) != set(base):
+            return False
+        for key, values in current.items():
+            if any(digest(values[n]) != d for n, d in base[key].items() if n in values):
+                return False
+    return True
+
+
 def stale_refusal(admin: Any, request: HttpRequest, obj: models.Model, loaded: Loaded):
     """The refusal to show when anything the form was loaded with has changed since; None when
     nothing has (the save goes ahead)."""
+    if unchanged_since(admin, request, obj, loaded):
+        return None
     form = admin.get_form(request, obj, change=True)(request.POST, request.FILES, instance=obj)
     names = model_fields(type(obj), form.fields)
     now = stored(obj, names)  # before validating, which writes the posted values onto `obj`
@@ -288,12 +320,7 @@ def stale_refusal(admin: Any, request: HttpRequest, obj: models.Model, loaded: L
         _put(data, name, values[name])
     theirs = any(change.theirs is not None for change in changes)
     parts = [Part("Its own fields", tuple(changes))]
-    prefixes: dict[str, int] = {}
-    for formset_class, inline in admin.get_formsets_with_inlines(request, obj):
-        prefix = formset_class.get_default_prefix()
-        prefixes[prefix] = prefixes.get(prefix, 0) + 1
-        if prefixes[prefix] != 1 or not prefix:
-            prefix = f"{prefix}-{prefixes[prefix]}"
+    for prefix, formset_class, inline in inline_formsets(admin, request, obj):
         formset = formset_class(**admin.get_formset_kwargs(request, obj, inline, prefix))
         rows = _Rows(formset, loaded, obj)
         theirs |= rows.merge()

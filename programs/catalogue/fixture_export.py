@@ -47,6 +47,8 @@ NOT_IN_FIXTURES = [
     "programs.fixturerecord",
     # Large admin imports in progress or done (admin/import_jobs.py): work records, not directory.
     "programs.importjob",
+    # Who has a change form open (admin/presence.py): moments, not directory.
+    "programs.editingsession",
 ]
 
 # `version` counts saves in this database (catalogue/writing.py): not a fact to carry over.
