@@ -80,6 +80,15 @@ def parent_key(parent: type[models.Model], inline: Any) -> models.ForeignKey:
 
 
 class InlineHistoryMixin(SimpleHistoryAdmin):
+    def get_history_queryset(self, request: HttpRequest, history_manager, pk_name, object_id):
+        # simple-history calls select_related() with no fields for a model without foreign keys
+        # (a guide topic), which Django deprecates; name the fields, or none.
+        rows = history_manager.filter(**{pk_name: object_id}).select_related("history_user")
+        keys = [
+            f.name for f in history_manager.model.tracked_fields if isinstance(f, models.ForeignKey)
+        ]
+        return rows.select_related(*keys) if keys else rows
+
     def render_history_view(self, request: HttpRequest, template, context, **kwargs):
         template = "admin/programs/object_history_with_inlines.html"
         return super().render_history_view(request, template, context, **kwargs)
