@@ -10,8 +10,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.test import Client
 
 from programs.models import Cost, DatedDeadline, EligibilityRule, Organisation, Programme
 from tests.factories import (
@@ -26,25 +24,6 @@ from tests.factories import (
 from tests.test_admin import admin_url, change_form_post
 
 pytestmark = pytest.mark.django_db
-
-
-def adviser_client(username: str, first_name: str) -> Client:
-    user = get_user_model().objects.create_superuser(
-        username, f"{username}@example.org", "a-long-staff-password", first_name=first_name
-    )
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def amina():
-    return adviser_client("amina", "Amina")
-
-
-@pytest.fixture
-def ben():
-    return adviser_client("ben", "Ben")
 
 
 def row_index(form: dict, prefix: str, pk: int) -> int:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -19,25 +18,6 @@ from tests.factories import make_organisation, make_programme
 from tests.test_admin import admin_url, change_form_post
 
 pytestmark = pytest.mark.django_db
-
-
-def adviser(username: str, first_name: str) -> Client:
-    user = get_user_model().objects.create_superuser(
-        username, f"{username}@example.org", "a-long-staff-password", first_name=first_name
-    )
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def amina():
-    return adviser("amina", "Amina")
-
-
-@pytest.fixture
-def ben():
-    return adviser("ben", "Ben")
 
 
 def presence_block(response) -> str:
