@@ -1,6 +1,6 @@
 // Who else is editing: the list is in the page as rendered; this keeps it fresh while the form is
-// open (a POST every data-ping-seconds, answered with the list) and says goodbye when the page is
-// left. Optional: without it the list still shows who had the record open when the page loaded.
+// open (a POST every data-ping-seconds, and whenever its tab is shown again, answered with the
+// list) and says goodbye when the page is left other than by saving. Optional: without it the list still shows who had the record open when the page loaded.
 (function () {
   "use strict";
   function start() {
@@ -35,6 +35,10 @@
         })
         .catch(function () {});
     };
+    let submitting = false;
+    form.addEventListener("submit", function () {
+      submitting = true;
+    });
     let timer = window.setInterval(ping, seconds * 1000);
     document.addEventListener("visibilitychange", function () {
       if (document.visibilityState === "visible") {
@@ -43,7 +47,10 @@
     });
     window.addEventListener("pagehide", function () {
       window.clearInterval(timer);
-      navigator.sendBeacon(url, body("gone"));
+      // Saving is not leaving: the saved form usually opens again ("Save and continue").
+      if (!submitting) {
+        navigator.sendBeacon(url, body("gone"));
+      }
     });
     window.addEventListener("pageshow", function (event) {
       if (event.persisted) {
