@@ -5,11 +5,14 @@ edit made inline on a record's form in that record's history."""
 from __future__ import annotations
 
 import datetime
+import importlib
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
 from programs.models import Cost, DatedDeadline
@@ -209,3 +212,34 @@ def test_every_record_with_inline_rows_shows_their_edits_in_its_history(adviser_
     history = edit_inline_row(adviser_client, model_name, record, prefix, field, value)
 
     assert value in history.text
+
+
+# The migration that adds these constraints keeps the rows they refuse, changed in their history.
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="drops a constraint in a test")
+def test_the_migration_moves_an_implausible_figure_to_notes_and_keeps_the_earliest_deadline():
+    migration = importlib.import_module("programs.migrations.0014_i23a_whole_record_version")
+    programme = make_programme()
+    cost = make_cost(programme, amount_min=Decimal("500"), period="per_week", notes="Fee.")
+    first = make_dated_deadline(programme, cycle=2027, date=datetime.date(2027, 2, 21))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SET CONSTRAINTS ALL IMMEDIATE;"
+            "ALTER TABLE programs_cost DROP CONSTRAINT cost_amounts_within_period_limits;"
+            "ALTER TABLE programs_dateddeadline "
+            "DROP CONSTRAINT dated_deadline_one_per_programme_and_cycle;"
+        )
+    Cost.objects.filter(pk=cost.pk).update(amount_min=Decimal("55000"))
+    later = DatedDeadline.objects.create(
+        programme=programme, cycle=2027, date=datetime.date(2027, 3, 1), source=first.source
+    )
+
+    migration.keep_what_the_new_constraints_allow(apps, SimpleNamespace(connection=connection))
+
+    cost.refresh_from_db()
+    assert cost.amount_min is None
+    assert cost.notes == "Implausible figure removed: USD 55,000.00 per week. Fee."
+    assert cost.history.latest().history_change_reason.startswith("Migration 0014_i23a")
+    assert list(DatedDeadline.objects.filter(programme=programme)) == [first]
+    assert DatedDeadline.history.filter(id=later.pk, history_type="-").exists()

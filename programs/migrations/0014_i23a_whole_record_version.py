@@ -35,7 +35,8 @@ def keep_what_the_new_constraints_allow(apps, schema_editor):
             if limit is None or not any(v > limit for v in figures):
                 continue
             said = "–".join(f"{v:,}" for v in figures)
-            row.notes = (f"Implausible figure removed: {row.currency} {said} {row.period}. " + row.notes)[:400]
+            period = row.period.replace("_", " ")
+            row.notes = (f"Implausible figure removed: {row.currency} {said} {period}. " + row.notes)[:400]
             row.amount_min = row.amount_max = None
             row.save()
             _history(apps, model_name, row, "~", "implausible figure moved to notes")

@@ -16,6 +16,7 @@ from playwright.sync_api import Browser, Dialog, Page, expect
 from programs.catalogue import writing
 from programs.catalogue.roles import create_staff_user
 from programs.models import Cost, DatedDeadline, EditingSession, EligibilityRule, Programme
+from tests.browser.conftest import ARTIFACTS
 from tests.browser.viewports import DESKTOP
 from tests.factories import make_cost, make_programme, make_rule, make_source
 
@@ -70,7 +71,7 @@ def back_on_the_tab(page: Page) -> None:
 
 
 def test_two_advisers_editing_one_programme_lose_nothing_and_see_each_other(
-    signed_in, live_server, programme: Programme, screenshot
+    signed_in, live_server, programme: Programme
 ):
     email = make_source(title="Admissions office")
     url = f"{live_server.url}/admin/programs/programme/{programme.pk}/change/"
@@ -83,6 +84,8 @@ def test_two_advisers_editing_one_programme_lose_nothing_and_see_each_other(
     expect(ben.locator("#editing-presence")).to_contain_text("Amina has it open")
     back_on_the_tab(amina)
     expect(amina.locator("#editing-presence")).to_contain_text("Ben has it open")
+    ARTIFACTS.mkdir(exist_ok=True)
+    amina.screenshot(path=str(ARTIFACTS / "admin-who-else-is-editing.png"))
 
     amina.locator("#id_costs-0-amount_min").fill("3500")
     amina.get_by_label("Pay note").fill("Stipend of US$3,500, as the provider's email says.")
@@ -111,7 +114,8 @@ def test_two_advisers_editing_one_programme_lose_nothing_and_see_each_other(
     expect(report.locator("li", has_text="Eligibility rule")).to_contain_text("Changed by you")
     expect(report.locator("li", has_text="Dated deadline")).to_contain_text("Added by you: kept.")
     expect(ben.locator("#id_costs-0-amount_min")).to_have_value("3500.00")
-    screenshot("admin-stale-save-refused")
+    ARTIFACTS.mkdir(exist_ok=True)
+    ben.screenshot(path=str(ARTIFACTS / "admin-stale-save-refused.png"), full_page=True)
     assert Cost.objects.get(programme=programme).amount_min == Decimal("3500")
     assert not DatedDeadline.objects.filter(programme=programme).exists()
 
