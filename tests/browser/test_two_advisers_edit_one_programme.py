@@ -24,6 +24,9 @@ pytestmark = pytest.mark.browser
 
 PASSWORD = "a-long-adviser-password"  # noqa: S105 (a test login)
 RULE = "Must live in Northern California."
+# A save answers in well under a second on a quiet machine; a loaded one (eight test runs on two
+# cores) took over five, the assertion's default wait.
+ANSWERED = 30_000
 
 
 @pytest.fixture
@@ -83,17 +86,21 @@ def test_two_advisers_editing_one_programme_lose_nothing_and_see_each_other(
     # Each sees the other: Ben at once (the page as rendered), Amina when she is back on her tab.
     expect(ben.locator("#editing-presence")).to_contain_text("Amina has it open")
     back_on_the_tab(amina)
-    expect(amina.locator("#editing-presence")).to_contain_text("Ben has it open")
+    expect(amina.locator("#editing-presence")).to_contain_text("Ben has it open", timeout=ANSWERED)
     ARTIFACTS.mkdir(exist_ok=True)
     amina.screenshot(path=str(ARTIFACTS / "admin-who-else-is-editing.png"))
 
     amina.locator("#id_costs-0-amount_min").fill("3500")
     amina.get_by_label("Pay note").fill("Stipend of US$3,500, as the provider's email says.")
     amina.get_by_role("button", name="Save and continue editing").first.click()
-    expect(amina.locator(".messagelist")).to_contain_text("was changed successfully")
+    expect(amina.locator(".messagelist")).to_contain_text(
+        "was changed successfully", timeout=ANSWERED
+    )
     assert Cost.objects.get(programme=programme).amount_min == Decimal("3500")
     back_on_the_tab(ben)
-    expect(ben.locator("#editing-presence")).to_contain_text("Someone saved this record")
+    expect(ben.locator("#editing-presence")).to_contain_text(
+        "Someone saved this record", timeout=ANSWERED
+    )
 
     ben.locator("#id_eligibility_rules-0-text").fill(RULE + " Bay Area counties only.")
     ben.locator("#dated_deadlines-group .add-row a").click()
@@ -104,7 +111,9 @@ def test_two_advisers_editing_one_programme_lose_nothing_and_see_each_other(
     ben.locator(".select2-results__option", has_text="Admissions office").click()
     ben.get_by_role("button", name="Save and continue editing").first.click()
 
-    expect(ben.locator(".errorlist.nonfield")).to_contain_text("Saved by Amina at")
+    expect(ben.locator(".errorlist.nonfield")).to_contain_text(
+        "Saved by Amina at", timeout=ANSWERED
+    )
     report = ben.locator("#stale-refusal")
     expect(report).to_contain_text("Pay note")
     expect(report).to_contain_text("Stipend of US$3,500, as the provider's email says.")
@@ -120,7 +129,9 @@ def test_two_advisers_editing_one_programme_lose_nothing_and_see_each_other(
     assert not DatedDeadline.objects.filter(programme=programme).exists()
 
     ben.get_by_role("button", name="Save and continue editing").first.click()
-    expect(ben.locator(".messagelist")).to_contain_text("was changed successfully")
+    expect(ben.locator(".messagelist")).to_contain_text(
+        "was changed successfully", timeout=ANSWERED
+    )
 
     programme.refresh_from_db()
     assert programme.pay_note == "Stipend of US$3,500, as the provider's email says."
@@ -166,9 +177,11 @@ def test_leaving_a_changed_form_asks_first_even_after_a_refused_save(
         programme.title = "Renamed meanwhile"
         programme.save()
     page.get_by_role("button", name="Save and continue editing").first.click()
-    expect(page.locator("#stale-refusal")).to_be_visible()
+    expect(page.locator("#stale-refusal")).to_be_visible(timeout=ANSWERED)
     assert prompts_on_leaving(page) == ["beforeunload"]
 
     page.get_by_role("button", name="Save and continue editing").first.click()
-    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    expect(page.locator(".messagelist")).to_contain_text(
+        "was changed successfully", timeout=ANSWERED
+    )
     assert prompts_on_leaving(page) == []  # saved: nothing to lose
