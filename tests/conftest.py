@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, transaction
+from django.test import Client
 from hypothesis import settings as hypothesis_settings
 from pytest_django import DjangoDbBlocker
 
@@ -159,3 +160,24 @@ def pin_today(monkeypatch) -> Callable[[date], None]:
 @pytest.fixture
 def new_years_day(pin_today) -> None:
     pin_today(date(2027, 1, 1))
+
+
+def signed_in_superuser(username: str, first_name: str):
+    """A test client signed in as a new superuser with a first name (shown to other advisers)."""
+    user = get_user_model().objects.create_superuser(
+        username, f"{username}@example.org", "a-long-staff-password", first_name=first_name
+    )
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def amina(db):
+    """One of two advisers editing the same record (tests/test_concurrent_edits.py)."""
+    return signed_in_superuser("amina", "Amina")
+
+
+@pytest.fixture
+def ben(db):
+    return signed_in_superuser("ben", "Ben")

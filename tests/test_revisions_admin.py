@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
+from programs.catalogue import revisions
 from programs.catalogue.revisions import versions
 from programs.models import Cost, EligibilityRule, GuideItem, Programme
 from programs.models.revisions import one_revision
@@ -116,13 +117,13 @@ def test_restoring_never_publishes_unless_the_adviser_ticks_the_status(adviser_c
     programme = a_programme_whose_rules_and_costs_changed()
     first = versions(programme.pk)[0]
     programme.set_status(Programme.Status.ARCHIVED)
-    seen = {"seen": versions(programme.pk)[-1].key}
+    seen = {"seen": revisions.seen(programme.pk)}
 
-    adviser_client.post(url("restore", programme.pk, first.key), seen)
+    assert adviser_client.post(url("restore", programme.pk, first.key), seen).status_code == 302
     programme.refresh_from_db()
     assert programme.status == Programme.Status.ARCHIVED
 
-    seen = {"seen": versions(programme.pk)[-1].key, "restore_status": "on"}
+    seen = {"seen": revisions.seen(programme.pk), "restore_status": "on"}
     adviser_client.post(url("restore", programme.pk, first.key), seen)
     programme.refresh_from_db()
     assert programme.status == Programme.Status.PUBLISHED

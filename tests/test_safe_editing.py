@@ -70,8 +70,10 @@ def test_saving_an_unchanged_programme_says_nothing_was_saved(adviser_client, pr
     assert "was changed successfully" not in response.text
 
 
-def test_changing_only_a_cost_saves_the_cost_but_not_the_programme(adviser_client, programme):
-    before = (programme.updated_at, programme.history.count())
+def test_changing_only_a_cost_saves_the_cost_and_moves_the_programmes_version_not_its_row(
+    adviser_client, programme
+):
+    before = (programme.updated_at, programme.history.count(), programme.version)
     data = as_rendered(adviser_client, programme)
     data["costs-0-amount_min"] = "1300"
 
@@ -79,7 +81,10 @@ def test_changing_only_a_cost_saves_the_cost_but_not_the_programme(adviser_clien
 
     programme.refresh_from_db()
     assert programme.costs.get().amount_min == Decimal("1300")
-    assert (programme.updated_at, programme.history.count()) == before
+    # Its own row is not saved again (no history row of it), but the cost is part of its one
+    # version, and of when it was last updated (issue 23).
+    assert programme.history.count() == before[1]
+    assert programme.version == before[2] + 1 and programme.updated_at > before[0]
 
 
 # Enter saves: the change form has no action bar, and Save is its first button.

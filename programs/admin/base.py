@@ -8,8 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.forms.models import ModelChoiceIterator
 from django.http import HttpRequest, QueryDict
 
-from programs.admin.concurrency import FIELD as STALE_GUARD_FIELD
 from programs.admin.concurrency import StaleFormGuardMixin
+from programs.admin.presence import EditingPresenceMixin
 
 
 def has_nul(params: QueryDict) -> bool:
@@ -31,19 +31,18 @@ def matches_database(obj) -> bool:
     return stored is not None and all(stored[name] == getattr(obj, name) for name in names)
 
 
-class DirectoryAdmin(StaleFormGuardMixin, admin.ModelAdmin):
+class DirectoryAdmin(EditingPresenceMixin, StaleFormGuardMixin, admin.ModelAdmin):
     """Base for every model admin: odd query strings send the editor back, never to a 500 page,
-    a save from a stale form is refused with what changed meanwhile (concurrency.py), and a save
-    that changes nothing writes nothing (no update, no history entry, no timestamp)."""
+    a save from a stale form (any part of it) is refused with what changed meanwhile
+    (concurrency.py), the change form says who else has the record open (presence.py), and a
+    save that changes nothing writes nothing (no update, no history entry, no timestamp)."""
 
     list_per_page = 50
 
     def save_model(self, request: HttpRequest, obj, form, change: bool) -> None:
         # A revert (simple-history) posts an unchanged form whose instance differs from the row,
         # so the row itself is compared too.
-        # The stale-form guard's hidden fingerprint is not an edit.
-        edited = [name for name in form.changed_data if name != STALE_GUARD_FIELD]
-        nothing = change and not edited and matches_database(obj)
+        nothing = change and not form.changed_data and matches_database(obj)
         setattr(request, NOTHING_SAVED, nothing)
         if not nothing:
             super().save_model(request, obj, form, change)

@@ -18,6 +18,7 @@ from programs.models import (
 )
 
 from .base import DirectoryAdmin, SharedChoicesInlineMixin, SourcedAdmin, format_amount
+from .inline_history import InlineHistoryMixin
 
 
 @admin.register(Guide)
@@ -40,7 +41,7 @@ class GuideItemInline(SharedChoicesInlineMixin, admin.StackedInline):
 
 
 @admin.register(GuideTopic)
-class GuideTopicAdmin(SimpleHistoryAdmin, DirectoryAdmin):
+class GuideTopicAdmin(InlineHistoryMixin, DirectoryAdmin):
     inlines = [GuideItemInline]
     list_display = ["title", "slug", "position"]
     search_fields = ["title", "slug", "summary"]

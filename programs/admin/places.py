@@ -10,6 +10,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from programs.models import City, Country, DestinationNote, Organisation, Region
 
 from .base import DirectoryAdmin, SharedChoicesInlineMixin, SourcedAdmin
+from .inline_history import InlineHistoryMixin
 
 
 class DestinationNoteInline(SharedChoicesInlineMixin, admin.StackedInline):
@@ -25,7 +26,7 @@ class DestinationNoteInline(SharedChoicesInlineMixin, admin.StackedInline):
 
 
 @admin.register(Region)
-class RegionAdmin(SimpleHistoryAdmin, SourcedAdmin):
+class RegionAdmin(InlineHistoryMixin, SourcedAdmin):
     inlines = [DestinationNoteInline]
     list_display = ["name", "slug", "position"]
     search_fields = ["name", "slug"]
@@ -40,7 +41,7 @@ class CityInline(admin.TabularInline):
 
 
 @admin.register(Country)
-class CountryAdmin(SimpleHistoryAdmin, DirectoryAdmin):
+class CountryAdmin(InlineHistoryMixin, DirectoryAdmin):
     inlines = [CityInline]
     list_display = ["name", "code", "region"]
     list_filter = ["region"]

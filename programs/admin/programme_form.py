@@ -5,8 +5,8 @@
 - The change form has no action bar: pressing Enter in a field submits "Save" (the first button),
   never an action that would drop the edits. Publishing and archiving are a change of the status
   field, saved with everything else; the list keeps its bulk actions.
-- A small optional script (static/js/unsaved_changes.js, under the site's CSP) warns before
-  leaving a form with unsaved changes.
+- Every change form warns before leaving it with unsaved changes (templates/admin/change_form.html
+  loads static/js/unsaved_changes.js).
 """
 
 from __future__ import annotations
@@ -16,16 +16,10 @@ from django import forms
 from programs.core import clock
 from programs.models import Programme
 
-from .concurrency import StaleFormGuardForm
-
 CHECKED_TODAY = "checked_today"
 
 
-class UnsavedChangesMedia:
-    js = ["js/unsaved_changes.js"]
-
-
-class ProgrammeForm(StaleFormGuardForm):
+class ProgrammeForm(forms.ModelForm):
     checked_today = forms.BooleanField(
         required=False,
         label="Checked against its source today",
@@ -36,10 +30,7 @@ class ProgrammeForm(StaleFormGuardForm):
     class Meta:
         model = Programme
         # The admin's fieldsets choose the fields; this form only adds the checkbox.
-        fields = "__all__"
-
-    class Media(UnsavedChangesMedia):
-        pass
+        exclude: list[str] = []
 
 
 def record_verification(form: forms.ModelForm, programme: Programme, user_id: int) -> None:

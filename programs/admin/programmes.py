@@ -35,6 +35,7 @@ from .import_forms import (
 )
 from .import_progress import BackgroundImportMixin
 from .programme_form import CHECKED_TODAY, ProgrammeForm, record_verification
+from .programme_writes import ProgrammeWritePathMixin
 from .revisions import ProgrammeRevisionsMixin
 from .sources import DatedDeadlineInline
 from .transfer import ProgrammeResource, SpreadsheetCSV
@@ -143,6 +144,7 @@ class CostInline(admin.StackedInline):
 
 @admin.register(Programme)
 class ProgrammeAdmin(
+    ProgrammeWritePathMixin,
     BackgroundImportMixin,
     ProgrammeRevisionsMixin,
     ImportExportModelAdmin,
@@ -326,8 +328,7 @@ class ProgrammeAdmin(
         super().save_formset(request, form, formset, change)
 
     def _set_status(self, request: HttpRequest, queryset: QuerySet, status: str) -> int:
-        # One save per programme, so each change lands in its history with who made it.
-        changed = [p for p in queryset if p.set_status(status)]
+        changed = self.set_status_of(request, queryset, status)
         self._log(request, changed, f"Set status to {Programme.Status(status).label}.")
         return len(changed)
 

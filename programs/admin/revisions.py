@@ -4,6 +4,7 @@ brought back. The reading and writing is programs/catalogue/revisions.py and res
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django.contrib import messages
@@ -20,7 +21,7 @@ from programs.models import Programme
 
 TEMPLATES = "admin/programs/programme/revisions"
 RESTORE_STATUS = "restore_status"
-# The newest version when the preview was shown: a restore from an older preview is refused.
+# What the preview was built on (revisions.seen()): a restore from an older preview is refused.
 SEEN = "seen"
 VERSIONS_PER_PAGE = 50
 # A restore may add, change and remove any of a programme's rules, costs and dated deadlines.
@@ -160,7 +161,7 @@ class ProgrammeRevisionsMixin:
         target = revisions.state_of(version)
         if target.programme is None:
             raise Http404("The programme did not exist in that version.")
-        return self._confirm(request, programme.pk, target, versions[-1].key, version)
+        return self._confirm(request, programme.pk, target, version)
 
     def deleted_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_add_permission(request):  # type: ignore[attr-defined]
@@ -180,31 +181,30 @@ class ProgrammeRevisionsMixin:
         target = revisions.state_before_deletion(programme_id)
         if target.programme is None:
             raise Http404("No deleted programme has that number.")
-        versions = revisions.versions(programme_id)
-        return self._confirm(request, programme_id, target, versions[-1].key, None)
+        return self._confirm(request, programme_id, target, None)
 
     def _confirm(
         self,
         request: HttpRequest,
         programme_id: int,
         target: revisions.State,
-        newest: str,
         version: revisions.Version | None,
     ) -> HttpResponse:
         """The preview of every change (GET), and the restore once confirmed (POST)."""
         current = revisions.current_state(programme_id)
         plan = Plan(current, target, restore_status=request.POST.get(RESTORE_STATUS) == "on")
         problems = restoring.check(plan)
-        if request.method == "POST" and request.POST.get(SEEN) != newest:
-            problems = [
-                "The programme changed after this preview was shown: check the preview again "
-                "before restoring."
-            ]
-        elif request.method == "POST" and not problems:
+        if request.method == "POST":
+            # Refused unless the programme is still as the preview showed it, checked under the
+            # programme's lock, so a save landing meanwhile is never silently undone.
             try:
-                restored = restoring.restore(plan)
+                restored = restoring.restore(
+                    plan, request.user, seen_at_preview=request.POST.get(SEEN, "")
+                )
             except RestoreRefused as refused:
                 problems = refused.problems
+                current = revisions.current_state(programme_id)
+                plan = replace(plan, current=current)
             else:
                 return self._restored(request, restored, version)
         return self._render(
@@ -219,7 +219,7 @@ class ProgrammeRevisionsMixin:
                 "plan": plan,
                 "comparison": restoring.compare(current, target),
                 "problems": problems,
-                "newest": newest,
+                "newest": revisions.seen(programme_id),
                 "restore_status_field": RESTORE_STATUS,
                 "seen_field": SEEN,
             },

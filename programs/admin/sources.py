@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -35,10 +36,21 @@ class SourceAdmin(SimpleHistoryAdmin, DirectoryAdmin):
         return {"recorded_by": editor_id(request), **initial}
 
 
+class OneDeadlinePerCycleFormSet(BaseInlineFormSet):
+    def get_unique_error_message(self, unique_check) -> str:
+        if "cycle" in unique_check:
+            return (
+                "Two dated deadlines for the same cycle: a programme has one confirmed deadline "
+                "per cycle. Keep the one its source confirms."
+            )
+        return super().get_unique_error_message(unique_check)
+
+
 class DatedDeadlineInline(admin.TabularInline):
     """Deadlines with a year, each citing where the date comes from (the *confirmed* ones)."""
 
     model = DatedDeadline
+    formset = OneDeadlinePerCycleFormSet
     extra = 0
     autocomplete_fields = ["source"]
     fields = ["cycle", "date", "note", "source", "recorded_by"]

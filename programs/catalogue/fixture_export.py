@@ -47,9 +47,12 @@ NOT_IN_FIXTURES = [
     "programs.fixturerecord",
     # Large admin imports in progress or done (admin/import_jobs.py): work records, not directory.
     "programs.importjob",
+    # Who has a change form open (admin/presence.py): moments, not directory.
+    "programs.editingsession",
 ]
 
-LOCAL_FIELDS = {"verified_by", "source"}
+# `version` counts saves in this database (catalogue/writing.py): not a fact to carry over.
+LOCAL_FIELDS = {"verified_by", "source", "version"}
 
 
 def exported_fields(model: type[models.Model]) -> list[str]:

@@ -7,20 +7,20 @@ as a draft. What already matches is not written, so restoring the current versio
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, models
 
 from programs.models import Programme
-from programs.models.revisions import one_revision
 
-from .revisions import CHILDREN, Child, State, tracked_m2m
+from . import writing
+from .revisions import CHILDREN, Child, State, current_state, seen, tracked_m2m
 
 CHILD_TITLES = {"r": "Eligibility rules", "c": "Costs", "d": "Dated deadlines"}
 # Not facts of the programme: kept as they are now whatever the version held.
-PROGRAMME_KEPT = {"id", "search_text", "created_at", "updated_at", "status"}
+PROGRAMME_KEPT = {"id", "search_text", "created_at", "updated_at", "status", "version"}
 CHILD_KEPT = {"id", "programme", "recorded_at", "recorded_by"}
 EMPTY = "—"
 
@@ -187,6 +187,7 @@ def _merged_programme(plan: Plan) -> Programme:
     if current is not None:
         programme.created_at = current.created_at
         programme.search_text = current.search_text
+        programme.version = current.version
     programme.status = plan.status
     return programme
 
@@ -218,8 +219,23 @@ def check(plan: Plan) -> list[str]:
             try:
                 instance.full_clean(exclude=["programme"], validate_unique=False)
             except ValidationError as error:
-                problems += _problems(error, f"{CHILD_TITLES[kind][:-1]} “{child_label(instance)}”")
+                error = _without(error, REPLACED_BY_THE_RESTORE)
+                if error.error_dict:
+                    where = f"{CHILD_TITLES[kind][:-1]} “{child_label(instance)}”"
+                    problems += _problems(error, where)
     return problems
+
+
+# A version's deadline for a cycle replaces the one recorded now (one per cycle): not a conflict.
+REPLACED_BY_THE_RESTORE = {"one_per_cycle"}
+
+
+def _without(error: ValidationError, codes: set[str]) -> ValidationError:
+    kept = {
+        name: [e for e in errors if e.code not in codes]
+        for name, errors in error.error_dict.items()
+    }
+    return ValidationError({name: errors for name, errors in kept.items() if errors})
 
 
 def _same(a: Any, b: Any, kept: set[str]) -> bool:
@@ -246,28 +262,43 @@ def _set_m2m(row: models.Model, wanted: dict[str, frozenset[int]], now: dict) ->
             getattr(row, name).set(pks)
 
 
-def restore(plan: Plan, user: Any = None) -> Programme:
-    """Write the plan's version back in one save (one version of its own): the programme's
-    fields and lists, then its rules, costs and dated deadlines, added, changed or removed."""
-    problems = check(plan)
-    if problems:
-        raise RestoreRefused(problems)
-    programme = _merged_programme(plan)
-    current = plan.current
+def restore(plan: Plan, user: Any = None, *, seen_at_preview: str | None = None) -> Programme:
+    """Write the plan's version back in one save (one version of its own) through the write
+    path: the programme's fields and lists, then its rules, costs and dated deadlines, added,
+    changed or removed. Under the programme's lock the current state is read again, and a
+    preview built on another state (`seen_at_preview`, from `revisions.seen()`) is refused."""
+    target = plan.target.programme
+    if target is None:
+        raise RestoreRefused(["That version has no programme to restore."])
     try:
-        with transaction.atomic(), one_revision():
-            if current.programme is None or not _same(
-                current.programme, programme, {"search_text", "updated_at"}
-            ):
-                _attribute(programme, user)
-                programme.save()
-            _set_m2m(programme, plan.target.m2m, current.m2m)
-            for kind in CHILDREN:
-                _restore_children(
-                    programme, current.children[kind], plan.target.children[kind], user
-                )
+        with writing.programme_write(target.pk, user=user):
+            if seen_at_preview is not None and seen(target.pk) != seen_at_preview:
+                raise RestoreRefused([CHANGED_SINCE_PREVIEW])
+            plan = replace(plan, current=current_state(target.pk))
+            problems = check(plan)
+            if problems:
+                raise RestoreRefused(problems)
+            return _write(plan, user)
     except IntegrityError as error:
         raise RestoreRefused([f"The database refused the restore: {error}"]) from error
+
+
+CHANGED_SINCE_PREVIEW = (
+    "The programme changed after this preview was shown: check the preview again before restoring."
+)
+
+
+def _write(plan: Plan, user: Any) -> Programme:
+    programme = _merged_programme(plan)
+    current = plan.current
+    if current.programme is None or not _same(
+        current.programme, programme, {"search_text", "updated_at"}
+    ):
+        _attribute(programme, user)
+        programme.save()
+    _set_m2m(programme, plan.target.m2m, current.m2m)
+    for kind in CHILDREN:
+        _restore_children(programme, current.children[kind], plan.target.children[kind], user)
     return programme
 
 

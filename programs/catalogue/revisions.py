@@ -205,14 +205,28 @@ def _live_m2m(row: models.Model, name: str) -> frozenset[int]:
 
 
 def state_before_deletion(programme_id: int) -> State:
-    """A deleted programme as it stood before the deletion (its children went with it, each with a
-    deletion row of its own, in the same save or just before)."""
+    """A deleted programme exactly as it stood when it was deleted: everything before the save
+    that deleted it. That save removed its rows too, each with a deletion row of its own in the
+    same revision; a rule or cost removed by an earlier save stays removed."""
     kept = events(programme_id)
-    while kept and kept[-1].type == DELETED:
+    deletion = next((e for e in reversed(kept) if e.kind == "p" and e.type == DELETED), None)
+    if deletion is None:
+        return State(None, {}, {kind: {} for kind in CHILDREN})
+    # A deletion outside any request or one_revision() block has no revision: its rows' own
+    # deletions, just before it, have none either.
+    while kept and kept[-1].type == DELETED and kept[-1].revision == deletion.revision:
         kept.pop()
     if not kept:
         return State(None, {}, {kind: {} for kind in CHILDREN})
     return state_at(programme_id, kept[-1].date)
+
+
+def seen(programme_id: int) -> str:
+    """What a preview was built on: the version (while the programme exists) and the newest
+    history row, so a write made since through any path, the write path or not, shows."""
+    version = Programme.objects.filter(pk=programme_id).values_list("version", flat=True).first()
+    newest = versions(programme_id)
+    return f"{version or ''}:{newest[-1].key if newest else ''}"
 
 
 @dataclass(frozen=True)

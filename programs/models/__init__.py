@@ -1,6 +1,7 @@
 from .base import Guide, Sourced
 from .conditions import Cost, EligibilityRule
 from .destinations import City, Country, DestinationNote, Region
+from .editing import EditingSession
 from .fixture_records import FixtureRecord
 from .guides import CostBenchmark, GuideItem, GuideTopic, TimelineStage
 from .import_jobs import ImportJob
@@ -25,6 +26,7 @@ __all__ = [
     "DatedDeadline",
     "DestinationNote",
     "Discipline",
+    "EditingSession",
     "EligibilityRule",
     "ExchangeRate",
     "FixtureRecord",

@@ -70,6 +70,27 @@ class Period(models.TextChoices):
     PER_YEAR = "per_year", "per year (full-time equivalent)"
 
 
+# The most a placement plausibly costs or pays per period, in any of the currencies above (they lie
+# within a factor of two of each other): a figure above it is a typing slip (US$55,000 a week) or
+# the wrong period (a yearly salary entered per week).
+AMOUNT_LIMITS: dict[str, int] = {
+    Period.ONE_OFF: 250_000,
+    Period.PER_HOUR: 1_000,
+    Period.PER_WEEK: 20_000,
+    Period.PER_MONTH: 50_000,
+    Period.PER_YEAR: 500_000,
+}
+
+
+def amount_limit_message(period: str) -> str:
+    label = Period(period).label
+    return (
+        f"That is more than any placement costs or pays {label} (at most "
+        f"{AMOUNT_LIMITS[period]:,}): check the figure, and the period (a yearly salary belongs "
+        "under “per year”)."
+    )
+
+
 class Amount(models.Model):
     """A min–max money range with its currency and period, shared by costs and benchmarks."""
 
@@ -108,6 +129,13 @@ class Amount(models.Model):
                     "Amounts are never negative. For money the student receives, choose the kind "
                     "“Stipend” or “Salary” and give the amount as a positive figure.",
                     code="negative_amount",
+                )
+        limit = AMOUNT_LIMITS.get(self.period)
+        for field in ("amount_min", "amount_max"):
+            value = getattr(self, field)
+            if limit is not None and value is not None and value > limit:
+                errors.setdefault(
+                    field, ValidationError(amount_limit_message(self.period), code="implausible")
                 )
         if (self.amount_min is not None) and not self.currency:
             errors["currency"] = ValidationError("An amount needs its currency.")
@@ -148,7 +176,19 @@ class Amount(models.Model):
                 condition=Q(amount_min__isnull=True) | ~Q(currency=""),
                 name=f"{prefix}_amount_has_currency",
             ),
+            models.CheckConstraint(
+                condition=_within_limits("amount_min") & _within_limits("amount_max"),
+                name=f"{prefix}_amounts_within_period_limits",
+            ),
         ]
+
+
+def _within_limits(field: str) -> Q:
+    """Twin of the limit check in Amount.clean(): the figure is at most its period's limit."""
+    condition = Q(**{f"{field}__isnull": True})
+    for period, limit in AMOUNT_LIMITS.items():
+        condition |= Q(period=period, **{f"{field}__lte": limit})
+    return condition
 
 
 class ExchangeRateManager(models.Manager):

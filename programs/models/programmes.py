@@ -236,11 +236,15 @@ class Programme(CitesSource):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The whole record's version: its own fields, linked lists, rules, costs and dated deadlines.
+    # Only the write path (programs/catalogue/writing.py) moves it, once per save that changed
+    # anything; a writer that started from another version is refused there.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = SlugNaturalKeyManager.from_queryset(ProgrammeQuerySet)()
     history = HistoricalRecords(
         bases=[Revisioned],
-        excluded_fields=["updated_at", "search_document"],
+        excluded_fields=["updated_at", "search_document", "version"],
         m2m_fields=[
             "partners",
             "countries",

@@ -235,6 +235,12 @@ class CitesSource(models.Model):
         return str(self.source) if self.source is not None else ""
 
 
+ONE_PER_CYCLE = (
+    "This programme already has a confirmed deadline for that cycle: a cycle has one. Change "
+    "the date of the one recorded (and its source) instead of adding a second."
+)
+
+
 class DatedDeadline(models.Model):
     """A deadline with its year, for one cycle of one programme, as its source states it.
 
@@ -275,6 +281,12 @@ class DatedDeadline(models.Model):
             models.UniqueConstraint(
                 fields=["programme", "date"], name="dated_deadline_unique_per_programme_and_date"
             ),
+            # Students are shown one confirmed date per cycle: two would contradict each other.
+            models.UniqueConstraint(
+                fields=["programme", "cycle"],
+                name="dated_deadline_one_per_programme_and_cycle",
+                violation_error_message=ONE_PER_CYCLE,
+            ),
             models.CheckConstraint(
                 condition=Q(cycle__range=(FIRST_CYCLE, LAST_CYCLE)),
                 name="dated_deadline_cycle_plausible",
@@ -286,6 +298,14 @@ class DatedDeadline(models.Model):
 
     def clean_fields(self, exclude=None) -> None:
         clean_single_line_fields(self, super().clean_fields, exclude)
+
+    def another_for_the_same_cycle(self) -> bool:
+        """Twin of `dated_deadline_one_per_programme_and_cycle`, for clean(): an inline form leaves
+        the programme out of its own checks, so the database's would be the first to object."""
+        if self.programme_id is None or self.cycle is None:
+            return False
+        same = DatedDeadline.objects.filter(programme_id=self.programme_id, cycle=self.cycle)
+        return same.exclude(pk=self.pk).exists()
 
     def clean(self) -> None:
         errors: dict[str, ValidationError] = {}
@@ -303,5 +323,7 @@ class DatedDeadline(models.Model):
                 f"A deadline for the {self.cycle} cycle falls in {self.cycle - 1} or "
                 f"{self.cycle}; check the year of the date or of the cycle."
             )
+        if "cycle" not in errors and self.another_for_the_same_cycle():
+            errors["cycle"] = ValidationError(ONE_PER_CYCLE, code="one_per_cycle")
         if errors:
             raise ValidationError(errors)
