@@ -18,8 +18,9 @@ from tests.test_admin import admin_url, change_form_post
 
 pytestmark = pytest.mark.django_db
 
-# Rows only the code writes (a fixture's fingerprint, an import job's state), never typed text.
-WRITTEN_BY_CODE = {"FixtureRecord", "ImportJob"}
+# Rows only the code writes (a fixture's fingerprint, an import job's state, an editing
+# session's ping), never typed text.
+WRITTEN_BY_CODE = {"FixtureRecord", "ImportJob", "EditingSession"}
 
 
 def text_fields():
