@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 DEV := DJANGO_DEBUG=true
 
-.PHONY: install run test lint format typecheck hooks audit migrations-check test-postgres lighthouse bench prod-local reliability backup restore services
+.PHONY: install run test lint lint-imports format typecheck hooks audit migrations-check test-postgres lighthouse bench prod-local reliability backup restore services
 
 # Installs exactly what uv.lock pins (dev tools included) into .venv. When uv is not on PATH, it
 # comes from PyPI into .uv/ (its own small venv, so `uv sync` never removes it from .venv): a
@@ -43,6 +43,11 @@ format: install
 typecheck: install
 	$(DEV) $(BIN)/mypy
 
+# docs/architecture.md's layers (import-linter; contracts in pyproject's [tool.importlinter]): a lower
+# layer importing a higher one fails here. Part of `make test`.
+lint-imports: install
+	$(BIN)/lint-imports --no-logo
+
 # Run ruff, ruff format, mypy and django-upgrade before each commit (.pre-commit-config.yaml).
 hooks: install
 	$(BIN)/pre-commit install
@@ -67,7 +72,7 @@ services:
 # The whole suite on the database DATABASE_URL names (SQLite when unset). PYTEST_ARGS narrows it,
 # e.g. PYTEST_ARGS='-m "not browser"'; HYPOTHESIS_PROFILE=ci runs the full fuzz budget.
 PYTEST_ARGS ?=
-test: lint typecheck migrations-check services
+test: lint typecheck migrations-check lint-imports services
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # The whole suite on the local PostgreSQL server.
