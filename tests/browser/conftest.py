@@ -45,8 +45,8 @@ class SeedSnapshot:
     empties every table after it. On SQLite (the in-memory test database the live server shares)
     the database as the first load left it (the fixtures' rows, their history, search documents,
     fingerprints) is copied page by page with SQLite's backup API, and copied back before each
-    later test: milliseconds instead of a load (about 7 s of validation and history writes on this
-    machine). On PostgreSQL every test loads the fixtures.
+    later test: milliseconds instead of a load (seconds of validation, history and search
+    writes). On PostgreSQL every test loads the fixtures.
     """
 
     def __init__(self) -> None:
