@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 DEV := DJANGO_DEBUG=true
 
-.PHONY: install run test lint format typecheck hooks audit migrations-check test-postgres lighthouse bench prod-local reliability backup restore services
+.PHONY: install run test test-scale lint lint-imports format typecheck hooks audit migrations-check test-postgres lighthouse bench prod-local reliability backup restore services
 
 # Installs exactly what uv.lock pins (dev tools included) into .venv. When uv is not on PATH, it
 # comes from PyPI into .uv/ (its own small venv, so `uv sync` never removes it from .venv): a
@@ -43,6 +43,11 @@ format: install
 typecheck: install
 	$(DEV) $(BIN)/mypy
 
+# docs/architecture.md's layers (import-linter; contracts in pyproject's [tool.importlinter]): a lower
+# layer importing a higher one fails here. Part of `make test`.
+lint-imports: install
+	$(BIN)/lint-imports --no-logo
+
 # Run ruff, ruff format, mypy and django-upgrade before each commit (.pre-commit-config.yaml).
 hooks: install
 	$(BIN)/pre-commit install
@@ -64,15 +69,28 @@ services:
 	@missing=""; for tool in nginx redis-server wrk; do command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
 	  [ "$$missing" = "" ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; }
 
-# The whole suite on the database DATABASE_URL names (SQLite when unset). PYTEST_ARGS narrows it,
-# e.g. PYTEST_ARGS='-m "not browser"'; HYPOTHESIS_PROFILE=ci runs the full fuzz budget.
+# The whole suite on the database DATABASE_URL names (SQLite when unset), browser tests included,
+# on every core (pytest-xdist; PYTEST_WORKERS=0 runs it in one process). Tests that must share a
+# worker (a module-scoped private server) carry @pytest.mark.xdist_group. The scale tests and the
+# full property-test budgets are `make test-scale`. MARKERS chooses tests by mark, e.g.
+# MARKERS='not scale and not browser'; PYTEST_ARGS adds pytest arguments, e.g. PYTEST_ARGS='-x'.
+PYTEST_WORKERS ?= auto
+PYTEST := $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup
+MARKERS ?= not scale
 PYTEST_ARGS ?=
-test: lint typecheck migrations-check services
-	$(BIN)/pytest $(PYTEST_ARGS)
+test: lint typecheck migrations-check lint-imports services
+	$(PYTEST) -m "$(MARKERS)" $(PYTEST_ARGS)
 
-# The whole suite on the local PostgreSQL server.
-test-postgres: install
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(BIN)/pytest $(PYTEST_ARGS)
+# The whole suite on the local PostgreSQL server (tests only: no lint or type check).
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+test-postgres: install services
+	DATABASE_URL=$${DATABASE_URL:-$(POSTGRES_URL)} $(PYTEST) -m "$(MARKERS)" $(PYTEST_ARGS)
+
+# What takes minutes and runs once in CI: the scale tests (a 10,000-row import) and every property
+# test (hypothesis) with the full budget of HYPOTHESIS_PROFILE=ci (tests/conftest.py). `make test`
+# runs the same property tests with the everyday budget.
+test-scale: install services
+	HYPOTHESIS_PROFILE=$${HYPOTHESIS_PROFILE:-ci} $(PYTEST) -m "scale or hypothesis" $(PYTEST_ARGS)
 
 # Lighthouse (pinned in tools/lighthouse, run in Debian's Chromium) on home, list and detail of a
 # production-like local run; prints the four category scores. LIGHTHOUSE_MIN=100 makes it a gate.

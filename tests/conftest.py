@@ -18,8 +18,8 @@ from programs.core import clock
 # Playwright's sync API runs an event loop in the test thread; Django must allow ORM calls there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-# Generated examples per property test: a quick look in the everyday run, the full budget in CI's
-# PostgreSQL run (.ci/run sets HYPOTHESIS_PROFILE=ci).
+# Generated examples per property test: a quick look in `make test` (on SQLite and PostgreSQL), the
+# full budget in `make test-scale` (HYPOTHESIS_PROFILE=ci; CI runs it once).
 hypothesis_settings.register_profile("dev", max_examples=60)
 hypothesis_settings.register_profile("ci", max_examples=1000)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
@@ -85,10 +85,16 @@ def _is_seeded(item: pytest.Item) -> bool:
     return "seeded" in getattr(item, "fixturenames", ())
 
 
+def _is_long(item: pytest.Item) -> bool:
+    return any(item.get_closest_marker(mark) for mark in ("browser", "scale"))
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Run the seeded tests last, in their usual order, so the seed data loads once a run."""
-    items.sort(key=_is_seeded)
+    """Run the seeded tests last, in their usual order, so the seed data loads once a run (once a
+    worker under pytest-xdist). The browser and scale tests, the longest, come first: parallel
+    workers then end together instead of one finishing a long test while the other waits."""
+    items.sort(key=lambda item: (_is_seeded(item), not _is_long(item)))
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -10,6 +10,8 @@ from programs.catalogue.loading import FIXTURE_FILES, FixtureError, fixtures_dir
 from programs.models import Cost, EligibilityRule, Guide, Organisation, Programme, Region
 
 pytestmark = pytest.mark.django_db
+# A test that needs the fixtures loaded before it acts asks for `seeded` (loaded once for the run,
+# tests/conftest.py) instead of loading them again (about 7 s each).
 
 
 def copy_fixtures(tmp_path: Path) -> Path:
@@ -37,8 +39,7 @@ def test_every_fixture_file_loads_and_validates():
     assert Programme.objects.published().count() >= 10
 
 
-def test_loading_twice_changes_nothing():
-    load_directory()
+def test_loading_twice_changes_nothing(seeded):
     first = table_counts()
     stamps = dict(Programme.objects.values_list("slug", "updated_at"))
 
@@ -50,9 +51,8 @@ def test_loading_twice_changes_nothing():
     assert dict(Programme.objects.values_list("slug", "updated_at")) == stamps
 
 
-def test_editing_a_fixture_and_reloading_updates_the_row(tmp_path):
+def test_editing_a_fixture_and_reloading_updates_the_row(seeded, tmp_path):
     directory = copy_fixtures(tmp_path)
-    load_directory(directory)
     programme = Programme.objects.order_by("slug").first()
     assert programme is not None
     replace_in(
@@ -98,8 +98,7 @@ def test_a_bad_record_loads_nothing_and_names_file_record_and_field(tmp_path):
     assert table_counts() == dict.fromkeys(table_counts(), 0)
 
 
-def test_a_bad_record_leaves_earlier_data_untouched(tmp_path):
-    load_directory()
+def test_a_bad_record_leaves_earlier_data_untouched(seeded, tmp_path):
     before = table_counts()
     directory = copy_fixtures(tmp_path)
     replace_in(directory / "destinations.yaml", "code: GB", "code: gb")
@@ -127,8 +126,7 @@ def test_the_command_exits_non_zero_with_the_reason(tmp_path):
         call_command("load_directory", fixtures=directory)
 
 
-def test_the_command_reports_what_it_did(capsys):
-    call_command("load_directory")
+def test_the_command_reports_what_it_did(seeded, capsys):
     call_command("load_directory")
 
     out = capsys.readouterr().out

@@ -13,6 +13,8 @@ import pytest
 from django.test import RequestFactory
 from whitenoise.middleware import WhiteNoiseMiddleware
 
+from deploy.stack import free_port
+
 ROOT = Path(__file__).resolve().parents[1]
 # The production environment README documents (with a throwaway secret).
 PRODUCTION_ENV = {
@@ -185,12 +187,13 @@ def test_healthz_answers_503_when_the_database_is_unreachable(database_url):
 
 
 def test_gunicorn_does_not_announce_itself(tmp_path):
+    port = free_port()  # parallel workers and other checkouts never share a fixed port
     env = {
         **os.environ,
         **PRODUCTION_ENV,
         "DJANGO_SETTINGS_MODULE": "internships.test_settings",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "PORT": "8159",
+        "PORT": str(port),
         "WEB_CONCURRENCY": "1",
     }
     server = subprocess.Popen(  # noqa: S603
@@ -203,7 +206,7 @@ def test_gunicorn_does_not_announce_itself(tmp_path):
     try:
         for _ in range(100):
             try:
-                with socket.create_connection(("127.0.0.1", 8159), timeout=1) as conn:
+                with socket.create_connection(("127.0.0.1", port), timeout=1) as conn:
                     conn.sendall(b"GET /healthz HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
                     reply = conn.recv(4096).decode()
                 break

@@ -15,10 +15,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def loaded(tmp_path) -> Path:
-    folder = copy_fixtures(tmp_path)
-    load_directory(folder)
-    return folder
+def loaded(seeded, tmp_path) -> Path:
+    """A copy of the fixtures, as loaded: `seeded` loaded the same files once for all these tests
+    (the fingerprints hold values, not where the files were)."""
+    return copy_fixtures(tmp_path)
 
 
 def first_published() -> Programme:

@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -37,12 +38,50 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": args}
 
 
+class SeedSnapshot:
+    """The real fixtures for live-server tests, loaded through load_directory once per worker.
+
+    A live-server test commits, so its data cannot be rolled back like `seeded`'s: pytest-django
+    empties every table after it. On SQLite (the in-memory test database the live server shares)
+    the database as the first load left it (the fixtures' rows, their history, search documents,
+    fingerprints) is copied page by page with SQLite's backup API, and copied back before each
+    later test: milliseconds instead of a load (seconds of validation, history and search
+    writes). On PostgreSQL every test loads the fixtures.
+    """
+
+    def __init__(self) -> None:
+        self.copy: sqlite3.Connection | None = None
+
+    def put_in_place(self) -> None:
+        from django.contrib.contenttypes.models import ContentType
+        from django.db import DEFAULT_DB_ALIAS, connections
+
+        from programs.catalogue.loading import load_directory
+
+        connection = connections[DEFAULT_DB_ALIAS]
+        if connection.vendor != "sqlite":
+            load_directory()
+            return
+        connection.ensure_connection()
+        database = connection.connection
+        if self.copy is None:
+            load_directory()
+            self.copy = sqlite3.connect(":memory:")
+            database.backup(self.copy)
+            return
+        self.copy.backup(database)
+        # The emptied tables were refilled (content types, permissions) with other ids than the
+        # copy's: forget the ids this process cached.
+        ContentType.objects.clear_cache()
+
+
+SEED_SNAPSHOT = SeedSnapshot()
+
+
 @pytest.fixture
 def seeded_server(transactional_db, live_server):
-    """A live server over the real fixtures."""
-    from programs.catalogue.loading import load_directory
-
-    load_directory()
+    """A live server over the real fixtures (SeedSnapshot)."""
+    SEED_SNAPSHOT.put_in_place()
     return live_server
 
 
