@@ -22,6 +22,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from deploy import flood_suggestions
 from deploy.stack import ROOT, PrivateCluster, Stack, ensure_database
 
 DATABASE_URL = os.environ.get(
@@ -178,6 +179,8 @@ def main() -> None:
         redis_faults(stack)
         slow_clients(stack)
         flood(stack)
+        for row in flood_suggestions.run(stack):  # issue 21: 1,000 suggestion posts, one address
+            record(row["case"], row["figures"], row["verdict"])
     postgres_outage()
     suite("concurrent edits", "tests/test_concurrent_edits.py")
     suite("hostile text and files", "tests/test_hostile_input.py")

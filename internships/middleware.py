@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed
+from django.urls import Resolver404, resolve
 
 SAFE_METHODS = ("GET", "HEAD")
 
@@ -23,15 +24,28 @@ class SecurityHeadersMiddleware:
         return response
 
 
+def accepts_public_posts(request: HttpRequest) -> bool:
+    """Whether the URL is a public form's (programs.views.public_forms.public_form)."""
+    try:
+        view = resolve(request.path_info).func
+    except Resolver404:
+        return False
+    return getattr(view, "accepts_public_posts", False)
+
+
 class ReadOnlyPublicPagesMiddleware:
-    """Everything outside the admin answers GET and HEAD only (405 otherwise), so no public page
-    can be written to, whatever a later view forgets."""
+    """Everything outside the admin and the public forms answers GET and HEAD only (405
+    otherwise), so no other public page can be written to, whatever a later view forgets."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.method not in SAFE_METHODS and not request.path.startswith("/admin/"):
+        if (
+            request.method not in SAFE_METHODS
+            and not request.path.startswith("/admin/")
+            and not (request.method == "POST" and accepts_public_posts(request))
+        ):
             return HttpResponseNotAllowed(SAFE_METHODS)
         return self.get_response(request)
 

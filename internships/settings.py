@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.utils.csp import CSP
 
 from internships.static_headers import static_file_headers
@@ -128,6 +128,13 @@ TEMPLATES = [
                 "programs.views.context.shortlist",
             ],
         },
+    },
+    {
+        # Plain-text email (programs/mail/): templates/mail/, not HTML-escaped.
+        "NAME": "mail",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates" / "mail"],
+        "OPTIONS": {"autoescape": False},
     },
 ]
 
@@ -274,6 +281,75 @@ IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+
+
+# Email (programs/mail/), sent only by the task worker: printed to the console under `make run`
+# (DJANGO_DEBUG=true), through SMTP otherwise. Bad values stop startup with the variable's name.
+def env_int(name: str, default: int, low: int, high: int) -> int:
+    value = os.environ.get(name, "") or str(default)
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
+    if not low <= number <= high:
+        raise ImproperlyConfigured(f"{name} must be between {low} and {high}, not {number}")
+    return number
+
+
+def env_email(name: str, default: str) -> str:
+    from django.core.validators import validate_email
+
+    value = os.environ.get(name, "") or default
+    try:
+        validate_email(value.rpartition("<")[2].rstrip(">").strip())
+    except ValidationError:
+        raise ImproperlyConfigured(f"{name} must be an email address, not {value!r}") from None
+    return value
+
+
+_smtp_tls, _smtp_ssl = env_bool("DJANGO_EMAIL_USE_TLS"), env_bool("DJANGO_EMAIL_USE_SSL")
+if _smtp_tls and _smtp_ssl:
+    raise ImproperlyConfigured("Set DJANGO_EMAIL_USE_TLS or DJANGO_EMAIL_USE_SSL, not both.")
+MAILERS = {
+    "default": (
+        {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+        if DEBUG and not os.environ.get("DJANGO_EMAIL_HOST")
+        else {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ.get("DJANGO_EMAIL_HOST", "") or "localhost",
+                "port": env_int("DJANGO_EMAIL_PORT", 465 if _smtp_ssl else 25, 1, 65535),
+                "username": os.environ.get("DJANGO_EMAIL_HOST_USER", ""),
+                "password": os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", ""),
+                "use_tls": _smtp_tls,
+                "use_ssl": _smtp_ssl,
+                "timeout": env_int("DJANGO_EMAIL_TIMEOUT", 10, 1, 300),
+            },
+        }
+    )
+}
+# By default from the site's first host name (directory@internships.example.org).
+_mail_host = next((h for h in ALLOWED_HOSTS if "." in h and not h[-1].isdigit()), "localhost")
+DEFAULT_FROM_EMAIL = env_email(
+    "DJANGO_DEFAULT_FROM_EMAIL",
+    f"Medical Internships Directory <directory@{_mail_host.lstrip('.')}>",
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Links in messages are absolute and built by the worker, outside any request.
+SITE_URL = (
+    os.environ.get("DJANGO_SITE_URL", "")
+    or ("http://127.0.0.1:8000" if DEBUG else f"https://{_mail_host.lstrip('.')}")
+).rstrip("/")
+if not SITE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(f"DJANGO_SITE_URL must start with https://, not {SITE_URL!r}")
+
+# Public forms (programs/views/public_forms.py): suggestions an address may send, counted in the
+# shared cache (Redis in production, so every worker sees one count). Behind nginx
+# (DJANGO_PROXY_COUNT=1) the address is the one nginx writes into X-Forwarded-For. When the cache
+# is down, the forms stay open (nginx's own per-address limit still holds, deploy/nginx.conf).
+SUGGESTIONS_PER_HOUR = env_int("DJANGO_SUGGESTIONS_PER_HOUR", 5, 1, 10_000)
+RATELIMIT_IP_META_KEY = "programs.views.public_forms.client_address"
+RATELIMIT_FAIL_OPEN = True
 
 LOGGING = {
     "version": 1,

@@ -2,7 +2,7 @@ from django.urls import path
 
 from programs.publishing.feeds import ProgrammeFeed
 
-from .views import eligibility, listing, open_data, pages, tools
+from .views import eligibility, listing, open_data, pages, suggestions, tools
 
 app_name = "programs"
 
@@ -17,6 +17,20 @@ urlpatterns = [
         tools.programme_calendar,
         name="programme_calendar",
     ),
+    path(
+        "programmes/<slug:slug>/suggest/",
+        suggestions.suggest_correction,
+        name="suggest_correction",
+    ),
+    # Public forms and what follows them (issue 21); outside programmes/ so no slug is shadowed.
+    path("suggestions/propose/", suggestions.propose_programme, name="propose_programme"),
+    path("suggestions/sent/", suggestions.suggestion_sent, name="suggestion_sent"),
+    path(
+        "suggestions/confirm/<str:token>/",
+        suggestions.confirm_address,
+        name="confirm_address",
+    ),
+    path("privacy/", suggestions.privacy, name="privacy"),
     path("eligibility/", eligibility.eligibility, name="eligibility"),
     path("compare/", tools.compare, name="compare"),
     path("deadlines/", tools.upcoming_deadlines, name="deadlines"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import itertools
+import uuid
 
 from django.contrib.auth import get_user_model
 
@@ -25,6 +26,7 @@ from programs.models import (
     Source,
     Speciality,
     StudyLevel,
+    Suggestion,
     TimelineStage,
 )
 
@@ -214,3 +216,17 @@ def make_dated_deadline(programme: Programme, **fields) -> DatedDeadline:
     if "source" not in fields:
         fields["source"] = make_source()
     return DatedDeadline.objects.create(programme=programme, **{**defaults, **fields})
+
+
+def make_suggestion(programme: Programme, **fields) -> Suggestion:
+    """A reader's correction of the programme's deadline, as the public form stores it."""
+    defaults = {
+        "kind": Suggestion.Kind.CORRECTION,
+        "fact": Suggestion.Fact.DEADLINE,
+        "proposed": "Applications close on 15 March 2027.",
+        "evidence": Suggestion.Evidence.LINK,
+        "evidence_url": "https://www.example.org/dates",
+        "submission": uuid.uuid4(),
+        "fingerprint": uuid.uuid4().hex,
+    }
+    return Suggestion.objects.create(programme=programme, **{**defaults, **fields})

@@ -35,6 +35,7 @@ from tests.factories import (
     make_rule,
     make_speciality,
     make_study_level,
+    make_suggestion,
     make_timeline_stage,
 )
 
@@ -43,6 +44,8 @@ PROGRAMS_MODELS = sorted(
     key=lambda model: model._meta.label_lower,
 )
 MODEL_NAMES = [model._meta.model_name for model in PROGRAMS_MODELS]
+# Suggestions come from the public forms only (issue 21): the admin has no add form for them.
+ADDABLE = [name for name in MODEL_NAMES if name != "suggestion"]
 
 
 def admin_url(model_name: str, view: str, *args) -> str:
@@ -89,6 +92,7 @@ def directory(db):
     legitimacy = make_guide_topic(slug="legitimacy")
     make_legitimacy_signal(programme, make_guide_item(topic=legitimacy, kind="check"))
     SearchSynonym.objects.create(term="OB/GYN", means="obstetrics and gynaecology")
+    make_suggestion(programme)
     return programme
 
 
@@ -159,7 +163,7 @@ def test_staff_can_open_every_admin_changelist(staff_client, directory, model_na
     assert response.context["cl"].result_count >= 1
 
 
-@pytest.mark.parametrize("model_name", MODEL_NAMES)
+@pytest.mark.parametrize("model_name", ADDABLE)
 def test_staff_can_open_every_admin_add_form(staff_client, db, model_name):
     response = staff_client.get(admin_url(model_name, "add"))
 

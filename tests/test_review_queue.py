@@ -134,6 +134,7 @@ def test_review_counts_give_the_total_and_each_reason_in_one_query(db, django_as
         "past_deadline": 0,
         "missing_facts": 1,
         "no_application_page": 0,
+        "suggested": 0,
     }
 
 
@@ -249,3 +250,18 @@ def test_the_audit_reports_records_that_break_a_rule(db):
 
     assert report.needs_attention
     assert report.broken == ["programme bad-date: field 'deadline_day': February has no day 30."]
+
+
+def test_a_programme_with_an_open_suggestion_needs_review_until_it_is_decided(db, adviser):
+    from programs.suggestions import outcome
+    from tests.factories import make_suggestion
+
+    programme = fresh()
+    suggestion = make_suggestion(programme)
+
+    assert reasons_for(programme) == [REASONS["suggested"]]
+    assert Programme.objects.review_counts(TODAY)["suggested"] == 1
+
+    outcome.reject(suggestion, adviser, "The provider's page says otherwise.")
+
+    assert reasons_for(programme) == []

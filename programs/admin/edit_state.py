@@ -91,9 +91,13 @@ class Loaded:
     @classmethod
     def of(cls, form: forms.ModelForm, formsets: list, at: datetime) -> Loaded:
         """From a change form and its inline formsets as rendered (their `initial` is what the
-        model stores, read once already for the page)."""
+        model stores, read once already for the page). A form opened to accept a reader's
+        suggestion starts with the proposal typed in (admin/accepting.py): that is this
+        adviser's change, not what is stored, so such a form keeps what was loaded in
+        `loaded_initial`."""
         model = type(form.instance)
-        fields = {name: digest(form.initial.get(name)) for name in model_fields(model, form.fields)}
+        loaded = getattr(form, "loaded_initial", form.initial)
+        fields = {name: digest(loaded.get(name)) for name in model_fields(model, form.fields)}
         rows: dict[str, dict[str, dict[str, str]]] = {}
         for formset in formsets:
             names = row_fields(type(formset))

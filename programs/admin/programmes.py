@@ -11,6 +11,8 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.widgets import AdminTextareaWidget
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -26,6 +28,7 @@ from programs.models import (
 )
 from programs.models.review import REASONS, review_column, review_reasons
 
+from .accepting import AcceptsSuggestionMixin
 from .base import DirectoryAdmin, editor_id, format_amount
 from .import_forms import (
     OVERWRITE_NEWER,
@@ -145,6 +148,7 @@ class CostInline(admin.StackedInline):
 @admin.register(Programme)
 class ProgrammeAdmin(
     ProgrammeWritePathMixin,
+    AcceptsSuggestionMixin,
     BackgroundImportMixin,
     ProgrammeRevisionsMixin,
     ImportExportModelAdmin,
@@ -178,6 +182,7 @@ class ProgrammeAdmin(
         "deadline",
         "last_verified",
         "review_reasons",
+        "suggestions",
         "organisation",
         "programme_type",
         "pay",
@@ -292,7 +297,17 @@ class ProgrammeAdmin(
         # The reasons are columns of the same query, so the list column costs nothing extra.
         # The admin starts from Programme.objects, whose QuerySet the stubs cannot see through.
         programmes = cast(ProgrammeQuerySet, super().get_queryset(request))
-        return programmes.with_review_flags(clock.today())
+        return programmes.with_review_flags(clock.today()).with_open_suggestions()
+
+    @admin.display(description="open suggestions", ordering="open_suggestions")
+    def suggestions(self, programme: Programme) -> str:
+        count = getattr(programme, "open_suggestions", 0)
+        if not count:
+            return "—"
+        inbox = reverse("admin:programs_suggestion_changelist")
+        return format_html(
+            '<a href="{}?programme__id__exact={}">{}</a>', inbox, programme.pk, count
+        )
 
     @admin.display(description="needs review")
     def review_reasons(self, programme: Programme) -> str:

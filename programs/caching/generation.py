@@ -32,6 +32,9 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 GENERATION_KEY = "pages:generation"  # the `site` version
 LISTING_KEY = "pages:v:listing"
 APP_LABEL = "programs"
+# Rows no page shows: saving one makes nothing stale. A suggestion reaches pages only when an
+# adviser saves the programme it changes (a flood of suggestions must not empty the page cache).
+NOT_ON_PAGES = frozenset({"Suggestion"})
 logger = logging.getLogger(__name__)
 
 
@@ -118,7 +121,7 @@ def _has_field(instance, name: str) -> bool:
 
 
 def _data_changed(sender, instance=None, **kwargs) -> None:
-    if sender._meta.app_label != APP_LABEL:
+    if sender._meta.app_label != APP_LABEL or sender.__name__ in NOT_ON_PAGES:
         return
     slugs = _touched_programmes(instance) if instance is not None else None
     bump = bump_generation if slugs is None else (lambda: bump_programme(slugs))

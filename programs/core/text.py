@@ -4,10 +4,13 @@ text may hold."""
 import re
 import unicodedata
 
-# C0 controls but tab, line feed and carriage return; DEL; the C1 controls; and the two
-# non-characters XML 1.0 forbids. None of them is typed on purpose: pasted from a terminal or a
-# PDF they ring bells, move cursors or break the XML of the Atom feed and an XLSX export.
-CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+# C0 controls but tab, line feed and carriage return; DEL; the C1 controls; the two
+# non-characters XML 1.0 forbids; and the bidirectional embeddings, overrides and isolates. None of
+# them is typed on purpose: pasted from a terminal or a PDF they ring bells, move cursors, break
+# the XML of the Atom feed and an XLSX export, or make text read differently from what it is.
+CONTROL_CHARACTERS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\u202a-\u202e\u2066-\u2069]"
+)
 
 
 def first_control_character(text: str) -> str | None:

@@ -11,6 +11,7 @@ from .organisations import Organisation
 from .programmes import Programme, ProgrammeQuerySet
 from .search import SearchSynonym
 from .sources import CitesSource, DatedDeadline, Source
+from .suggestions import Suggestion
 from .taxonomy import Discipline, Speciality, StudyLevel
 from .vocabulary import Vocabulary
 
@@ -45,6 +46,7 @@ __all__ = [
     "Sourced",
     "Speciality",
     "StudyLevel",
+    "Suggestion",
     "TimelineStage",
     "Vocabulary",
 ]

@@ -18,6 +18,7 @@ from .destinations import City
 from .review import ReviewQuerySet
 from .revisions import Revisioned
 from .sources import CitesSource
+from .suggestions import last_report
 
 
 class ProgrammeQuerySet(ReviewQuerySet["Programme"]):
@@ -73,6 +74,11 @@ class ProgrammeQuerySet(ReviewQuerySet["Programme"]):
             self.rules_prefetch(),
             self.deadlines_prefetch(),
         )
+
+    def with_last_report(self) -> "ProgrammeQuerySet":
+        """`report_accepted_at` and `report_from_provider`: when a reader's or provider's report
+        last changed each programme (the page says so), in the same query."""
+        return self.annotate(**last_report())
 
     def with_deadlines(self) -> "ProgrammeQuerySet":
         return self.prefetch_related(self.deadlines_prefetch())

@@ -12,16 +12,30 @@ needs review (archived ones never do) when it is:
   next step is only the site the guide cites or a web search;
 - **missing facts**: a named programme (not a pathway, whose terms vary by host and are rightly
   left open) whose pay, deadline and duration are all unknown, so a student learns nothing
-  practical from it.
+  practical from it;
+- **suggested**: a reader or provider sent a correction nobody has decided yet (the inbox,
+  admin/suggestions.py; `with_open_suggestions()` counts them per programme).
 """
 
 from datetime import date, timedelta
 from typing import Self
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Model, Q
-from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear
 
 from .finding import FindingQuerySet
+from .suggestions import Suggestion
 
 STALE_AFTER_DAYS = 180
 
@@ -30,6 +44,7 @@ REASONS = {
     "past_deadline": "Deadline passed this cycle; not verified since",
     "missing_facts": "Pay, deadline and duration all unknown",
     "no_application_page": "No official application page",
+    "suggested": "Open suggestions from readers or providers",
 }
 
 
@@ -72,6 +87,14 @@ def no_application_page_q() -> Q:
     return Q(status="published", application_url="")
 
 
+def open_suggestions() -> QuerySet:
+    return Suggestion.objects.open().filter(programme=OuterRef("pk"))
+
+
+def suggested_q() -> Q:
+    return Q(Exists(open_suggestions()))
+
+
 def review_column(reason: str) -> str:
     """The boolean column `with_review_flags()` adds for one reason: "review_stale"…"""
     return f"review_{reason}"
@@ -83,6 +106,7 @@ def reason_conditions(today: date) -> dict[str, Q]:
         "past_deadline": past_deadline_q(today),
         "missing_facts": missing_facts_q(),
         "no_application_page": no_application_page_q(),
+        "suggested": suggested_q(),
     }
 
 
@@ -109,6 +133,11 @@ class ReviewQuerySet[M: Model](FindingQuerySet[M]):
                 for name, condition in reason_conditions(today).items()
             }
         )
+
+    def with_open_suggestions(self) -> Self:
+        """`open_suggestions`: how many undecided suggestions each programme has, in the query."""
+        count = open_suggestions().order_by().values("programme").annotate(n=Count("pk"))
+        return self.annotate(open_suggestions=Coalesce(Subquery(count.values("n")[:1]), 0))
 
     def needs_review(self, today: date) -> Self:
         """Live (not archived) programmes with at least one reason to review."""

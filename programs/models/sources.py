@@ -10,6 +10,7 @@ adviser".
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -32,6 +33,11 @@ def long_date(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+def host(url: str) -> str:
+    """The site a web address points to, as a reader says it: "www.example.org"."""
+    return urlsplit(url).hostname or url
+
+
 class Source(models.Model):
     """One place facts come from, with what a reader needs to find or trust it."""
 
@@ -41,6 +47,9 @@ class Source(models.Model):
         EMAIL = "email", "An email from the provider"
         CALL = "call", "A call with the provider"
         PUBLICATION = "publication", "Another publication"
+        # A suggestion an adviser accepted (programs/models/suggestions.py), dated as received.
+        READER_REPORT = "reader_report", "A reader's report, checked by an adviser"
+        PROVIDER_REPORT = "provider_report", "The provider's report, checked by an adviser"
 
     kind = models.CharField(max_length=20, choices=Kind)
     guide = models.ForeignKey(
@@ -105,6 +114,15 @@ class Source(models.Model):
                 condition=~Q(kind="publication") | ~Q(title=""),
                 name="source_publication_has_title",
             ),
+            models.CheckConstraint(
+                condition=~Q(kind__in=["reader_report", "provider_report"])
+                | Q(date__isnull=False, recorded_by__isnull=False),
+                name="source_report_has_date_and_adviser",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="reader_report") | ~Q(url=""),
+                name="source_reader_report_has_url",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -141,6 +159,15 @@ class Source(models.Model):
                 errors["recorded_by"] = ValidationError(
                     "An email or call needs the adviser who recorded it."
                 )
+        if self.kind in (self.Kind.READER_REPORT, self.Kind.PROVIDER_REPORT):
+            if self.date is None:
+                errors["date"] = ValidationError("Give the day the report was received.")
+            if self.recorded_by_id is None:
+                errors["recorded_by"] = ValidationError(
+                    "A report needs the adviser who checked and accepted it."
+                )
+        if self.kind == self.Kind.READER_REPORT and not self.url:
+            errors["url"] = ValidationError("Give the address of the page the reader cited.")
         if self.kind == self.Kind.PUBLICATION and not self.title:
             errors["title"] = ValidationError("Give the publication's title.")
         if self.date is not None and self.date > clock.today():
@@ -164,6 +191,10 @@ class Source(models.Model):
                 return f"from the provider's email of {when}, recorded by an adviser"
             case self.Kind.CALL:
                 return f"from a call with the provider on {when}, recorded by an adviser"
+            case self.Kind.READER_REPORT:
+                return f"from a reader's report of {when} citing {host(self.url)}, checked by an adviser"
+            case self.Kind.PROVIDER_REPORT:
+                return f"from the provider's report of {when}, checked by an adviser"
             case _:
                 return f"from {self.title}, {when}" if when else f"from {self.title}"
 

@@ -6,13 +6,12 @@ so a template never shows an empty cell.
 
 from __future__ import annotations
 
-import calendar
-
 from django import template
 from django.http import QueryDict
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from programs.core import wording
 from programs.core.wording import AMOUNT_NOT_STATED, NOT_STATED
 from programs.models import Period
 
@@ -33,41 +32,10 @@ def not_stated() -> SafeString:
     return format_html('<span class="not-stated">{}</span>', NOT_STATED)
 
 
-@register.filter
-def month_name(value: int | None) -> str:
-    if not value or not 1 <= value <= 12:
-        return ""
-    return calendar.month_name[value]
-
-
-@register.filter
-def month_span(programme) -> str:
-    """The season from start_month and end_month: "June–August", "From June", "Until August"."""
-    start, end = month_name(programme.start_month), month_name(programme.end_month)
-    if start and end:
-        return start if start == end else f"{start}–{end}"
-    if start:
-        return f"From {start}"
-    if end:
-        return f"Until {end}"
-    return ""
-
-
-@register.filter
-def weeks(programme) -> str:
-    """Duration from the week range: "1–4 weeks", "8 weeks", "From 6 weeks", "Up to 4 weeks"."""
-    low, high = programme.duration_min_weeks, programme.duration_max_weeks
-
-    def unit(n: int) -> str:
-        return "week" if n == 1 else "weeks"
-
-    if low is not None and high is not None:
-        return f"{low} {unit(low)}" if low == high else f"{low}–{high} {unit(high)}"
-    if low is not None:
-        return f"From {low} {unit(low)}"
-    if high is not None:
-        return f"Up to {high} {unit(high)}"
-    return ""
+# The season and the length in words live in core.wording, where the admin's inbox reads them too.
+register.filter("month_name", wording.month_name)
+register.filter("month_span", wording.month_span)
+register.filter("weeks", wording.weeks)
 
 
 @register.filter

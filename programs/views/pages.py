@@ -120,7 +120,9 @@ def group_items(items: Iterable[GuideItem]) -> list[ItemGroup]:
 
 def get_programme_for(request: HttpRequest, slug: str) -> Programme:
     """Published programmes for everyone; drafts and archived ones too for staff, to preview."""
-    programmes = Programme.objects.for_detail().prefetch_related("legitimacy_signals")
+    programmes = (
+        Programme.objects.for_detail().with_last_report().prefetch_related("legitimacy_signals")
+    )
     if not request.user.is_staff:
         programmes = programmes.published()
     return get_object_or_404(programmes, slug=slug)

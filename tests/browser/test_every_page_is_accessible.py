@@ -47,6 +47,9 @@ PAGE_TYPES = {
         "&p=nhgri-summer-internship-biomedical-research&age=17"
     ),
     "deadlines": "/deadlines/",
+    "suggest-correction": "/programmes/uclh-hospital-shadowing-elective/suggest/",
+    "propose-programme": "/suggestions/propose/",
+    "privacy": "/privacy/",
 }
 
 # Pages that report bad input or a missing page still render, with their status.
