@@ -6,6 +6,7 @@ random header values cannot multiply the cache's variants."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 import threading
@@ -189,3 +190,43 @@ def test_a_signed_in_editor_gets_the_live_page_through_nginx_with_production_coo
     assert preview.status == 200
     assert "Preview: this programme is not published" in preview.body
     assert preview.header("X-Proxy-Cache") == "BYPASS"
+
+
+# 3. One cache key, one host
+
+
+def og_url(answer: Answer) -> str:
+    found = re.search(r'<meta property="og:url" content="([^"]+)"', answer.body)
+    assert found, answer.body[:300]
+    return found.group(1)
+
+
+def test_another_host_port_or_absolute_request_line_cannot_seed_the_cache_for_everyone(
+    stack, published
+):
+    canonical = f"127.0.0.1:{stack.port}"
+    _pk, slug, _title = published[5]
+    pages = ["/programmes/", detail(slug), "/guides/"]
+    attacks = [
+        ("GET", "{page}", {"Host": "127.0.0.1:9999"}),  # an allowed host, another port
+        ("GET", "{page}", {"Host": f"localhost:{stack.port}"}),  # another allowed host
+        ("GET", f"http://127.0.0.1:{stack.port}{{page}}", {"Host": "localhost"}),
+        ("GET", "http://localhost:9999{page}", {"Host": canonical}),
+    ]
+
+    answers: list[Answer] = []
+    for _ in range(3):
+        for page in pages:
+            for method, target, headers in attacks:
+                attack = fetch(stack.port, target.format(page=page), method=method, headers=headers)
+                assert attack.status == 200 and og_url(attack).startswith(
+                    f"http://{canonical}/"
+                ) or (attack.status == 301 and attack.header("Location").startswith(
+                    f"http://{canonical}/"
+                )), (target, headers, attack.status)
+            answers += [fetch(stack.port, page) for _ in range(3)]
+        time.sleep(1.1)  # past nginx's second: the next answers are stored again
+
+    assert {og_url(a).split("/programmes/")[0].split("/guides/")[0] for a in answers} == {
+        f"http://{canonical}"
+    }
