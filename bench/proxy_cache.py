@@ -18,13 +18,15 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from production import wrk  # noqa: E402 (bench/production.py, beside this file)
+
 from deploy.stack import Stack, free_port  # noqa: E402 (after the path is set)
-from production import fetch, wrk  # noqa: E402 (bench/production.py, beside this file)
 
 DATABASE = os.environ.get("BENCH_PRODUCTION_DATABASE", "")
 
@@ -57,9 +59,7 @@ def cache_megabytes(stack: Stack) -> float:
 def under(load_url: str, connections: int, script: Path, measure) -> dict[str, float]:
     """`measure()` while wrk sends `script`'s requests to `load_url`."""
     result: dict[str, dict[str, float]] = {}
-    loader = threading.Thread(
-        target=lambda: result.update(load=wrk(load_url, connections, script))
-    )
+    loader = threading.Thread(target=lambda: result.update(load=wrk(load_url, connections, script)))
     loader.start()
     time.sleep(0.5)
     try:
@@ -68,10 +68,17 @@ def under(load_url: str, connections: int, script: Path, measure) -> dict[str, f
         loader.join()
 
 
+def warm(url: str) -> str:
+    """The first answer, however long a cold worker on a busy machine takes to give it."""
+    with urllib.request.urlopen(url, timeout=120) as response:  # noqa: S310 (loopback)
+        return response.read().decode()
+
+
 def measure(stack: Stack) -> dict[str, dict[str, float]]:
     nginx, gunicorn = stack.url, f"http://127.0.0.1:{stack.port + 1}"
-    detail = re.search(r'href="(/programmes/[a-z0-9-]+/)"', fetch(nginx + "/programmes/")).group(1)
-    fetch(nginx + detail)
+    detail = re.search(r'href="(/programmes/[a-z0-9-]+/)"', warm(nginx + "/programmes/")).group(1)
+    warm(nginx + detail)
+    warm(gunicorn + "/healthz")
     results: dict[str, dict[str, float]] = {}
     for name, base in (("gunicorn alone", gunicorn), ("through nginx", nginx)):
         results[f"/healthz, quiet, {name}"] = wrk(base + "/healthz", 4)
