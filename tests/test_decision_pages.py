@@ -37,8 +37,8 @@ def test_the_eligibility_page_sorts_every_programme_into_three_groups(client, se
     assert "stanford-pediatrics-internship-program" in groups["Not eligible"]
     # JHIBS virtual places are "open to all US": a UK resident is asked about US citizenship.
     assert "johns-hopkins-internship-brain-sciences" in groups["Check"]
-    # The own-students routes ask for the student's university instead of saying Eligible.
-    assert "semmelweis-international-mobility-placements" in groups["Check"]
+    # "For Semmelweis University students": a school pupil is not one.
+    assert "semmelweis-international-mobility-placements" in groups["Not eligible"]
     assert sum(len(slugs) for slugs in groups.values()) == 18
     html = response.content.decode()
     assert "Requires age 17 or over; you will be 17." in html

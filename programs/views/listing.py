@@ -177,7 +177,12 @@ def programme_list(request: HttpRequest) -> HttpResponse:
     help_, nearest = advice.NO_HELP, None
     if paginator.count == 0:
         levels = [row.slug for row in filterset.form.cleaned_data.get("level") or []]
-        help_ = advice.for_student([*levels, profile.level], [profile.discipline])
+        help_ = advice.for_student(
+            [*levels, profile.level],
+            [profile.discipline],
+            profile,
+            lambda p: params.with_profile(p.get_absolute_url(), asked.carry_query),
+        )
         if levels:
             nearest = nearest_without(filterset, "level", published, within, asked.carry_query)
     ctx = {
