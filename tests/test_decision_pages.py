@@ -196,7 +196,7 @@ def test_bad_estimate_input_on_the_detail_page_is_reported_and_defaults_are_used
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Choose EUR, GBP or USD." in html
+    assert "Choose one of EUR, GBP, USD, INR, AUD, CAD, NGN or PKR." in html
     assert "Enter the number of weeks as a whole number." in html
     assert "Estimated total for 1 week: €" in html
 
@@ -226,7 +226,7 @@ def test_compare_reports_unknown_slugs_and_too_many_programmes(client, seeded):
         "You can compare up to 4 programmes at once; you asked for 9, so only the first 4 are shown."
     ) in nine.content.decode()
     assert odd.status_code == 400
-    assert "Choose EUR, GBP or USD." in odd.content.decode()
+    assert "Choose one of EUR, GBP, USD, INR, AUD, CAD, NGN or PKR." in odd.content.decode()
 
 
 @pytest.mark.usefixtures("pages_uncached")

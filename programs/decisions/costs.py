@@ -350,6 +350,8 @@ def estimate(
         for cost in costs:
             if cost.kind in PAY_KINDS:
                 label = f"{cost.get_kind_display()} (if you receive it)"
+                if cost.condition:
+                    label = f"{cost.get_kind_display()} ({cost.condition}, if you receive it)"
                 line = _line(label, cost, weeks, currency, rates, source, subtract=with_pay)
                 (result.lines if with_pay else result.reductions).append(line)
     result.rates = list(rates.used.values())

@@ -114,5 +114,6 @@ def headline_cost(programme: Programme) -> str:
         period = "" if cost.period == "one_off" else " " + cost.get_period_display()
         # "Stipend · Stipend US$3,000" says it twice.
         word = "" if kind == programme.pay else COST_WORDS[kind] + " "
-        return f"{word}{cost.figures()}{period.replace(' (full-time equivalent)', '')}"
+        text = f"{word}{cost.figures()}{period.replace(' (full-time equivalent)', '')}"
+        return cost.with_condition(text)
     return ""
