@@ -114,7 +114,9 @@ def test_within_a_budget_the_list_still_sorts_by_cost_as_the_cards_show_it(clien
     cards = response.context["cards"]
     keys = [c.estimate.sort_key() for c in cards]
     assert cards and keys == sorted(keys)
-    assert all(c.estimate.available and c.estimate.low <= 3000 for c in cards)
+    # Over the budget: gone; no stated length: kept, marked "Needs your weeks", sorted last.
+    assert all(not c.estimate.available or c.estimate.low <= 3000 for c in cards)
+    assert all(c.budget.state == "needs_weeks" for c in cards if not c.estimate.available)
 
 
 def test_the_eligible_filter_lists_eligible_before_check(client, seeded):

@@ -86,6 +86,7 @@ def eligibility(request: HttpRequest) -> HttpResponse:
         programmes = (
             Programme.objects.published()
             .for_cards()
+            .select_related("source_guide")
             .prefetch_related("disciplines")
             .order_by("title")
         )

@@ -59,7 +59,7 @@ def home(request: HttpRequest) -> HttpResponse:
         undated |= published.deadline_q(state, today)
     soonest = (
         published.exclude(undated)
-        .select_related("organisation")
+        .select_related("organisation", "source_guide")
         .with_deadlines()
         .by_next_deadline(today)[:SOONEST_DEADLINES]
     )
@@ -159,20 +159,24 @@ def programme_list(request: HttpRequest) -> HttpResponse:
     paginator = Paginator(ordered, PER_PAGE)
     page, page_note = page_of(paginator, request.GET.get("page"))
     compare = asked.compare
-    shown = [
-        cards.card(
-            programme,
-            today,
-            url=params.with_profile(programme.get_absolute_url(), asked.carry_query),
-            verdict=None if profile.is_empty else match(programme, profile),
-            estimate=results.estimate_for(programme, choice, benchmarks, rates),
-            compare=cards.CompareLink(
-                programme.slug in compare,
-                params.adding_to_comparison(request.GET, compare, programme.slug),
-            ),
+    budget = extras.cleaned_data.get("max_cost")
+    shown = []
+    for programme in page.object_list:
+        estimate = results.estimate_for(programme, choice, benchmarks, rates)
+        shown.append(
+            cards.card(
+                programme,
+                today,
+                url=params.with_profile(programme.get_absolute_url(), asked.carry_query),
+                verdict=None if profile.is_empty else match(programme, profile),
+                estimate=estimate,
+                compare=cards.CompareLink(
+                    programme.slug in compare,
+                    params.adding_to_comparison(request.GET, compare, programme.slug),
+                ),
+                budget=None if budget is None else costs.budget_fit(estimate, budget),
+            )
         )
-        for programme in page.object_list
-    ]
     search_text = filterset.form.cleaned_data.get("q") or ""
     help_, nearest = advice.NO_HELP, None
     if paginator.count == 0:
@@ -319,7 +323,14 @@ def active_filters(
         if budget is not None and "max_cost" not in extras.errors:
             currency = choice.currency if choice is not None else ""
             figure = format_figures(Decimal(budget), None, currency)
-            chips.append(Chip(f"Budget, all-in: up to {figure}", {"max_cost": None}))
+            weeks = choice.weeks if choice is not None else None
+            # One length per list: the student's weeks, or each programme's own, said here.
+            at = (
+                f"for {weeks} week{'s' if weeks != 1 else ''}"
+                if weeks
+                else "each programme at its shortest stated length"
+            )
+            chips.append(Chip(f"Budget, all-in: up to {figure}, {at}", {"max_cost": None}))
     return chips
 
 
