@@ -16,10 +16,10 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
-from programs.catalogue.import_summary import StoredSummary
+from programs.catalogue.import_summary import StoredSummary, summarise
 from programs.models import ImportJob
 
-from .import_forms import overwrite_newer
+from .import_forms import leave_conflicts, overwrite_newer
 from .import_jobs import confirm_import, queue_import, rows_saved_so_far
 
 REFRESH_SECONDS = 2
@@ -95,7 +95,20 @@ class BackgroundImportMixin(_AdminBase):
             total_rows=len(dataset),
             user=request.user,
             overwrite_newer=overwrite_newer(form),
+            leave_conflicts=leave_conflicts(form),
         )
+
+    def process_result(self, result, request: HttpRequest) -> HttpResponse:
+        """After a confirmed small import: also list the conflicting rows it left as they are."""
+        left = summarise(result).left
+        if left:
+            rows = "; ".join(f"row {outcome.row} ({outcome.slug})" for outcome in left)
+            messages.warning(
+                request,
+                f"{len(left)} rows were left as they are, because their programme was changed "
+                f"after the file was exported: {rows}.",
+            )
+        return super().process_result(result, request)
 
     def import_job_view(self, request: HttpRequest, job_id: int) -> HttpResponse:
         if not self.has_import_permission(request):

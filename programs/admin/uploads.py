@@ -9,6 +9,7 @@ django-import-export's own IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT only strips a
 
 from __future__ import annotations
 
+import codecs
 import io
 import zipfile
 
@@ -34,6 +35,63 @@ def check_size(data: bytes | str) -> None:
             f"This file is {_megabytes(size)}; an import takes at most {_megabytes(limit)}. "
             "Split it into smaller files."
         )
+
+
+# Byte-order marks, longest first (UTF-32's little-endian mark begins like UTF-16's).
+BYTE_ORDER_MARKS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+SAVE_AS_UTF8 = "In Excel, choose Save As → “CSV UTF-8 (comma delimited)” and import that file."
+
+
+def decode_spreadsheet_text(data: bytes) -> str:
+    """A CSV's text: UTF-8 (with or without a byte-order mark), UTF-16 or UTF-32 with their mark,
+    or Windows-1252 (Excel's "CSV" on Windows) when it reads as Western text. Anything else is
+    refused with a message, rather than read as mojibake or as a file of empty rows."""
+    for mark, codec in BYTE_ORDER_MARKS:
+        if data.startswith(mark):
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError:
+                raise UploadRefused(
+                    f"This file starts as {codec.upper()} text but is not valid {codec.upper()}. "
+                    + SAVE_AS_UTF8
+                ) from None
+    if b"\x00" in data:
+        raise UploadRefused(
+            "This file looks like UTF-16 text without a byte-order mark, which cannot be read "
+            "safely. " + SAVE_AS_UTF8
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        text = ""
+    if not text or _looks_like_another_encoding(text):
+        raise UploadRefused(
+            "This file is neither UTF-8 nor Windows-1252 text (it may be Shift-JIS, GB2312 or "
+            "another encoding), so its letters would be garbled. " + SAVE_AS_UTF8
+        )
+    return text
+
+
+def _looks_like_another_encoding(text: str) -> bool:
+    """Windows-1252 reading of a two-byte encoding (Shift-JIS, GBK, Big5): its letters come in
+    pairs of bytes, so most non-ASCII characters stand next to another one, which Western text
+    (an é or ü between ASCII letters, a dash between spaces) seldom does."""
+    wide = [i for i, char in enumerate(text) if ord(char) > 127]
+    if len(wide) < 4:
+        return False
+    positions = set(wide)
+    paired = sum(1 for i in wide if i - 1 in positions or i + 1 in positions)
+    return paired > len(wide) / 2
 
 
 def check_rows(dataset):

@@ -49,6 +49,8 @@ NOT_IN_FIXTURES = [
     "programs.importjob",
     # Who has a change form open (admin/presence.py): moments, not directory.
     "programs.editingsession",
+    # Readers' and providers' proposals (programs/suggestions/): an inbox, not directory.
+    "programs.suggestion",
 ]
 
 # `version` counts saves in this database (catalogue/writing.py): not a fact to carry over.
