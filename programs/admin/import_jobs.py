@@ -153,6 +153,9 @@ def import_kwargs(job: ImportJob) -> dict:
 
 def check(job: ImportJob) -> None:
     dataset = read_dataset(job)
+    # A large XLSX was queued with its rows counted in its XML, unparsed: the parse decides.
+    record(job, total_rows=len(dataset), rows_done=0)
+    job.total_rows = len(dataset)
     parts = []
     for start in range(0, len(dataset), CHECK_PART_ROWS):
         part = tablib.Dataset(*dataset[start : start + CHECK_PART_ROWS], headers=dataset.headers)
