@@ -24,6 +24,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -112,7 +113,7 @@ def _problem_text(problems: list[query.Problem]) -> str:
 
 
 def plan_digests(run: Run) -> int:
-    periods = {f: digest_period(f, run.now) for f in Alert.Frequency}
+    periods: dict[str, str] = {f.value: digest_period(f, run.now) for f in Alert.Frequency}
     has_one = Q()
     for frequency, period in periods.items():
         has_one |= Q(alert__frequency=frequency, period=period)
@@ -159,7 +160,7 @@ def plan_reminders(run: Run) -> int:
             watching[slug].append(pk)
     if not watching:
         return 0
-    owed = []
+    owed: list[AlertMessage] = []
     programmes = Programme.objects.published().with_deadlines().filter(slug__in=list(watching))
     for programme in programmes:
         status = deadlines.deadline_status(programme, today)
@@ -185,7 +186,7 @@ def _letter_digest(run: Run, message: AlertMessage) -> tuple[mail.Letter, str] |
         return None
     programmes = Programme.objects.select_related("organisation").in_bulk([pid for pid, _ in found])
     listed = reverse("programs:list")
-    items = [
+    items: list[dict[str, Any]] = [
         {
             "programme": programmes[pid],
             "url": f"{settings.SITE_URL}{programmes[pid].get_absolute_url()}",
@@ -196,7 +197,7 @@ def _letter_digest(run: Run, message: AlertMessage) -> tuple[mail.Letter, str] |
     ]
     context = {
         "items": items,
-        "count": sum(len(item["changes"]) for item in items),
+        "count": sum(len(rows) for _, rows in found),
         "since": timezone.localdate(message.covers_from),
         "search_url": f"{settings.SITE_URL}{listed}?{alert.query}".rstrip("?"),
         "feed_url": f"{settings.SITE_URL}{reverse('programs:feed')}?{alert.query}".rstrip("?"),

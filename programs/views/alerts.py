@@ -156,8 +156,7 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
     them all (and with them the address)."""
     alert = links.alert_for(links.MANAGE, token)
     if alert is None:
-        ctx = {"section": "programmes"}
-        return render(request, "programs/alerts/gone.html", ctx, status=404)
+        return render(request, "programs/alerts/gone.html", {"section": "programmes"}, status=404)
     mine = Alert.objects.for_address(alert.email)
     if request.method == "POST":
         action, chosen = request.POST.get("action", ""), request.POST.get("alert", "")
