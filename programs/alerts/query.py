@@ -27,6 +27,11 @@ from programs.models import Programme, ProgrammeQuerySet, Vocabulary
 # What a saved search keeps: the list's filters, search, profile, budget and estimate. The page
 # number and the comparison (`p`) are where the student was, not what they search for.
 NOT_SAVED = ("page", "p")
+PROFILE_AND_ESTIMATE = (
+    *ProfileForm.base_fields,
+    *ListExtrasForm.base_fields,
+    *EstimateForm.base_fields,
+)
 
 
 def list_parameters() -> frozenset[str]:
@@ -113,6 +118,9 @@ def programmes_for(
         vocabulary=vocabulary,
     )
     filterset.is_valid()
+    by_cost = filterset.form.cleaned_data.get("sort") == Sort.COST
+    if not any(name in query for name in PROFILE_AND_ESTIMATE) and not by_cost:
+        return filterset.qs  # nothing to check in Python: no vocabulary to read
     profile = ProfileForm(query, today=today, vocabulary=vocabulary).profile()
     extras = ListExtrasForm(query)
     extras.is_valid()
@@ -136,7 +144,7 @@ def programmes_for(
         found = found.prefetch_related("disciplines")
     return results.in_order(
         found,
-        by_cost=filterset.form.cleaned_data.get("sort") == Sort.COST,
+        by_cost=by_cost,
         eligible_first=eligible_only,
         checked=checked,
         choice=choice,
