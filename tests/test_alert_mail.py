@@ -207,3 +207,19 @@ def test_a_draft_published_by_an_adviser_is_news_and_so_is_its_deadline(smtp_inb
     text = body(smtp_inbox.messages[1])
     assert "Now listed in the directory" in text
     assert "Confirmed deadline: 20 February 2027 (2027 cycle)" in text
+
+
+def test_the_worker_runs_send_alerts_every_hour_with_one_run_queued(smtp_inbox):
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    call_command("send_alerts", "--schedule")
+    call_command("send_alerts", "--schedule")
+    queued = DBTaskResult.objects.filter(task_path=schedule.send_alerts_task.module_path)
+    assert queued.filter(status="READY").count() == 1
+
+    run_worker()
+
+    assert queued.filter(status="SUCCESSFUL").count() == 1
+    (waiting,) = queued.filter(status="READY")
+    assert waiting.run_after >= timezone.now() + schedule.EVERY - datetime.timedelta(minutes=1)
