@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programs", "0016_imp_fixture_tombstones"),
+        ("programs", "0017_i22_alerts"),
     ]
 
     operations = [
