@@ -141,6 +141,7 @@ class CostInline(admin.StackedInline):
         ("kind", "key", "position"),
         ("amount_min", "amount_max", "currency", "period"),
         ("open_ended", "approximate"),
+        "condition",
         "notes",
         "source",
     ]
