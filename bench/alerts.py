@@ -130,6 +130,7 @@ def timed_run() -> dict:
         "queries": len(captured),
         "planned": report.planned,
         "sent": report.sent,
+        "dropped": report.dropped,
         "mails": len(outbox.outbox),
     }
 
@@ -152,6 +153,11 @@ def scenario(count: int) -> dict:
 
 def main() -> None:
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    if "--profile" in sys.argv:
+        import cProfile
+
+        cProfile.runctx("scenario(ALERT_COUNTS[0])", globals(), locals(), sort="cumtime")
+        return
     results = {str(count): scenario(count) for count in ALERT_COUNTS}
     print(json.dumps(results))
 

@@ -13,7 +13,8 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.forms import Form
 from django.http import QueryDict
 
 from programs.core import clock
@@ -73,7 +74,23 @@ class Problem:
 NAME = re.compile(r"[a-z_]{1,40}")
 
 
-def problems(query: QueryDict, vocabulary: Vocabulary | None = None) -> list[Problem]:
+def list_filter(query: QueryDict, vocabulary: Vocabulary | None = None) -> ProgrammeFilter:
+    """The list's filter set over this query (build it once to ask both questions below)."""
+    filterset = ProgrammeFilter(
+        query,
+        queryset=Programme.objects.published().for_cards().select_related("source_guide"),
+        today=clock.today(),
+        vocabulary=vocabulary or Vocabulary(),
+    )
+    filterset.is_valid()
+    return filterset
+
+
+def problems(
+    query: QueryDict,
+    vocabulary: Vocabulary | None = None,
+    filterset: ProgrammeFilter | None = None,
+) -> list[Problem]:
     """Parameters the list does not know (any more) and values it cannot use. A name is repeated
     only when it looks like one (a message never carries arbitrary text someone typed)."""
     known = list_parameters()
@@ -86,12 +103,13 @@ def problems(query: QueryDict, vocabulary: Vocabulary | None = None) -> list[Pro
         if name not in known and name not in NOT_SAVED
     ]
     today, vocabulary = clock.today(), vocabulary or Vocabulary()
-    forms = (
-        ProgrammeFilter(query, today=today, vocabulary=vocabulary).form,
-        ProfileForm(query, today=today, vocabulary=vocabulary),
-        ListExtrasForm(query),
-        EstimateForm(query),
-    )
+    forms: list[Form] = [(filterset or list_filter(query, vocabulary)).form]
+    if any(name in query for name in PROFILE_AND_ESTIMATE):
+        forms += [
+            ProfileForm(query, today=today, vocabulary=vocabulary),
+            ListExtrasForm(query),
+            EstimateForm(query),
+        ]
     for form in forms:
         form.is_valid()
         for name, messages in form.errors.items():
@@ -106,18 +124,14 @@ def _without_values(message: str) -> str:
 
 
 def programmes_for(
-    query: QueryDict, vocabulary: Vocabulary | None = None
+    query: QueryDict,
+    vocabulary: Vocabulary | None = None,
+    filterset: ProgrammeFilter | None = None,
 ) -> QuerySet[Programme] | list[Programme]:
     """The published programmes this list query string selects, in the list page's order."""
     today, vocabulary = clock.today(), vocabulary or Vocabulary()
     published = Programme.objects.published()
-    filterset = ProgrammeFilter(
-        query,
-        queryset=published.for_cards().select_related("source_guide"),
-        today=today,
-        vocabulary=vocabulary,
-    )
-    filterset.is_valid()
+    filterset = filterset or list_filter(query, vocabulary)
     by_cost = filterset.form.cleaned_data.get("sort") == Sort.COST
     if not any(name in query for name in PROFILE_AND_ESTIMATE) and not by_cost:
         return filterset.qs  # nothing to check in Python: no vocabulary to read
@@ -153,15 +167,23 @@ def programmes_for(
     )
 
 
+# Up to this many ids are bound one by one (the primary key's index finds them); more as one value.
+FEW_IDS = 500
+
+
 def selected_among(
-    query: QueryDict, ids: Collection[int], vocabulary: Vocabulary | None = None
+    query: QueryDict,
+    ids: Collection[int],
+    vocabulary: Vocabulary | None = None,
+    filterset: ProgrammeFilter | None = None,
 ) -> list[int]:
     """Which of these programmes the query selects, in the page's order (one query without a
     profile check or a budget)."""
     if not ids:
         return []
-    found = programmes_for(query, vocabulary)
+    found = programmes_for(query, vocabulary, filterset)
     if isinstance(found, list):
         return [programme.pk for programme in found if programme.pk in ids]
-    within = found.filter(ProgrammeQuerySet.among_q(ids))
+    among = Q(pk__in=sorted(ids)) if len(ids) <= FEW_IDS else ProgrammeQuerySet.among_q(ids)
+    within = found.filter(among)
     return list(within.values_list("pk", flat=True))
