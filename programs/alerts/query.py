@@ -1,10 +1,8 @@
 """A saved search is the list's own query string: the programmes it selects, in the page's order.
 
 `programmes_for()` is the one place alerts and the per-search feed ask the list what a query
-string selects. It reproduces the list view's steps (programs/views/listing.py `programme_list`:
-the filter set, the Python checks of a profile and a budget, the order) so an alert lists exactly
-what the page would show; when the list reads its query through one object, this function is the
-one line to change.
+string selects. It asks the list's own `ListQuery` (programs/listing/query.py), which the list
+page and the exports read too, so an alert lists exactly what the page would show.
 """
 
 from __future__ import annotations
@@ -12,17 +10,16 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
+from typing import cast
 
 from django.db.models import Q, QuerySet
 from django.forms import Form
 from django.http import QueryDict
 
 from programs.core import clock
-from programs.decisions import costs
 from programs.decisions.profile import EstimateForm, ListExtrasForm, ProfileForm
-from programs.listing import results
-from programs.listing.choices import Sort
 from programs.listing.filters import ProgrammeFilter
+from programs.listing.query import ListQuery
 from programs.models import Programme, ProgrammeQuerySet, Vocabulary
 
 # What a saved search keeps: the list's filters, search, profile, budget and estimate. The page
@@ -74,22 +71,15 @@ class Problem:
 NAME = re.compile(r"[a-z_]{1,40}")
 
 
-def list_filter(query: QueryDict, vocabulary: Vocabulary | None = None) -> ProgrammeFilter:
-    """The list's filter set over this query (build it once to ask both questions below)."""
-    filterset = ProgrammeFilter(
-        query,
-        queryset=Programme.objects.published().for_cards().select_related("source_guide"),
-        today=clock.today(),
-        vocabulary=vocabulary or Vocabulary(),
-    )
-    filterset.is_valid()
-    return filterset
+def read(query: QueryDict, vocabulary: Vocabulary | None = None) -> ListQuery:
+    """The list's own reading of this query string (read it once to ask both questions below)."""
+    return ListQuery.read(query, clock.today(), vocabulary)
 
 
 def problems(
     query: QueryDict,
     vocabulary: Vocabulary | None = None,
-    filterset: ProgrammeFilter | None = None,
+    list_query: ListQuery | None = None,
 ) -> list[Problem]:
     """Parameters the list does not know (any more) and values it cannot use. A name is repeated
     only when it looks like one (a message never carries arbitrary text someone typed)."""
@@ -102,14 +92,14 @@ def problems(
         for name in sorted(query)
         if name not in known and name not in NOT_SAVED
     ]
-    today, vocabulary = clock.today(), vocabulary or Vocabulary()
-    forms: list[Form] = [(filterset or list_filter(query, vocabulary)).form]
-    if any(name in query for name in PROFILE_AND_ESTIMATE):
-        forms += [
-            ProfileForm(query, today=today, vocabulary=vocabulary),
-            ListExtrasForm(query),
-            EstimateForm(query),
-        ]
+    list_query = list_query or read(query, vocabulary)
+    asked = list_query.asked
+    forms: tuple[Form, ...] = (
+        list_query.filterset.form,
+        asked.profile_form,
+        asked.extras,
+        asked.estimate_form,
+    )
     for form in forms:
         form.is_valid()
         for name, messages in form.errors.items():
@@ -126,45 +116,18 @@ def _without_values(message: str) -> str:
 def programmes_for(
     query: QueryDict,
     vocabulary: Vocabulary | None = None,
-    filterset: ProgrammeFilter | None = None,
+    list_query: ListQuery | None = None,
 ) -> QuerySet[Programme] | list[Programme]:
-    """The published programmes this list query string selects, in the list page's order."""
-    today, vocabulary = clock.today(), vocabulary or Vocabulary()
-    published = Programme.objects.published()
-    filterset = filterset or list_filter(query, vocabulary)
-    by_cost = filterset.form.cleaned_data.get("sort") == Sort.COST
-    if not any(name in query for name in PROFILE_AND_ESTIMATE) and not by_cost:
-        return filterset.qs  # nothing to check in Python: no vocabulary to read
-    profile = ProfileForm(query, today=today, vocabulary=vocabulary).profile()
-    extras = ListExtrasForm(query)
-    extras.is_valid()
-    choice = EstimateForm(query).choice()
-    benchmarks, rates = vocabulary.benchmarks, costs.Rates(vocabulary.rates)
-    eligible_only = bool(extras.cleaned_data.get("eligible")) and not profile.is_empty
-    checked = results.kept_by_checks(
-        filterset,
-        published,
-        profile,
-        eligible_only,
-        extras.cleaned_data.get("max_cost"),
-        choice,
-        benchmarks,
-        rates,
-    )
-    found = filterset.qs
-    if checked is not None:
-        found = found.filter(ProgrammeQuerySet.among_q(checked.severity))
-    if not profile.is_empty:
-        found = found.prefetch_related("disciplines")
-    return results.in_order(
-        found,
-        by_cost=by_cost,
-        eligible_first=eligible_only,
-        checked=checked,
-        choice=choice,
-        benchmarks=benchmarks,
-        rates=rates,
-    )
+    """The published programmes this list query string selects, in the list page's order: the
+    list's own `ListQuery` (programs/listing/query.py), as the page and the exports read it."""
+    list_query = list_query or read(query, vocabulary)
+
+    def for_cards(found: QuerySet) -> QuerySet[Programme]:
+        return cast(ProgrammeQuerySet, found).for_cards().select_related("source_guide")
+
+    if list_query.ordered_pks is None:  # the database orders them
+        return for_cards(list_query.results())
+    return list(list_query.rows(for_cards))
 
 
 # Up to this many ids are bound one by one (the primary key's index finds them); more as one value.
@@ -175,13 +138,13 @@ def selected_among(
     query: QueryDict,
     ids: Collection[int],
     vocabulary: Vocabulary | None = None,
-    filterset: ProgrammeFilter | None = None,
+    list_query: ListQuery | None = None,
 ) -> list[int]:
     """Which of these programmes the query selects, in the page's order (one query without a
     profile check or a budget)."""
     if not ids:
         return []
-    found = programmes_for(query, vocabulary, filterset)
+    found = programmes_for(query, vocabulary, list_query)
     if isinstance(found, list):
         return [programme.pk for programme in found if programme.pk in ids]
     among = Q(pk__in=sorted(ids)) if len(ids) <= FEW_IDS else ProgrammeQuerySet.among_q(ids)

@@ -37,7 +37,7 @@ from django.utils import timezone
 from programs import mail
 from programs.core import clock
 from programs.decisions import deadlines
-from programs.listing.filters import ProgrammeFilter
+from programs.listing.query import ListQuery
 from programs.models import Alert, AlertMessage, Programme, Vocabulary
 
 from . import changes, links, query, subscribing
@@ -80,7 +80,7 @@ class Run:
     changed: dict[int, list[changes.Change]] = field(default_factory=dict)
     selected: dict[str, list[int]] = field(default_factory=dict)  # by query string
     problems: dict[str, list[query.Problem]] = field(default_factory=dict)
-    filters: dict[str, ProgrammeFilter] = field(default_factory=dict)
+    queries: dict[str, ListQuery] = field(default_factory=dict)
     programmes: dict[int, Programme] = field(default_factory=dict)  # the changed ones, once
 
     def programmes_by_id(self, ids: list[int]) -> dict[int, Programme]:
@@ -91,10 +91,10 @@ class Run:
             self.programmes.update(found)
         return {pid: self.programmes[pid] for pid in ids if pid in self.programmes}
 
-    def filter_for(self, saved: str) -> ProgrammeFilter:
-        if saved not in self.filters:
-            self.filters[saved] = query.list_filter(QueryDict(saved), self.vocabulary)
-        return self.filters[saved]
+    def query_for(self, saved: str) -> ListQuery:
+        if saved not in self.queries:
+            self.queries[saved] = query.read(QueryDict(saved), self.vocabulary)
+        return self.queries[saved]
 
     def read_changes(self, since: datetime) -> None:
         self.since = since
@@ -113,7 +113,7 @@ class Run:
     def selected_for(self, saved: str, found: dict[int, list]) -> list[int]:
         def select() -> list[int]:
             return query.selected_among(
-                QueryDict(saved), set(found), self.vocabulary, self.filter_for(saved)
+                QueryDict(saved), set(found), self.vocabulary, self.query_for(saved)
             )
 
         if found is not self.changed:
@@ -125,7 +125,7 @@ class Run:
     def problems_for(self, saved: str) -> list[query.Problem]:
         if saved not in self.problems:
             self.problems[saved] = query.problems(
-                QueryDict(saved), self.vocabulary, self.filter_for(saved)
+                QueryDict(saved), self.vocabulary, self.query_for(saved)
             )
         return self.problems[saved]
 
