@@ -17,6 +17,7 @@ from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from programs.core import clock
+from programs.decisions.deadlines import deadline_status
 from programs.models import (
     City,
     Cost,
@@ -43,6 +44,7 @@ from .revisions import ProgrammeRevisionsMixin
 from .sources import DatedDeadlineInline
 from .transfer import ProgrammeResource, SpreadsheetCSV
 from .uploads import SafeXLSX, UploadRefused
+from .verification import verify_selected
 
 MONTH_CHOICES = [("", "—"), *((n, calendar.month_name[n]) for n in range(1, 13))]
 MONTH_FIELDS = {"deadline_month", "start_month", "end_month"}
@@ -291,13 +293,18 @@ class ProgrammeAdmin(
 
     @admin.display(description="deadline", ordering="deadline_month")
     def deadline(self, programme: Programme) -> str:
-        return deadline_summary(programme)
+        # What students see today: a confirmed date before the stated one (decisions/deadlines).
+        return deadline_status(programme, clock.today()).short
 
     def get_queryset(self, request: HttpRequest) -> ProgrammeQuerySet:
         # The reasons are columns of the same query, so the list column costs nothing extra.
         # The admin starts from Programme.objects, whose QuerySet the stubs cannot see through.
         programmes = cast(ProgrammeQuerySet, super().get_queryset(request))
-        return programmes.with_review_flags(clock.today()).with_open_suggestions()
+        return (
+            programmes.with_review_flags(clock.today())
+            .with_open_suggestions()
+            .prefetch_related(programmes.deadlines_prefetch())
+        )
 
     @admin.display(description="open suggestions", ordering="open_suggestions")
     def suggestions(self, programme: Programme) -> str:
@@ -373,16 +380,11 @@ class ProgrammeAdmin(
         self.message_user(request, f"Archived {count} programme(s).")
 
     @admin.action(
-        description="Mark the selected programmes as verified today",
+        description="Check the selected programmes against their sources and mark verified",
         permissions=["change"],
     )
-    def mark_verified_today(self, request: HttpRequest, queryset: QuerySet) -> None:
-        today = clock.today()
-        programmes = list(queryset)
-        for programme in programmes:
-            programme.mark_verified(request.user, today)
-        self._log(request, programmes, f"Marked as verified on {today.isoformat()}.")
-        self.message_user(request, f"Marked {len(programmes)} programme(s) as verified today.")
+    def mark_verified_today(self, request: HttpRequest, queryset: QuerySet):
+        return verify_selected(self, request, queryset)
 
 
 @admin.register(EligibilityRule)

@@ -7,7 +7,8 @@ needs review (archived ones never do) when it is:
 - **stale**: never verified, or last verified more than `STALE_AFTER_DAYS` days ago;
 - **past its deadline**: a yearly deadline (fixed, or approximate with a month) has passed this
   year and nobody has verified the record since that date, so the next cycle's facts are
-  unchecked. Verification, not any update: a save that checked nothing clears no reason;
+  unchecked; a confirmed (dated) deadline still ahead answers it, since an adviser recorded the
+  next date with its source. Verification, not any update: a save that checked nothing clears no reason;
 - **without an application page**: published with no official application page recorded, so its
   next step is only the site the guide cites or a web search;
 - **missing facts**: a named programme (not a pathway, whose terms vary by host and are rightly
@@ -70,7 +71,9 @@ def past_deadline_q(today: date) -> Q:
             deadline_day__isnull=False,
         )
     )
-    return closed & before_deadline
+    # A confirmed date ahead is the next cycle's, recorded with its source: nothing has passed.
+    confirmed_ahead = FindingQuerySet.confirmed_q(date__gte=today)
+    return closed & before_deadline & ~confirmed_ahead
 
 
 def missing_facts_q() -> Q:
