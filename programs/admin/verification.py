@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
@@ -150,7 +151,7 @@ def verify_selected(
         "confirm": CONFIRM,
         "today": clock.today(),
         "nothing_ticked": bool(request.POST.get(CONFIRM)),
-        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        "action_checkbox_name": ACTION_CHECKBOX_NAME,
     }
     request.current_app = model_admin.admin_site.name
     return TemplateResponse(request, "admin/programs/programme/verify.html", context)

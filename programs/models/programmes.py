@@ -38,7 +38,7 @@ class ProgrammeQuerySet(ReviewQuerySet["Programme"]):
             models.Prefetch("cities", queryset=City.objects.select_related("country")),
             "study_levels",
             "specialities",
-            "costs",
+            self.costs_prefetch(),
             self.rules_prefetch(),
             self.deadlines_prefetch(),
         )
@@ -49,15 +49,13 @@ class ProgrammeQuerySet(ReviewQuerySet["Programme"]):
             "countries",
             models.Prefetch("cities", queryset=City.objects.select_related("country")),
             "study_levels",
-            "costs",
+            self.costs_prefetch(),
             # The estimate reads the residency rules (local-residents-only places).
             self.rules_prefetch(),
             self.deadlines_prefetch(),
         )
 
     def for_detail(self) -> "ProgrammeQuerySet":
-        # Costs are defined after Programme: read them off the relation.
-        costs = self.model.costs.rel.related_model
         return self.select_related(
             "organisation", "organisation__country", "source_guide", "source__guide"
         ).prefetch_related(
@@ -68,9 +66,7 @@ class ProgrammeQuerySet(ReviewQuerySet["Programme"]):
             "disciplines",
             "partners",
             # Each cost, rule and dated deadline may cite a source: joined, never fetched one by one.
-            models.Prefetch(
-                "costs", queryset=costs._default_manager.select_related("source__guide")
-            ),
+            self.costs_prefetch(),
             self.rules_prefetch(),
             self.deadlines_prefetch(),
         )
@@ -89,6 +85,14 @@ class ProgrammeQuerySet(ReviewQuerySet["Programme"]):
         return models.Prefetch(
             "dated_deadlines",
             queryset=dated._default_manager.select_related("source", "source__guide"),
+        )
+
+    def costs_prefetch(self) -> models.Prefetch:
+        """The costs with the source each cites (an estimate line cites its cost's own)."""
+        # Costs are defined after Programme (models/conditions.py): read them off the relation.
+        costs = self.model.costs.rel.related_model
+        return models.Prefetch(
+            "costs", queryset=costs._default_manager.select_related("source__guide")
         )
 
     def with_rules(self) -> "ProgrammeQuerySet":
@@ -160,8 +164,12 @@ class Programme(CitesSource):
         related_name="partner_programmes",
         help_text="Partner hosts the guide names (labs, hospitals, universities).",
     )
-    summary = models.TextField(help_text="One or two sentences in our own words.")
-    programme_type = models.CharField("type", max_length=30, choices=Type)
+    # A draft may lack its summary and type (saved incomplete, the review queue says what is
+    # missing); a published programme has both (`programme_published_has_summary_and_type`).
+    summary = models.TextField(
+        blank=True, help_text="One or two sentences in our own words, for students."
+    )
+    programme_type = models.CharField("type", max_length=30, choices=Type, blank=True)
     delivery = models.CharField(max_length=20, choices=Delivery, default=Delivery.IN_PERSON)
     countries = models.ManyToManyField(
         "programs.Country", blank=True, related_name="programmes", help_text="Destinations."
@@ -180,10 +188,16 @@ class Programme(CitesSource):
 
     duration_min_weeks = models.PositiveSmallIntegerField(null=True, blank=True)
     duration_max_weeks = models.PositiveSmallIntegerField(null=True, blank=True)
-    duration_note = models.CharField(max_length=300, blank=True, help_text="As the guide says it.")
+    duration_note = models.CharField(
+        max_length=300, blank=True, help_text="Word for word from the source, e.g. “4 to 8 weeks”."
+    )
     start_month = models.PositiveSmallIntegerField(null=True, blank=True)
     end_month = models.PositiveSmallIntegerField(null=True, blank=True)
-    dates_note = models.CharField(max_length=300, blank=True, help_text="As the guide says it.")
+    dates_note = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Word for word from the source, e.g. “June to August”.",
+    )
 
     deadline_kind = models.CharField(
         max_length=20, choices=DeadlineKind, default=DeadlineKind.UNKNOWN
@@ -195,10 +209,16 @@ class Programme(CitesSource):
         blank=True,
         help_text="For rolling deadlines: apply at least this many weeks ahead.",
     )
-    deadline_note = models.CharField(max_length=300, blank=True, help_text="As the guide says it.")
+    deadline_note = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Word for word from the source, e.g. “mid-February”; shown in quotes.",
+    )
 
     pay = models.CharField(max_length=20, choices=Pay, default=Pay.UNKNOWN)
-    pay_note = models.CharField(max_length=300, blank=True, help_text="As the guide says it.")
+    pay_note = models.CharField(
+        max_length=300, blank=True, help_text="Word for word from the source; shown in quotes."
+    )
 
     role_includes = models.TextField(blank=True, help_text="What the intern does; one per line.")
     role_excludes = models.TextField(
@@ -207,7 +227,9 @@ class Programme(CitesSource):
     certificate = models.CharField(max_length=300, blank=True)
     recognition_notes = models.TextField(blank=True)
     how_to_apply = models.TextField(blank=True)
-    website = models.URLField(blank=True, help_text="Official website, only when a guide names it.")
+    website = models.URLField(
+        blank=True, help_text="The programme's official website, as its source gives it."
+    )
     application_url = models.URLField(
         "official application page",
         blank=True,
@@ -283,6 +305,10 @@ class Programme(CitesSource):
         ]
         constraints = [
             *CitesSource.cites_a_source_constraints("programme"),
+            models.CheckConstraint(
+                condition=~Q(status="published") | (~Q(summary="") & ~Q(programme_type="")),
+                name="programme_published_has_summary_and_type",
+            ),
             models.CheckConstraint(
                 condition=Q(duration_min_weeks__isnull=True)
                 | Q(duration_max_weeks__isnull=True)
@@ -366,6 +392,12 @@ class Programme(CitesSource):
             "deadline_lead_weeks",
             f"Give the lead time in weeks, from 1 to {MAX_WEEKS} (two years).",
         )
+        if self.status == self.Status.PUBLISHED:
+            for field, what in (("summary", "a summary"), ("programme_type", "its type")):
+                if not getattr(self, field):
+                    errors[field] = ValidationError(
+                        f"A published programme needs {what}; save it as a draft until then."
+                    )
         if self.last_verified is not None and self.last_verified > clock.today():
             errors["last_verified"] = ValidationError(
                 "A programme cannot be verified in the future: tick “Checked against its source "
