@@ -24,7 +24,8 @@ install: $(VENV)/.installed
 
 run: install
 	$(DEV) $(BIN)/python manage.py migrate --noinput
-	$(DEV) $(BIN)/python manage.py load_directory
+	@# Rows advisers edited or deleted since the last load are kept and listed as a warning.
+	$(DEV) $(BIN)/python manage.py load_directory --keep-edits
 	@# The task worker (large imports) runs beside the server and stops with it (restart
 	@# `make run` after changing a task: the worker does not reload itself here).
 	$(DEV) $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \

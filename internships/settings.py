@@ -374,4 +374,6 @@ IMPORT_TASK_ROWS = int(os.environ.get("DJANGO_IMPORT_TASK_ROWS", "200"))
 IMPORT_MAX_UNCOMPRESSED_BYTES = int(
     os.environ.get("DJANGO_IMPORT_MAX_UNCOMPRESSED_BYTES", str(50 * 2**20))
 )
+# Cells (and shared strings) an XLSX import may hold, counted in its XML before openpyxl builds them.
+IMPORT_MAX_CELLS = int(os.environ.get("DJANGO_IMPORT_MAX_CELLS", str(IMPORT_MAX_ROWS * 40)))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

@@ -51,7 +51,13 @@ def format_key(input_format: Format) -> str:
 
 
 def queue_import(
-    data: bytes, input_format: Format, file_name: str, total_rows: int, user, overwrite_newer: bool
+    data: bytes,
+    input_format: Format,
+    file_name: str,
+    total_rows: int,
+    user,
+    overwrite_newer: bool,
+    leave_conflicts: bool = False,
 ) -> ImportJob:
     """Store an uploaded file (already read within the caps) and queue its check."""
     with transaction.atomic():
@@ -62,6 +68,7 @@ def queue_import(
             data=data,
             total_rows=total_rows,
             overwrite_newer=overwrite_newer,
+            leave_conflicts=leave_conflicts,
         )
         run_import_job.enqueue(job.pk)
     return job
@@ -126,7 +133,9 @@ class ReportingResource(ProgrammeResource):
 
 
 def resource(job: ImportJob) -> ProgrammeResource:
-    return ProgrammeResource(overwrite_newer=job.overwrite_newer)
+    return ProgrammeResource(
+        overwrite_newer=job.overwrite_newer, leave_conflicts=job.leave_conflicts
+    )
 
 
 def live_count_key(job_pk: int) -> str:
@@ -144,6 +153,9 @@ def import_kwargs(job: ImportJob) -> dict:
 
 def check(job: ImportJob) -> None:
     dataset = read_dataset(job)
+    # A large XLSX was queued with its rows counted in its XML, unparsed: the parse decides.
+    record(job, total_rows=len(dataset), rows_done=0)
+    job.total_rows = len(dataset)
     parts = []
     for start in range(0, len(dataset), CHECK_PART_ROWS):
         part = tablib.Dataset(*dataset[start : start + CHECK_PART_ROWS], headers=dataset.headers)
@@ -168,7 +180,9 @@ def apply(job: ImportJob) -> None:
 
     # One version, as when a small import saves in one request.
     with one_revision():
-        result = ReportingResource(report, overwrite_newer=job.overwrite_newer).import_data(
+        result = ReportingResource(
+            report, overwrite_newer=job.overwrite_newer, leave_conflicts=job.leave_conflicts
+        ).import_data(
             dataset, dry_run=False, retain_instance_in_row_result=True, **import_kwargs(job)
         )
     cache.delete(live_count_key(job.pk))

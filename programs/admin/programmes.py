@@ -33,9 +33,11 @@ from . import old_figures
 from .accepting import AcceptsSuggestionMixin
 from .base import DirectoryAdmin, NoPopups, editor_id
 from .import_forms import (
+    LEAVE_CONFLICTS,
     OVERWRITE_NEWER,
     ProgrammeConfirmImportForm,
     ProgrammeImportForm,
+    leave_conflicts,
     overwrite_newer,
 )
 from .import_progress import BackgroundImportMixin
@@ -288,11 +290,16 @@ class ProgrammeAdmin(
         return {
             **super().get_import_resource_kwargs(request, **kwargs),
             OVERWRITE_NEWER: overwrite_newer(kwargs.get("form")),
+            LEAVE_CONFLICTS: leave_conflicts(kwargs.get("form")),
         }
 
     def get_confirm_form_initial(self, request: HttpRequest, import_form) -> dict:
         initial = super().get_confirm_form_initial(request, import_form)
-        return {**initial, OVERWRITE_NEWER: overwrite_newer(import_form)}
+        return {
+            **initial,
+            OVERWRITE_NEWER: overwrite_newer(import_form),
+            LEAVE_CONFLICTS: leave_conflicts(import_form),
+        }
 
     @admin.display(description="deadline", ordering="deadline_month")
     def deadline(self, programme: Programme) -> str:

@@ -154,6 +154,9 @@ def export_row(programme: Programme, base_url: str, how: Derivation) -> dict[str
     }
 
 
-def export_rows(queryset, base_url: str, how: Derivation) -> Iterator[dict[str, object]]:
-    for programme in for_export(queryset).iterator(chunk_size=2000):
+def export_rows(
+    programmes: Iterable[Programme], base_url: str, how: Derivation
+) -> Iterator[dict[str, object]]:
+    """One row per programme, each fetched with `for_export()`."""
+    for programme in programmes:
         yield export_row(programme, base_url, how)
