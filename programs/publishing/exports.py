@@ -89,7 +89,7 @@ class Derivation:
 def for_export(queryset):
     return (
         queryset.select_related("organisation", "source_guide", "source__guide")
-        .prefetch_related("countries", "costs", "disciplines")
+        .prefetch_related("countries", "disciplines", queryset.costs_prefetch())
         .with_rules()
         .with_deadlines()
     )

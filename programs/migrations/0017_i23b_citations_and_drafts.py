@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programs', '0015_i21_suggestions'),
+        ('programs', '0016_imp_fixture_tombstones'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
