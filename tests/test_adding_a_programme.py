@@ -42,7 +42,7 @@ def medical_student(db):
 
 
 def empty_inlines() -> dict[str, str]:
-    data = {}
+    data: dict[str, str] = {}
     for prefix in ("dated_deadlines", "eligibility_rules", "costs"):
         data |= {
             f"{prefix}-TOTAL_FORMS": "1",
