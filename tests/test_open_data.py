@@ -100,13 +100,14 @@ def test_the_export_query_count_does_not_grow_with_the_rows(client, django_asser
     for _ in range(3):
         make_programme(countries=[make_country()])
     # The rows, then one query per related list (countries, costs, disciplines, rules, confirmed
-    # deadlines), whatever the number of rows; and the vocabularies the profile and the estimate
-    # read (5), per request since issue 12 removed the per-process snapshot.
-    with django_assert_num_queries(11):
+    # deadlines), whatever the number of rows; and the vocabularies the list query reads (8: the
+    # filters' regions, countries and specialities, and the profile's and the estimate's),
+    # per request since issue 12 removed the per-process snapshot.
+    with django_assert_num_queries(14):
         body(client.get("/programmes.csv"))
     for _ in range(5):
         make_programme(countries=[make_country()])
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(14):
         body(client.get("/programmes.json"))
 
 
@@ -154,8 +155,8 @@ def test_exports_append_the_derived_values_under_the_lists_parameters(client, mo
     data = json.loads(body(client.get("/programmes.json")))
     plain = {p["slug"]: p for p in data["programmes"]}
 
-    assert EXPORT_COLUMNS[-1] == "application_url"  # appended after them
-    assert EXPORT_COLUMNS[-10:-1] == (
+    assert EXPORT_COLUMNS[-2:] == ("application_url", "deadline_source")  # appended after them
+    assert EXPORT_COLUMNS[-11:-2] == (
         "deadline_state",
         "next_deadline",
         "deadline_confirmed",

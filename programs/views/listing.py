@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Lower
 from django.forms import Form
@@ -17,7 +16,6 @@ from django.urls import reverse
 from programs.caching.pages import cached_page
 from programs.core import clock
 from programs.decisions import costs, deadlines
-from programs.decisions.matching import match
 from programs.decisions.profile import (
     EstimateChoice,
     EstimateForm,
@@ -25,15 +23,15 @@ from programs.decisions.profile import (
     ProfileForm,
     choice_field,
 )
-from programs.listing import advice, cards, results, suggest
-from programs.listing.choices import LENGTH_HINT, Sort
-from programs.listing.facets import RULE, facets
+from programs.listing import advice, cards, suggest
+from programs.listing.choices import LENGTH_HINT
+from programs.listing.facets import RULE
 from programs.listing.filters import ProgrammeFilter
-from programs.models import Programme, ProgrammeQuerySet, Region, StudyLevel, Vocabulary
+from programs.listing.query import ListQuery
+from programs.models import Programme, Region, StudyLevel
 from programs.models.money import format_figures
 from programs.views import params
 
-PER_PAGE = 20
 SOONEST_DEADLINES = 5
 
 
@@ -59,7 +57,7 @@ def home(request: HttpRequest) -> HttpResponse:
         undated |= published.deadline_q(state, today)
     soonest = (
         published.exclude(undated)
-        .select_related("organisation")
+        .select_related("organisation", "source_guide")
         .with_deadlines()
         .by_next_deadline(today)[:SOONEST_DEADLINES]
     )
@@ -119,106 +117,73 @@ def _named_and_all(path: str) -> dict[str, Count]:
     "p",
 )
 def programme_list(request: HttpRequest) -> HttpResponse:
-    today, vocabulary = clock.today(), Vocabulary()
-    published = Programme.objects.published()
-    filterset = ProgrammeFilter(
-        request.GET,
-        queryset=published.for_cards().select_related("source_guide"),
-        today=today,
-        vocabulary=vocabulary,
-    )
-    filterset.is_valid()
-    asked = params.read(request, today, vocabulary)
-    profile, extras, choice = asked.profile, asked.extras, asked.choice
-    benchmarks, rates = vocabulary.benchmarks, costs.Rates(vocabulary.rates)
-    eligible_only = bool(extras.cleaned_data.get("eligible")) and not profile.is_empty
-    # The one set the results and every facet count are drawn from (programs/listing/facets.py).
-    checked = results.kept_by_checks(
-        filterset,
-        published,
-        profile,
-        eligible_only,
-        extras.cleaned_data.get("max_cost"),
-        choice,
-        benchmarks,
-        rates,
-    )
-    within = ProgrammeQuerySet.among_q(checked.severity) if checked is not None else None
-    found = filterset.qs.filter(within) if within is not None else filterset.qs
-    if not profile.is_empty:
-        found = found.prefetch_related("disciplines")
-    ordered = results.in_order(
-        found,
-        by_cost=filterset.form.cleaned_data.get("sort") == Sort.COST,
-        eligible_first=eligible_only,
-        checked=checked,
-        choice=choice,
-        benchmarks=benchmarks,
-        rates=rates,
-    )
-    paginator = Paginator(ordered, PER_PAGE)
-    page, page_note = page_of(paginator, request.GET.get("page"))
+    query = ListQuery.read(request.GET, clock.today())
+    found = query.run(request.GET.get("page"))
+    asked, filterset, profile = query.asked, query.filterset, query.profile
     compare = asked.compare
     shown = [
         cards.card(
-            programme,
-            today,
-            url=params.with_profile(programme.get_absolute_url(), asked.carry_query),
-            verdict=None if profile.is_empty else match(programme, profile),
-            estimate=results.estimate_for(programme, choice, benchmarks, rates),
+            row.programme,
+            query.today,
+            url=params.with_profile(row.programme.get_absolute_url(), asked.carry_query),
+            verdict=row.verdict,
+            estimate=row.estimate,
             compare=cards.CompareLink(
-                programme.slug in compare,
-                params.adding_to_comparison(request.GET, compare, programme.slug),
+                row.programme.slug in compare,
+                params.adding_to_comparison(request.GET, compare, row.programme.slug),
             ),
+            budget=None if query.budget is None else costs.budget_fit(row.estimate, query.budget),
         )
-        for programme in page.object_list
+        for row in found.shown
     ]
-    search_text = filterset.form.cleaned_data.get("q") or ""
-    help_, nearest = advice.NO_HELP, None
-    if paginator.count == 0:
+    help_, nearest, suggestions = advice.NO_HELP, None, None
+    if found.count == 0:
         levels = [row.slug for row in filterset.form.cleaned_data.get("level") or []]
-        help_ = advice.for_student([*levels, profile.level], [profile.discipline])
+        help_ = advice.for_student(
+            [*levels, profile.level],
+            [profile.discipline],
+            profile,
+            lambda p: params.with_profile(p.get_absolute_url(), asked.carry_query),
+        )
         if levels:
-            nearest = nearest_without(filterset, "level", published, within, asked.carry_query)
+            nearest = nearest_without(
+                filterset, "level", query.published, query.within, asked.carry_query
+            )
+        suggestions = suggest.when_nothing_found(
+            filterset,
+            query.published,
+            query.within,
+            query.search_text,
+            lambda slug: params.url_with(reverse("programs:list"), speciality=slug),
+        )
     ctx = {
         "section": "programmes",
         "filterset": filterset,
-        "options": facets(filterset, vocabulary, published, within),
+        "options": found.options,
         "facet_rule": RULE,
         "length_hint": LENGTH_HINT,
-        "chips": active_filters(filterset, extras, choice, eligible_only),
+        "chips": active_filters(filterset, query.extras, query.choice, query.eligible_only),
         "problems": problems(filterset)
-        + extra_problems(asked.profile_form, extras, asked.estimate_form),
-        "search_text": search_text,
-        "count": paginator.count,
+        + extra_problems(asked.profile_form, query.extras, asked.estimate_form),
+        "search_text": query.search_text,
+        "count": found.count,
         # The list's calendar link only where its feed has something to hold (views.tools).
-        "has_calendar": paginator.count > 0
-        and filterset.qs.filter(ProgrammeQuerySet.in_calendar_q(today)).exists(),
-        "page": page,
-        "page_note": page_note,
+        "has_calendar": found.has_calendar,
+        "page": found.page,
+        "page_note": found.page_note,
         "cards": shown,
         "profile_form": asked.profile_form,
         "profile_fields": "" if asked.profile_query else empty_profile_fields(asked.profile_form),
         "profile": profile,
-        "extras": extras,
+        "extras": query.extras,
         "compare": compare,
         "compare_url": params.compare_url(compare, asked.profile_query),
-        "rates": [rate for rate in rates.by_currency.values() if rate.illustrative],
-        "estimate_choice": choice,
+        "rates": [rate for rate in query.rates.by_currency.values() if rate.illustrative],
+        "estimate_choice": query.choice,
         "estimate_currencies": choice_field(asked.estimate_form, "currency").choices,
         "help": help_,
         "nearest": nearest,
-        "suggestions": (
-            suggest.when_nothing_found(
-                filterset,
-                published,
-                within,
-                search_text,
-                lambda slug: params.url_with(reverse("programs:list"), speciality=slug),
-            )
-            if paginator.count == 0
-            else None
-        ),
+        "suggestions": suggestions,
     }
     return render(request, "programs/programme_list.html", ctx)
 
@@ -249,22 +214,6 @@ def nearest_without(
     first = found.select_related("organisation")[:NEAREST]
     links = [(row, params.with_profile(row.get_absolute_url(), carry)) for row in first]
     return Nearest(label, links, count, {group: None})
-
-
-def page_of(paginator: Paginator, raw: str | None) -> tuple[Page, str]:
-    """The requested page, or the nearest real one with a note saying so; never an error."""
-    if raw is None or raw == "":
-        return paginator.page(1), ""
-    try:
-        number = int(raw)
-    except ValueError:
-        return paginator.page(1), "That page number wasn’t a number, so here is the first page."
-    if number < 1:
-        return paginator.page(1), "Pages start at 1, so here is the first page."
-    if number > paginator.num_pages:
-        last = paginator.num_pages
-        return paginator.page(last), f"There is no page {number}; here is the last page ({last})."
-    return paginator.page(number), ""
 
 
 # Active filters and problems, each with the query-string change that removes it.
@@ -314,7 +263,14 @@ def active_filters(
         if budget is not None and "max_cost" not in extras.errors:
             currency = choice.currency if choice is not None else ""
             figure = format_figures(Decimal(budget), None, currency)
-            chips.append(Chip(f"Budget, all-in: up to {figure}", {"max_cost": None}))
+            weeks = choice.weeks if choice is not None else None
+            # One length per list: the student's weeks, or each programme's own, said here.
+            at = (
+                f"for {weeks} week{'s' if weeks != 1 else ''}"
+                if weeks
+                else "each programme at its shortest stated length"
+            )
+            chips.append(Chip(f"Budget, all-in: up to {figure}, {at}", {"max_cost": None}))
     return chips
 
 

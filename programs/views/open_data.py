@@ -15,11 +15,14 @@ from django.templatetags.static import static
 from django.urls import reverse
 
 from programs.core import clock
-from programs.decisions import costs
-from programs.listing.filters import ProgrammeFilter
-from programs.models import Programme, Vocabulary
-from programs.publishing.exports import EXPORT_COLUMNS, Derivation, export_rows, spreadsheet_safe
-from programs.views import params
+from programs.listing.query import ListQuery
+from programs.publishing.exports import (
+    EXPORT_COLUMNS,
+    Derivation,
+    export_rows,
+    for_export,
+    spreadsheet_safe,
+)
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -75,20 +78,23 @@ def favicon(request: HttpRequest) -> HttpResponse:
     return redirect(static("favicon.svg"), permanent=True)
 
 
-def filtered_programmes(request: HttpRequest):
-    """The list page's results for these parameters: the same filters, the same sort."""
-    filterset = ProgrammeFilter(
-        request.GET, queryset=Programme.objects.published(), today=clock.today()
-    )
-    return filterset.qs
+def list_query(request: HttpRequest) -> ListQuery:
+    """The list page's query for these parameters: the same filters, checks and order."""
+    return ListQuery.read(request.GET, clock.today())
 
 
-def derivation(request: HttpRequest) -> Derivation:
+def derivation(query: ListQuery) -> Derivation:
     """The list's own profile and estimate parameters (an invalid answer counts as not given)."""
-    today, vocabulary = clock.today(), Vocabulary()
-    asked = params.read(request, today, vocabulary)
-    rates = costs.Rates(vocabulary.rates)
-    return Derivation(today, asked.profile, asked.choice, vocabulary.benchmarks, rates)
+    return Derivation(
+        query.today, query.profile, query.choice, query.vocabulary.benchmarks, query.rates
+    )
+
+
+def exported(request: HttpRequest) -> Iterator[dict[str, object]]:
+    """The rows of the list's results, in its order."""
+    base_url = request.build_absolute_uri("/").rstrip("/")
+    query = list_query(request)
+    return export_rows(query.rows(for_export), base_url, derivation(query))
 
 
 def _csv_value(value: object) -> object:
@@ -112,8 +118,7 @@ def _started(rows: Iterator[dict[str, object]]) -> Iterator[dict[str, object]]:
 
 
 def export_csv(request: HttpRequest) -> StreamingHttpResponse:
-    base_url = request.build_absolute_uri("/").rstrip("/")
-    rows = _started(export_rows(filtered_programmes(request), base_url, derivation(request)))
+    rows = _started(exported(request))
     writer = csv.DictWriter(_Echo(), fieldnames=EXPORT_COLUMNS)
 
     def lines() -> Iterator[str]:
@@ -127,8 +132,7 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
 
 
 def export_json(request: HttpRequest) -> StreamingHttpResponse:
-    base_url = request.build_absolute_uri("/").rstrip("/")
-    rows = _started(export_rows(filtered_programmes(request), base_url, derivation(request)))
+    rows = _started(exported(request))
 
     def chunks() -> Iterator[str]:
         yield '{"columns":' + json.dumps(EXPORT_COLUMNS) + ',"programmes":['

@@ -25,8 +25,9 @@ from programs.decisions.legitimacy import Signal, legitimacy
 from programs.decisions.profile import EstimateForm, ProfileForm
 from programs.decisions.summary import Decision, decide
 from programs.listing import cards
-from programs.listing.filters import SLUG, ProgrammeFilter
-from programs.models import Programme, Vocabulary
+from programs.listing.filters import SLUG
+from programs.listing.query import ListQuery
+from programs.models import Programme, ProgrammeQuerySet, Vocabulary
 from programs.views import params
 from programs.views.pages import advice_for_applicants
 
@@ -115,7 +116,9 @@ class Month:
 def upcoming_deadlines(request: HttpRequest) -> HttpResponse:
     """Every dated deadline of the next twelve months, month by month, then the undated ones."""
     today = clock.today()
-    rows = deadlines.deadline_rows(Programme.objects.published().for_cards(), today)
+    rows = deadlines.deadline_rows(
+        Programme.objects.published().for_cards().select_related("source_guide"), today
+    )
     horizon = today + timedelta(days=DEADLINE_HORIZON_DAYS)
     dated = sorted(
         (
@@ -181,16 +184,17 @@ def programme_calendar(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def list_calendar(request: HttpRequest) -> HttpResponse:
-    """A feed of the deadlines of any filtered list: the list's own parameters."""
-    today = clock.today()
-    filterset = ProgrammeFilter(
-        request.GET,
-        queryset=Programme.objects.published().select_related("source_guide").with_deadlines(),
-        today=today,
+    """A feed of the deadlines of any filtered list: the list's own parameters and checks."""
+    query = ListQuery.read(request.GET, clock.today())
+    if query.errors:
+        return _bad_request(params.input_problems(query.filterset.form))
+    today = query.today
+    in_calendar = ProgrammeQuerySet.in_calendar_q(today)
+    programmes = list(
+        query.rows(
+            lambda found: found.filter(in_calendar).select_related("source_guide").with_deadlines()
+        )
     )
-    programmes = list(filterset.qs)
-    if filterset.errors:
-        return _bad_request(params.input_problems(filterset.form))
     events = calendars.deadline_events(
         deadlines.deadline_rows(programmes, today),
         lambda p: request.build_absolute_uri(p.get_absolute_url()),

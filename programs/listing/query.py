@@ -1,0 +1,249 @@
+"""One list query: everything a list of programmes is asked for, read once from the query string,
+and one method that runs it.
+
+`ListQuery.read(data, today, vocabulary)` validates the filters (`ProgrammeFilter`), the search,
+the profile, the budget, the sort, the page and the comparison together. The list page, the
+open-data exports (/programmes.csv, /programmes.json) and the calendar feed all ask it for their
+programmes, so they list the same programmes in the same order:
+
+- `run(page)`: the list page's count, its page of rows (with each shown card's verdict and
+  estimate), the facet counts and the calendar flag; each row is fetched once.
+- `rows(prepare)`: every result in order, fetched in chunks with `prepare` (the exports' and the
+  feed's related rows).
+
+What the database decides: every filter and the search (`ProgrammeFilter.conditions()`),
+"eligible only" (`listing.eligibility.may_apply_q()`, proved equal to the matcher by
+tests/test_eligibility_in_sql.py) and Eligible-before-Check ordering. What Python decides: the
+budget and the cost sort (`listing.results`, over the rows the database already narrowed), and the
+verdicts and estimates of the cards a page shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Q, QuerySet
+from django.http import QueryDict
+
+from programs.decisions import costs
+from programs.decisions.matching import Profile, Verdict, match
+from programs.decisions.profile import EstimateChoice, ListExtrasForm
+from programs.listing import asked, eligibility, results
+from programs.listing.choices import Sort
+from programs.listing.facets import Option, facets
+from programs.listing.filters import ProgrammeFilter
+from programs.models import Programme, ProgrammeQuerySet, Vocabulary
+
+PER_PAGE = 20
+EXPORT_CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One programme on the page with what its card says about the student."""
+
+    programme: Programme
+    verdict: Verdict | None  # with a profile only
+    estimate: costs.Estimate
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """What `ListQuery.run()` found: the results' number, the page asked for (or the nearest
+    real one, with a note), its programmes, and every filter option with its count."""
+
+    count: int
+    page: Page
+    page_note: str
+    shown: list[Shown]
+    options: dict[str, list[Option]]
+    has_calendar: bool  # some result has a dated deadline ahead (the feed would hold something)
+
+
+class ListQuery:
+    """A list of programmes as the query string asks for it (module docstring)."""
+
+    def __init__(self, data: QueryDict, today: date, vocabulary: Vocabulary):
+        self.data, self.today, self.vocabulary = data, today, vocabulary
+        self.published = Programme.objects.published()
+        self.filterset = ProgrammeFilter(
+            data, queryset=self.published, today=today, vocabulary=vocabulary
+        )
+        self.filterset.is_valid()
+        self.asked = asked.read(data, today, vocabulary)
+        self.rates = costs.Rates(vocabulary.rates)
+
+    @classmethod
+    def read(cls, data: QueryDict, today: date, vocabulary: Vocabulary | None = None) -> ListQuery:
+        return cls(data, today, vocabulary if vocabulary is not None else Vocabulary())
+
+    # What was asked, validated once.
+
+    @property
+    def profile(self) -> Profile:
+        return self.asked.profile
+
+    @property
+    def choice(self) -> EstimateChoice:
+        return self.asked.choice
+
+    @property
+    def extras(self) -> ListExtrasForm:
+        return self.asked.extras
+
+    @property
+    def eligible_only(self) -> bool:
+        """ "Eligible only" applies when a profile gives the matcher something to judge."""
+        return bool(self.extras.cleaned_data.get("eligible")) and not self.profile.is_empty
+
+    @property
+    def budget(self) -> int | None:
+        return self.extras.cleaned_data.get("max_cost")
+
+    @property
+    def by_cost(self) -> bool:
+        return self.filterset.form.cleaned_data.get("sort") == Sort.COST
+
+    @property
+    def search_text(self) -> str:
+        return self.filterset.form.cleaned_data.get("q") or ""
+
+    @property
+    def errors(self) -> bool:
+        return bool(self.filterset.errors)
+
+    @cached_property
+    def conditions(self) -> dict[str, Q]:
+        return self.filterset.conditions()
+
+    @cached_property
+    def sql_q(self) -> Q:
+        """What the database decides beyond the filters: "eligible only"."""
+        return eligibility.may_apply_q(self.profile) if self.eligible_only else Q()
+
+    # Running it.
+
+    @cached_property
+    def _in_python(self) -> _Checked | None:
+        """The budget and the cost sort, worked out over rows fetched once; None when neither
+        is asked for (the database then does everything)."""
+        if self.budget is None and not self.by_cost:
+            return None
+        if self.budget is not None:
+            # Every programme some facet count may count (all filters but at most one group's).
+            scope = self.published.filter(self.sql_q, results.counted_q(self.conditions))
+        else:
+            scope = self.published.filter(self.sql_q, *self.conditions.values())
+        rows = {p.pk: p for p in self._for_cards(scope)}
+        estimates = {pk: self.estimate(p) for pk, p in rows.items()}
+        kept = None
+        if self.budget is not None:
+            budget = self.budget
+            kept = [pk for pk, e in estimates.items() if results.within_budget(e, budget)]
+        return _Checked(rows, estimates, kept)
+
+    @cached_property
+    def within(self) -> Q:
+        """Every condition beyond the filters, as the results and every facet count apply it."""
+        checked = self._in_python
+        if checked is None or checked.kept is None:
+            return self.sql_q
+        return self.sql_q & ProgrammeQuerySet.among_q(checked.kept)
+
+    def results(self) -> QuerySet:
+        """The results as the database orders them (search rank, title, deadline or length;
+        with "eligible only", Eligible before Check, each in that order)."""
+        found = self.filterset.qs.filter(self.within)
+        if self.eligible_only:
+            order = found.query.order_by
+            found = found.annotate(verdict_order=eligibility.verdict_order(self.profile)).order_by(
+                "verdict_order", *order
+            )
+        return found
+
+    @cached_property
+    def ordered_pks(self) -> list[int] | None:
+        """The results' primary keys in order when Python orders them (by cost), else None."""
+        checked = self._in_python
+        if checked is None:
+            return None
+        if not self.by_cost:
+            return list(self.results().values_list("pk", flat=True))
+        if self.eligible_only:  # Eligible before Check, each by cost
+            found = list(self.results().values_list("pk", "verdict_order"))
+        else:
+            found = [(pk, 0) for pk in self.results().values_list("pk", flat=True)]
+        estimates = checked.estimates
+        found.sort(key=lambda row: (row[1], estimates[row[0]].sort_key()))  # stable
+        return [pk for pk, _ in found]
+
+    def estimate(self, programme: Programme) -> costs.Estimate:
+        return results.estimate_for(programme, self.choice, self.vocabulary.benchmarks, self.rates)
+
+    def _for_cards(self, found: QuerySet) -> QuerySet:
+        found = found.for_cards().select_related("source_guide")
+        return found.prefetch_related("disciplines") if not self.profile.is_empty else found
+
+    def run(self, page: str | None) -> ListPage:
+        """The page numbered `page` (as the query string says it), the count and the facets."""
+        checked, pks = self._in_python, self.ordered_pks
+        if checked is not None and pks is not None:
+            paginator = Paginator(pks, PER_PAGE)
+            shown_page, note = page_of(paginator, page)
+            rows = [checked.rows[pk] for pk in shown_page.object_list]
+            estimates = checked.estimates
+        else:
+            paginator = Paginator(self._for_cards(self.results()), PER_PAGE)
+            shown_page, note = page_of(paginator, page)
+            rows = list(shown_page.object_list)
+            estimates = {p.pk: self.estimate(p) for p in rows}
+        judge = not self.profile.is_empty
+        shown = [Shown(p, match(p, self.profile) if judge else None, estimates[p.pk]) for p in rows]
+        count = paginator.count
+        has_calendar = (
+            count > 0
+            and self.filterset.qs.filter(
+                self.within, ProgrammeQuerySet.in_calendar_q(self.today)
+            ).exists()
+        )
+        options = facets(self.filterset, self.vocabulary, self.published, self.within)
+        return ListPage(count, shown_page, note, shown, options, has_calendar)
+
+    def rows(self, prepare: Callable[[QuerySet], QuerySet]) -> Iterator[Programme]:
+        """Every result in the list's order, fetched in chunks through `prepare` (which adds
+        the related rows the caller reads, and may narrow them further; it must not reorder)."""
+        pks = self.ordered_pks
+        if pks is None:
+            yield from prepare(self.results()).iterator(chunk_size=EXPORT_CHUNK)
+            return
+        for start in range(0, len(pks), EXPORT_CHUNK):
+            chunk = pks[start : start + EXPORT_CHUNK]
+            fetched = {p.pk: p for p in prepare(self.published.filter(pk__in=chunk))}
+            yield from (fetched[pk] for pk in chunk if pk in fetched)
+
+
+@dataclass(frozen=True)
+class _Checked:
+    rows: dict[int, Programme]  # fetched once, with what a card reads
+    estimates: dict[int, costs.Estimate]
+    kept: list[int] | None  # within the budget (None: no budget asked for)
+
+
+def page_of(paginator: Paginator, raw: str | None) -> tuple[Page, str]:
+    """The requested page, or the nearest real one with a note saying so; never an error."""
+    if raw is None or raw == "":
+        return paginator.page(1), ""
+    try:
+        number = int(raw)
+    except ValueError:
+        return paginator.page(1), "That page number wasn’t a number, so here is the first page."
+    if number < 1:
+        return paginator.page(1), "Pages start at 1, so here is the first page."
+    if number > paginator.num_pages:
+        last = paginator.num_pages
+        return paginator.page(last), f"There is no page {number}; here is the last page ({last})."
+    return paginator.page(number), ""
