@@ -100,7 +100,9 @@ class Run:
         self.since = since
         self.changed = changes.changes_between(since, self.now)
 
-    def changes_for(self, saved: str, since: datetime, until: datetime) -> list[tuple[int, list[changes.Change]]]:
+    def changes_for(
+        self, saved: str, since: datetime, until: datetime
+    ) -> list[tuple[int, list[changes.Change]]]:
         """The programmes this search shows that changed in (since, until], in its order."""
         if self.since is None or since < self.since or until > self.now:
             found = changes.changes_between(since, until)
