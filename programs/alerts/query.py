@@ -122,7 +122,7 @@ def programmes_for(
     list's own `ListQuery` (programs/listing/query.py), as the page and the exports read it."""
     list_query = list_query or read(query, vocabulary)
 
-    def for_cards(found: QuerySet) -> QuerySet[Programme]:
+    def for_cards(found: QuerySet[Programme]) -> QuerySet[Programme]:
         return cast(ProgrammeQuerySet, found).for_cards().select_related("source_guide")
 
     if list_query.ordered_pks is None:  # the database orders them
