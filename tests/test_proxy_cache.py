@@ -126,9 +126,7 @@ def test_an_archived_and_a_deleted_programme_answer_404_through_nginx_within_2_s
         assert late and all(a.status == 404 for a in late), {a.status for a in late}
         # Once nginx answered 404, nobody gets the page again.
         again = [a for a in answers if a.started > first_404 and a.status != 404]
-        assert not again, [
-            (a.status, a.header("X-Proxy-Cache"), a.started - gone_at) for a in again
-        ]
+        assert not again, [(a.status, a.header("X-Proxy-Cache"), a.started - gone_at) for a in again]
 
 
 def test_the_app_never_serves_an_archived_programme_stale_to_concurrent_requests(
@@ -221,14 +219,11 @@ def test_another_host_port_or_absolute_request_line_cannot_seed_the_cache_for_ev
         for page in pages:
             for method, target, headers in attacks:
                 attack = fetch(stack.port, target.format(page=page), method=method, headers=headers)
-                assert (
-                    attack.status == 200
-                    and og_url(attack).startswith(f"http://{canonical}/")
-                    or (
-                        attack.status == 301
-                        and attack.header("Location").startswith(f"http://{canonical}/")
-                    )
-                ), (target, headers, attack.status)
+                assert attack.status == 200 and og_url(attack).startswith(
+                    f"http://{canonical}/"
+                ) or (attack.status == 301 and attack.header("Location").startswith(
+                    f"http://{canonical}/"
+                )), (target, headers, attack.status)
             answers += [fetch(stack.port, page) for _ in range(3)]
         time.sleep(1.1)  # past nginx's second: the next answers are stored again
 
