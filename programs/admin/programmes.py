@@ -145,6 +145,7 @@ class CostInline(NoPopups, admin.StackedInline):
         ("kind", "key", "position"),
         ("amount_min", "amount_max", "currency", "period"),
         ("open_ended", "approximate"),
+        "condition",
         "notes",
         "source",
     ]

@@ -40,7 +40,6 @@ from programs.core import clock
 
 # Views we do not write ourselves, and the query parameters each reads.
 OTHER_CACHED_VIEWS: dict[str, frozenset[str]] = {
-    "programs:feed": frozenset(),
     "sitemap": frozenset(),
     "sitemap-section": frozenset({"p"}),
 }

@@ -1,5 +1,5 @@
-"""One write path for a programme: the admin, restores (and, next, imports and accepted
-suggestions) save a programme, its linked lists, rules, costs and dated deadlines through
+"""One write path for a programme: the admin, restores and spreadsheet imports (and, next,
+accepted suggestions) save a programme, its linked lists, rules, costs and dated deadlines through
 `programme_write()`.
 
 Inside it a writer holds the programme's row lock, so two writes of one programme never overlap:

@@ -8,7 +8,7 @@ assumes what the source does not say (docs/decisions.md):
 - no pay: a stipend or salary ("available for students with financial need", "for many") is a
   possible reduction the student opts into (`with_pay`), never subtracted by default;
 - no travel for virtual places, and none for places open only to one area's residents (the estimate
-  then says it assumes the student already lives there);
+  says so as the rule's consequence, never as a guess about where the student lives);
 - no false precision: totals, and any figure converted at an exchange rate, are rounded outwards to
   a step that fits their size, and a converted figure always carries the rate's caveat.
 
@@ -171,6 +171,8 @@ class Estimate:
     with_pay: bool = False
     # What the estimate assumes and why lines are left out ("virtual places: no travel").
     assumptions: list[str] = field(default_factory=list)
+    # The student gave no weeks: the programme's shortest stated length is used (and said).
+    shortest: bool = False
 
     @property
     def needs_weeks(self) -> bool:
@@ -214,6 +216,11 @@ class Estimate:
     @property
     def open_ended(self) -> bool:
         return any(line.open_ended for line in self.lines if not line.subtract)
+
+    def low_figures(self) -> str:
+        """The lower total, e.g. "€4,150"; "" without one."""
+        low = self.low
+        return "" if low is None else format_figures(low, None, self.currency)
 
     def figures(self) -> str:
         """The total as money is written everywhere else, e.g. "€4,150–11,400+"; "" without one."""
@@ -313,8 +320,15 @@ def estimate(
 ) -> Estimate:
     """The all-in estimate; `programme.costs`, its rules and the benchmarks' guides should be
     prefetched. `with_pay`: the student chose to count the pay they may receive."""
+    asked = weeks
     weeks, weeks_note = weeks_within(programme, weeks)
-    result = Estimate(weeks, currency, weeks_note=weeks_note, with_pay=with_pay)
+    result = Estimate(
+        weeks,
+        currency,
+        weeks_note=weeks_note,
+        with_pay=with_pay,
+        shortest=asked is None and weeks is not None,
+    )
     if weeks is None:
         return result
     source = programme.citation
@@ -335,11 +349,19 @@ def estimate(
             "Virtual places: no flights, accommodation, insurance, visas or vaccinations counted."
         )
     elif area:
+        # Said as the rule's consequence, not as a guess about where the student lives.
         skipped = TRAVEL_KINDS
-        result.assumptions.append(
-            f"Places are only for residents of {area}, so the estimate assumes you already live "
-            "there: no flights, accommodation, insurance or visas counted."
-        )
+        if programme.delivery == "hybrid":
+            said = (
+                f"In-person places are only for residents of {area}, and virtual places need no "
+                "travel: no flights, accommodation, insurance or visas counted."
+            )
+        else:
+            said = (
+                f"Places are only for residents of {area}, who need no flights, accommodation, "
+                "insurance or visas: none counted."
+            )
+        result.assumptions.append(said)
     elif programme.delivery == "unknown":
         result.assumptions.append(
             "The source does not say whether places are in person; the estimate assumes they are."
@@ -359,11 +381,54 @@ def estimate(
         for cost in costs:
             if cost.kind in PAY_KINDS:
                 label = f"{cost.get_kind_display()} (if you receive it)"
+                if cost.condition:
+                    label = f"{cost.get_kind_display()} ({cost.condition}, if you receive it)"
                 cited = cited_by(cost, source)
                 line = _line(label, cost, weeks, currency, rates, cited, subtract=with_pay)
                 (result.lines if with_pay else result.reductions).append(line)
     result.rates = list(rates.used.values())
     return result
+
+
+FITS = "fits"
+FEE_NOT_STATED = "fee_not_stated"
+NEEDS_WEEKS = "needs_weeks"
+OVER = "over"
+
+
+@dataclass(frozen=True)
+class BudgetFit:
+    """How an estimate stands against the student's budget, in words a card shows. Only "over"
+    leaves the list: a programme whose fee or length is not stated is kept and marked."""
+
+    state: str
+    text: str
+
+    @property
+    def kept(self) -> bool:
+        return self.state != OVER
+
+
+def budget_fit(estimate: Estimate, budget: Decimal | int) -> BudgetFit:
+    """The estimate (in the budget's currency) against the budget: its lowest figure is what is
+    compared; what the source does not state is said, never counted as nothing."""
+    limit = format_figures(Decimal(budget), None, estimate.currency)
+    if not estimate.available:
+        return BudgetFit(
+            NEEDS_WEEKS,
+            "Needs your weeks: the source states no length, so it cannot be checked against "
+            "your budget until you give them.",
+        )
+    if (estimate.low or 0) > budget:
+        return BudgetFit(OVER, f"Over your budget of {limit}.")
+    if estimate.missing:
+        left_out = ", ".join(estimate.missing).lower()
+        return BudgetFit(
+            FEE_NOT_STATED,
+            f"Check: {left_out} not stated. The rest comes to {estimate.low_figures()}, within "
+            f"your budget of {limit}; ask the provider before counting on it.",
+        )
+    return BudgetFit(FITS, f"Within your budget of {limit} (lowest estimate).")
 
 
 def weeks_within(programme: Programme, weeks: int | None) -> tuple[int | None, str]:

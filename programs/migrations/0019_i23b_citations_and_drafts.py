@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programs', '0016_imp_fixture_tombstones'),
+        ('programs', '0018_i20_cost_condition_and_currencies'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
