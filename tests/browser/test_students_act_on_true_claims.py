@@ -84,7 +84,7 @@ def test_an_indian_student_budgets_in_rupees_and_keeps_a_shortlist_across_the_si
     page.get_by_role("link", name="Add to comparison").click()
     expect(nav.get_by_role("link", name="Compare (3)")).to_be_visible()
     table = page.locator("table.compare")
-    expect(table.locator("thead > tr > th")).to_have_count(4)
+    expect(page.locator("table.compare > thead > tr > th")).to_have_count(4)
     expect(table.get_by_role("rowheader", name="Next step")).to_be_visible()
     expect(table.get_by_text("None", exact=True)).to_have_count(0)
 
