@@ -31,10 +31,10 @@ AMOUNTS = [0, 50, 99.99, 100, 250, 580, 1000, 1160, 1234.56, 2000, 4999.5, 12000
 
 
 def _amounts(rng: random.Random) -> dict:
-    low = rng.choice([None, *AMOUNTS])
-    if low is None:
+    chosen = rng.choice([None, *AMOUNTS])
+    if chosen is None:
         return {"amount_min": None, "amount_max": None}
-    low = Decimal(str(low))
+    low = Decimal(str(chosen))
     high = None if rng.random() < 0.5 else low + rng.choice([0, 10, 500, 3000])
     return {"amount_min": low, "amount_max": high}
 
@@ -82,11 +82,10 @@ def compared(choice: EstimateChoice):
     benchmarks = tuple(CostBenchmark.objects.all())
     rates = costs.Rates(ExchangeRate.objects.all())
     programmes = Programme.objects.published().prefetch_related("costs").with_rules()
+    annotated = budget.with_estimate(programmes, choice, benchmarks, rates)
     in_sql = {
-        pk: (low, high)
-        for pk, low, high in budget.with_estimate(
-            programmes, choice, benchmarks, rates
-        ).values_list("pk", "estimate_low", "estimate_high")
+        row["pk"]: (row["estimate_low"], row["estimate_high"])
+        for row in annotated.values("pk", "estimate_low", "estimate_high")  # type: ignore[misc]
     }
     in_python = {}
     for programme in programmes:

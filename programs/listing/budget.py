@@ -206,12 +206,12 @@ def _sql(
     return sql, [*weeks_params, *inner_params]
 
 
-def with_estimate(
-    programmes: QuerySet,
+def with_estimate[Q_: QuerySet](
+    programmes: Q_,
     choice: EstimateChoice,
     benchmarks: Iterable[CostBenchmark],
     rates: costs.Rates,
-) -> QuerySet:
+) -> Q_:
     """`programmes` annotated with `estimate_low` and `estimate_high`: the estimate's total as
     `costs.estimate(...).low` and `.high` (NULL without an estimate)."""
     benchmarks = tuple(benchmarks)

@@ -26,7 +26,7 @@ from datetime import date
 from functools import cached_property
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.http import QueryDict
 
 from programs.decisions import costs
@@ -138,10 +138,10 @@ class ListQuery:
         kept = self._with_estimate(scope).filter(budget.within_q(self.budget))
         return self.sql_q & ProgrammeQuerySet.among_q(list(kept.values_list("pk", flat=True)))
 
-    def _with_estimate(self, found: QuerySet) -> QuerySet:
+    def _with_estimate(self, found: ProgrammeQuerySet) -> ProgrammeQuerySet:
         return budget.with_estimate(found, self.choice, self.vocabulary.benchmarks, self.rates)
 
-    def results(self) -> QuerySet:
+    def results(self) -> ProgrammeQuerySet:
         """The results in the list's order: search rank, title, deadline, length or cost (no
         estimate last) as asked; with "eligible only", Eligible before Check, each in that order."""
         found = self.filterset.qs.filter(self.within)
@@ -157,7 +157,7 @@ class ListQuery:
     def estimate(self, programme: Programme) -> costs.Estimate:
         return results.estimate_for(programme, self.choice, self.vocabulary.benchmarks, self.rates)
 
-    def _for_cards(self, found: QuerySet) -> QuerySet:
+    def _for_cards(self, found: ProgrammeQuerySet) -> ProgrammeQuerySet:
         found = found.for_cards().select_related("source_guide")
         return found.prefetch_related("disciplines") if not self.profile.is_empty else found
 
@@ -180,7 +180,9 @@ class ListQuery:
         options = facets(self.filterset, self.vocabulary, self.published, self.within)
         return ListPage(count, shown_page, note, shown, options, has_calendar)
 
-    def rows(self, prepare: Callable[[QuerySet], QuerySet]) -> Iterator[Programme]:
+    def rows(
+        self, prepare: Callable[[ProgrammeQuerySet], ProgrammeQuerySet]
+    ) -> Iterator[Programme]:
         """Every result in the list's order, fetched in chunks through `prepare` (which adds
         the related rows the caller reads, and may narrow them further; it must not reorder)."""
         yield from prepare(self.results()).iterator(chunk_size=EXPORT_CHUNK)
