@@ -24,8 +24,11 @@ install: $(VENV)/.installed
 
 run: install
 	$(DEV) $(BIN)/python manage.py migrate --noinput
-	$(DEV) $(BIN)/python manage.py load_directory
-	@# The task worker (large imports) runs beside the server and stops with it (restart
+	@# Rows advisers edited or deleted since the last load are kept and listed as a warning.
+	$(DEV) $(BIN)/python manage.py load_directory --keep-edits
+	@# Alerts' hourly run, queued once for the worker (a second call queues nothing).
+	$(DEV) $(BIN)/python manage.py send_alerts --schedule
+	@# The task worker (large imports, mail, alerts) runs beside the server and stops with it (restart
 	@# `make run` after changing a task: the worker does not reload itself here).
 	$(DEV) $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \

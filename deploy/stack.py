@@ -57,7 +57,8 @@ def stop(process: subprocess.Popen | None, sig: int = signal.SIGTERM) -> None:
         process.wait(timeout=5)
 
 
-def render_nginx(prefix: Path, listen: int, upstream: int) -> Path:
+def render_nginx(prefix: Path, listen: int, upstream: int, canonical_host: str = "") -> Path:
+    """deploy/nginx.conf for loopback; the canonical host is 127.0.0.1 on nginx's port."""
     for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi", "cache"):
         (prefix / name).mkdir(parents=True, exist_ok=True)
     # nginx's workers (`nobody` when started as root) write the cache and temp files: they must be
@@ -72,6 +73,7 @@ def render_nginx(prefix: Path, listen: int, upstream: int) -> Path:
         .replace("@LISTEN@", f"127.0.0.1:{listen}")
         .replace("@UPSTREAM@", f"127.0.0.1:{upstream}")
         .replace("@FORWARDED_PROTO@", "$scheme")
+        .replace("@CANONICAL_HOST@", canonical_host or f"127.0.0.1:{listen}")
     )
     conf = prefix / "nginx.conf"
     conf.write_text(text)

@@ -348,6 +348,10 @@ if not SITE_URL.startswith(("https://", "http://")):
 # (DJANGO_PROXY_COUNT=1) the address is the one nginx writes into X-Forwarded-For. When the cache
 # is down, the forms stay open (nginx's own per-address limit still holds, deploy/nginx.conf).
 SUGGESTIONS_PER_HOUR = env_int("DJANGO_SUGGESTIONS_PER_HOUR", 5, 1, 10_000)
+# Alerts (programs/views/alerts.py): alerts one network address may ask for an hour, and alerts
+# asked for one email address an hour (whoever asks).
+ALERTS_PER_HOUR = env_int("DJANGO_ALERTS_PER_HOUR", 5, 1, 10_000)
+ALERTS_PER_ADDRESS_PER_HOUR = env_int("DJANGO_ALERTS_PER_ADDRESS_PER_HOUR", 3, 1, 10_000)
 RATELIMIT_IP_META_KEY = "programs.views.public_forms.client_address"
 RATELIMIT_FAIL_OPEN = True
 
@@ -374,4 +378,6 @@ IMPORT_TASK_ROWS = int(os.environ.get("DJANGO_IMPORT_TASK_ROWS", "200"))
 IMPORT_MAX_UNCOMPRESSED_BYTES = int(
     os.environ.get("DJANGO_IMPORT_MAX_UNCOMPRESSED_BYTES", str(50 * 2**20))
 )
+# Cells (and shared strings) an XLSX import may hold, counted in its XML before openpyxl builds them.
+IMPORT_MAX_CELLS = int(os.environ.get("DJANGO_IMPORT_MAX_CELLS", str(IMPORT_MAX_ROWS * 40)))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

@@ -1,8 +1,10 @@
 from django.urls import path
 
+from programs.alerts.query import list_parameters
+from programs.caching.pages import cached_page
 from programs.publishing.feeds import ProgrammeFeed
 
-from .views import eligibility, listing, open_data, pages, suggestions, tools
+from .views import alerts, eligibility, listing, open_data, pages, suggestions, tools
 
 app_name = "programs"
 
@@ -30,6 +32,13 @@ urlpatterns = [
         suggestions.confirm_address,
         name="confirm_address",
     ),
+    # Alerts without an account (issue 22).
+    path("alerts/search/", alerts.subscribe_search, name="alert_new"),
+    path("alerts/deadlines/", alerts.subscribe_deadlines, name="alert_deadlines"),
+    path("alerts/sent/", alerts.alert_sent, name="alert_sent"),
+    path("alerts/confirm/<str:token>/", alerts.confirm, name="alert_confirm"),
+    path("alerts/manage/<str:token>/", alerts.manage, name="alert_manage"),
+    path("alerts/unsubscribe/<str:token>/", alerts.unsubscribe, name="alert_unsubscribe"),
     path("privacy/", suggestions.privacy, name="privacy"),
     path("eligibility/", eligibility.eligibility, name="eligibility"),
     path("compare/", tools.compare, name="compare"),
@@ -40,7 +49,7 @@ urlpatterns = [
     path("guides/<slug:slug>/", pages.guide_detail, name="guide"),
     path("programmes.csv", open_data.export_csv, name="export_csv"),
     path("programmes.json", open_data.export_json, name="export_json"),
-    path("programmes/feed.atom", ProgrammeFeed(), name="feed"),
+    path("programmes/feed.atom", cached_page(*list_parameters())(ProgrammeFeed()), name="feed"),
     path("healthz", open_data.healthz, name="healthz"),
     path("robots.txt", open_data.robots_txt, name="robots"),
     path("favicon.ico", open_data.favicon, name="favicon"),

@@ -16,7 +16,7 @@ from deploy.stack import PrivateCluster, free_port
 ROOT = Path(__file__).resolve().parents[1]
 # One private cluster for the module (its fixture is module-scoped): under xdist these tests stay on
 # one worker instead of each worker starting and stopping its own cluster.
-pytestmark = pytest.mark.xdist_group("database_outage")
+pytestmark = [pytest.mark.stack, pytest.mark.xdist_group("database_outage")]
 
 
 @pytest.fixture(scope="module")

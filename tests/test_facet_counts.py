@@ -33,7 +33,7 @@ URL = "/programmes/"
 MULTI_SELECT = {"type", "speciality", "level", "pay"}
 # Each example requests the list once per option shown (about 35 pages, some 3 s), so this test has
 # its own budget: 10 examples in `make test`, 60 in `make test-scale` (HYPOTHESIS_PROFILE=ci, once
-# in CI), FACET_EXAMPLES to explore further. The fuzzing profile's 1,000 would be 35,000 pages.
+# in CI), FACET_EXAMPLES to explore further. The fuzzing profile's 400 would be 14,000 pages.
 EXAMPLES = settings(
     max_examples=int(
         os.environ.get("FACET_EXAMPLES", "60" if os.environ.get("HYPOTHESIS_PROFILE") else "10")

@@ -152,8 +152,8 @@ def test_an_unknown_country_code_rejects_the_import_instead_of_being_dropped(two
 
     result = ProgrammeResource().import_data(dataset, dry_run=False)
 
-    assert result.has_errors()
-    assert "No countries with code XX." in str(result.row_errors()[0][1][0].error)
+    assert result.has_validation_errors()
+    assert result.invalid_rows[0].error_dict["countries"] == ["No countries with code XX."]
     first = Programme.objects.get(slug="first")
     assert first.title == "First"
 

@@ -15,10 +15,13 @@ from deploy.stack import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 
-pytestmark = pytest.mark.skipif(
-    not (shutil.which("nginx") and shutil.which("redis-server") and shutil.which("make")),
-    reason="needs nginx, redis-server and make (make services)",
-)
+pytestmark = [
+    pytest.mark.stack,
+    pytest.mark.skipif(
+        not (shutil.which("nginx") and shutil.which("redis-server") and shutil.which("make")),
+        reason="needs nginx, redis-server and make (make services)",
+    ),
+]
 
 
 def free_block(size: int) -> int:

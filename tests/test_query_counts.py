@@ -69,7 +69,10 @@ PROFILE = {"age": "22", "eligible": "1", "max_cost": "4000"}
         # the rows, then one query per related list the columns and derived columns read, and
         # the vocabularies the list query reads (the filters', the profile's, the estimate's)
         ("/programmes.csv", THREE_FILTERS_AND_SORT, 14),
-        ("/programmes/feed.atom", {}, 1),
+        # the vocabularies the list query reads (as for the CSV), each history table
+        # (programmes, costs, dated deadlines) in the feed's window plus the versions before it
+        # of the programmes changed, and the entries' programmes (alerts.changes, publishing.feeds)
+        ("/programmes/feed.atom", {}, 12),
     ],
 )
 @pytest.mark.parametrize("size", [3, 30])

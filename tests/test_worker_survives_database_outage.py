@@ -15,10 +15,13 @@ from deploy.stack import PrivateCluster, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 
-pytestmark = pytest.mark.skipif(
-    not shutil.which("runuser") or not list(Path("/usr/lib/postgresql").glob("*/bin/initdb")),
-    reason="needs PostgreSQL's initdb and runuser",
-)
+pytestmark = [
+    pytest.mark.stack,
+    pytest.mark.skipif(
+        not shutil.which("runuser") or not list(Path("/usr/lib/postgresql").glob("*/bin/initdb")),
+        reason="needs PostgreSQL's initdb and runuser",
+    ),
+]
 
 
 def run(env: dict, *args: str) -> str:

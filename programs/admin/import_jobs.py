@@ -33,6 +33,7 @@ from programs.catalogue.import_summary import combine, summarise, summary_record
 from programs.models import ImportJob
 from programs.models.revisions import one_revision
 
+from .import_workers import forget_old_files, heartbeat, this_worker
 from .transfer import ProgrammeResource, SpreadsheetCSV
 from .uploads import SafeXLSX
 
@@ -51,9 +52,16 @@ def format_key(input_format: Format) -> str:
 
 
 def queue_import(
-    data: bytes, input_format: Format, file_name: str, total_rows: int, user, overwrite_newer: bool
+    data: bytes,
+    input_format: Format,
+    file_name: str,
+    total_rows: int,
+    user,
+    overwrite_newer: bool,
+    leave_conflicts: bool = False,
 ) -> ImportJob:
     """Store an uploaded file (already read within the caps) and queue its check."""
+    forget_old_files()
     with transaction.atomic():
         job = ImportJob.objects.create(
             created_by=user,
@@ -62,6 +70,7 @@ def queue_import(
             data=data,
             total_rows=total_rows,
             overwrite_newer=overwrite_newer,
+            leave_conflicts=leave_conflicts,
         )
         run_import_job.enqueue(job.pk)
     return job
@@ -91,13 +100,21 @@ def run_import_job(job_id: int) -> str:
     running, step = steps[Status(job.status)]
     # Claim it, so a second worker given the same job does nothing.
     claimed = ImportJob.objects.filter(pk=job.pk, status=job.status)
+    now = timezone.now()
     if not when_unlocked(
-        lambda: claimed.update(status=running, started_at=timezone.now(), finished_at=None)
+        lambda: claimed.update(
+            status=running,
+            started_at=now,
+            finished_at=None,
+            worker=this_worker(),
+            heartbeat_at=now,
+        )
     ):
         return ImportJob.objects.get(pk=job_id).status
     job.refresh_from_db()
     try:
-        step(job)
+        with heartbeat(job.pk):
+            step(job)
     except Exception as error:
         logger.exception("Import job %s failed", job.pk)
         finish(job, Status.FAILED, failure=f"{type(error).__name__}: {error}")
@@ -126,7 +143,9 @@ class ReportingResource(ProgrammeResource):
 
 
 def resource(job: ImportJob) -> ProgrammeResource:
-    return ProgrammeResource(overwrite_newer=job.overwrite_newer)
+    return ProgrammeResource(
+        overwrite_newer=job.overwrite_newer, leave_conflicts=job.leave_conflicts
+    )
 
 
 def live_count_key(job_pk: int) -> str:
@@ -144,6 +163,9 @@ def import_kwargs(job: ImportJob) -> dict:
 
 def check(job: ImportJob) -> None:
     dataset = read_dataset(job)
+    # A large XLSX was queued with its rows counted in its XML, unparsed: the parse decides.
+    record(job, total_rows=len(dataset), rows_done=0)
+    job.total_rows = len(dataset)
     parts = []
     for start in range(0, len(dataset), CHECK_PART_ROWS):
         part = tablib.Dataset(*dataset[start : start + CHECK_PART_ROWS], headers=dataset.headers)
@@ -168,7 +190,9 @@ def apply(job: ImportJob) -> None:
 
     # One version, as when a small import saves in one request.
     with one_revision():
-        result = ReportingResource(report, overwrite_newer=job.overwrite_newer).import_data(
+        result = ReportingResource(
+            report, overwrite_newer=job.overwrite_newer, leave_conflicts=job.leave_conflicts
+        ).import_data(
             dataset, dry_run=False, retain_instance_in_row_result=True, **import_kwargs(job)
         )
     cache.delete(live_count_key(job.pk))

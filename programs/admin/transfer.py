@@ -6,7 +6,9 @@ is validated with `full_clean()`, and one bad row rolls the whole import back.
 
 An import cannot overwrite newer work: each exported row carries its record's `updated_at`, and a
 row that would change a record changed since then is a conflict, refused unless the adviser ticks
-"overwrite newer changes". `last_verified` and `updated_at` are read-only (verification happens
+"overwrite newer changes", or left as it is (and listed) when the adviser ticks "import the other
+rows". Every problem of a row comes in one round, in words (import_cells.py), and text that differs
+from the stored text only in line endings or trailing spaces is not a change. `last_verified` and `updated_at` are read-only (verification happens
 on the change form). The export has no `status` column, so an old file cannot re-publish or
 un-archive anything; a file that adds a `status` column changes status on purpose.
 """
@@ -22,10 +24,12 @@ from django.utils import formats, timezone
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import CachedInstanceLoader
 
-from programs.catalogue.import_summary import VERSION_COLUMN
+from programs.catalogue import writing
+from programs.catalogue.import_summary import CHANGES, LEFT_CONFLICT, ROW_SLUG, VERSION_COLUMN
 from programs.models import Country, Guide, Organisation, Programme, Speciality, StudyLevel
 
-from .uploads import SafeCSV, check_size
+from .import_cells import WholeNumberWidget, keep_unchanged_text, shown, text_field_names
+from .uploads import SafeCSV, check_size, decode_spreadsheet_text
 
 SEPARATOR = "|"
 
@@ -70,12 +74,7 @@ def _related(attribute: str, model, key: str, many: bool = False) -> fields.Fiel
     return fields.Field(attribute=attribute, column_name=attribute, widget=widget)
 
 
-def decode_spreadsheet_text(data: bytes) -> str:
-    """UTF-8 with or without a byte-order mark, else Windows-1252 (Excel's "CSV" on Windows)."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252")
+TEXT_FIELDS = text_field_names(Programme)
 
 
 class SpreadsheetCSV(SafeCSV):
@@ -193,9 +192,47 @@ class ProgrammeResource(resources.ModelResource):
         report_skipped = True
         use_transactions = True
 
-    def __init__(self, overwrite_newer: bool = False, **kwargs) -> None:
+    def __init__(
+        self, overwrite_newer: bool = False, leave_conflicts: bool = False, **kwargs
+    ) -> None:
         super().__init__(**kwargs)
         self.overwrite_newer = overwrite_newer
+        self.leave_conflicts = leave_conflicts
+        # What skip_row learnt about a row, for after_import_row (keyed by the row dict's id).
+        self.notes: dict[int, dict[str, object]] = {}
+
+    @classmethod
+    def widget_from_django_field(cls, f, default=widgets.Widget):
+        if isinstance(f, models.IntegerField):
+            return WholeNumberWidget
+        return super().widget_from_django_field(f, default)
+
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs) -> None:
+        try:
+            super().import_field(field, instance, row, is_m2m, **kwargs)
+        except (ArithmeticError, TypeError, ValidationError):
+            # Anything a widget raises is a problem with the cell, said in words.
+            value = shown(row.get(field.column_name)).strip()
+            raise ValueError(f"“{value}” cannot be read as {field.column_name}.") from None
+
+    def import_instance(self, instance, row, **kwargs) -> None:
+        """Every cell's problem at once (the many-to-many columns too, which the library only
+        reads after saving, so their errors came in a second round), and text tidied."""
+        before = {name: getattr(instance, name) for name in TEXT_FIELDS}
+        errors: dict[str, list] = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for field in self.get_import_fields():
+            if isinstance(field.widget, widgets.ManyToManyWidget) and field.column_name in row:
+                try:
+                    field.clean(row)
+                except ValueError as error:
+                    errors[field.attribute] = [str(error)]
+        keep_unchanged_text(instance, before)
+        if errors:
+            raise ValidationError(errors)
 
     def get_export_fields(self, selected_fields=None):
         # Status moves only through an explicit column an adviser adds to the file.
@@ -224,9 +261,35 @@ class ProgrammeResource(resources.ModelResource):
         if not skip and not import_validation_errors:
             # The row would change the record: only if nobody changed it since the export.
             reason = self.conflict(original, row)
+            if reason and self.leave_conflicts:
+                self.notes[id(row)] = {LEFT_CONFLICT: reason}
+                return True
             if reason:
                 raise ValidationError({VERSION_COLUMN: reason})
+            if original is not None and original.pk is not None:
+                self.notes[id(row)] = {CHANGES: self.changes(original, instance, row)}
         return skip
+
+    def changes(self, original: Programme, instance: Programme, row) -> list[tuple[str, str, str]]:
+        """(column, stored value, the file's value) for each column the row changes."""
+        found = []
+        for field in self.get_import_fields():
+            if field.column_name == VERSION_COLUMN or field.column_name not in row:
+                continue
+            old = shown(self.export_field(field, original))
+            if isinstance(field.widget, widgets.ManyToManyWidget):
+                new = shown(field.widget.render(field.clean(row)))
+            else:
+                new = shown(self.export_field(field, instance))
+            if old != new:
+                found.append((field.column_name, old, new))
+        return found
+
+    def after_import_row(self, row, row_result, **kwargs) -> None:
+        super().after_import_row(row, row_result, **kwargs)
+        setattr(row_result, ROW_SLUG, shown(row.get("slug")))
+        for name, value in self.notes.pop(id(row), {}).items():
+            setattr(row_result, name, value)
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         try:
@@ -257,6 +320,25 @@ class ProgrammeResource(resources.ModelResource):
         for name in BLANK_TEXT_FIELDS:
             if name in row and row[name] is None:
                 row[name] = ""
+
+    def save_instance(self, instance, is_create, row, **kwargs) -> None:
+        """Through the programme's write path (catalogue/writing.py), as the admin's form and
+        restores: under the programme's row lock, the conflict check is made again (another
+        adviser may have saved since the row was read), and a written programme gets its next
+        version, its public "updated" time and fresh cached pages. Its lists are saved inside the
+        same write."""
+        user = kwargs.get("user")
+        author = user if user is not None and user.is_authenticated else None
+        with writing.programme_write(None if is_create else instance.pk, user=author) as write:
+            if write.programme is not None and not self.overwrite_newer:
+                reason = self.conflict(write.programme, row)
+                if reason:
+                    raise ValidationError({VERSION_COLUMN: reason})
+            super().save_instance(instance, is_create, row, **kwargs)
+            super().save_m2m(instance, row, **kwargs)
+
+    def save_m2m(self, instance, row, **kwargs) -> None:
+        """Saved by save_instance, inside the programme's write."""
 
     def before_save_instance(self, instance, row, **kwargs) -> None:
         # Who made the change, in the programme's history: a background import has no request

@@ -34,7 +34,7 @@ LISTING_KEY = "pages:v:listing"
 APP_LABEL = "programs"
 # Rows no page shows: saving one makes nothing stale. A suggestion reaches pages only when an
 # adviser saves the programme it changes (a flood of suggestions must not empty the page cache).
-NOT_ON_PAGES = frozenset({"Suggestion"})
+NOT_ON_PAGES = frozenset({"Suggestion", "Alert", "AlertMessage"})
 logger = logging.getLogger(__name__)
 
 

@@ -7,7 +7,8 @@ hit reads the entry and the current versions in one `get_many` (one round trip t
 serves the gzipped body as is to clients that accept it.
 
 - A programme's own page whose version moved is rendered again on the next request (an edit is
-  visible at once), never served stale.
+  visible at once), never served stale: concurrent requests wait for that render and are released
+  as soon as it is stored, or as soon as it ends without storing (an archived programme's 404).
 - Any other page whose versions moved is rendered again by one request while the others keep
   getting the previous copy (`X-Page-Cache: stale`) for at most PAGE_LOCK_SECONDS.
 - A page with no entry at all is rendered by one request; concurrent requests for it wait up to
@@ -15,6 +16,9 @@ serves the gzipped body as is to clients that accept it.
 
 Responses served from here carry `X-Accel-Expires: NGINX_MICROCACHE_SECONDS`: the reverse proxy
 (deploy/nginx.conf) may keep them that long, and nothing else (see the README's caching layers).
+So do this URL's other answers to anonymous visitors (a 404 once a programme is archived or
+deleted, a redirect once it is renamed, a page rendered while the cache is down): each replaces
+nginx's copy of the page that was there, which nginx would otherwise keep serving stale.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import gzip
 import hashlib
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
@@ -35,7 +40,6 @@ from programs.core import clock
 
 # Views we do not write ourselves, and the query parameters each reads.
 OTHER_CACHED_VIEWS: dict[str, frozenset[str]] = {
-    "programs:feed": frozenset(),
     "sitemap": frozenset(),
     "sitemap-section": frozenset({"p"}),
 }
@@ -66,9 +70,19 @@ def cached_page[V: Callable](
     return mark
 
 
-def page_parameters(request: HttpRequest) -> tuple[frozenset[str], list[str]] | None:
-    """The query parameters of the cached page this request is for and the version keys that
-    decide its freshness, else None (not cached)."""
+@dataclass(frozen=True)
+class PageSpec:
+    """What the page cache needs to know about a request's page: the query parameters it reads,
+    the version keys that decide its freshness, and whether a previous copy may be served while
+    one request renders the new one (never for a programme's own page)."""
+
+    known: frozenset[str]
+    scope: list[str]
+    may_serve_stale: bool
+
+
+def page_parameters(request: HttpRequest) -> PageSpec | None:
+    """The cached page this request is for, else None (not cached)."""
     if request.method not in ("GET", "HEAD"):
         return None
     if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
@@ -84,10 +98,10 @@ def page_parameters(request: HttpRequest) -> tuple[frozenset[str], list[str]] | 
         return None
     argument = getattr(match.func, "page_programme", "")
     if argument:
-        return known, [GENERATION_KEY, programme_key(match.kwargs[argument])]
+        return PageSpec(known, [GENERATION_KEY, programme_key(match.kwargs[argument])], False)
     if not getattr(match.func, "page_shows_programmes", True):
-        return known, [GENERATION_KEY]
-    return known, [GENERATION_KEY, LISTING_KEY]
+        return PageSpec(known, [GENERATION_KEY], True)
+    return PageSpec(known, [GENERATION_KEY, LISTING_KEY], True)
 
 
 def all_page_parameters() -> frozenset[str]:
@@ -124,10 +138,17 @@ def page_key(request: HttpRequest, query: QueryDict) -> str:
     return f"pages:{clock.today().isoformat()}:{digest}"
 
 
-def _cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
+# What nginx may keep besides a page from this cache: a refusal or a redirect must replace nginx's
+# copy of the page that was there before. nginx keeps its previous copy when an answer is not
+# marked for it, and serves that copy (stale, while it updates) for as long as it is asked for.
+PROXY_REPLACES = frozenset({200, 301, 302, 307, 308, 404, 410})
+
+
+def _shareable(request: HttpRequest, response: HttpResponse) -> bool:
+    """The same for every anonymous visitor: no cookie, no CSP nonce, nothing private."""
     return (
         request.method == "GET"
-        and response.status_code == 200
+        and response.status_code in PROXY_REPLACES
         and not response.streaming
         and not response.cookies
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
@@ -135,6 +156,14 @@ def _cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
         and "private" not in response.get("Cache-Control", "")
         and "no-store" not in response.get("Cache-Control", "")
     )
+
+
+def _for_proxy(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """Let nginx keep this answer NGINX_MICROCACHE_SECONDS, replacing what it held for the URL."""
+    if _shareable(request, response):
+        patch_vary_headers(response, ["Accept-Encoding"])  # as hits do, for nginx's copies
+        response.headers["X-Accel-Expires"] = str(settings.NGINX_MICROCACHE_SECONDS)
+    return response
 
 
 type Entry = tuple[dict[str, str], int, list[tuple[str, str]], bytes]
@@ -170,27 +199,26 @@ class AnonymousPageCacheMiddleware:
         spec = page_parameters(request)
         if spec is None:
             return self.get_response(request)
-        known, scope = spec
-        query = canonical_query(request.GET, known)
+        query = canonical_query(request.GET, spec.known)
         if len(query.urlencode()) > MAX_CANONICAL_QUERY:
             return self.get_response(request)
         # The view reads exactly what the key holds.
         request.GET = query  # type: ignore[assignment]  # a QueryDict like the one Django built
         request.META["QUERY_STRING"] = query.urlencode()
         key = page_key(request, query)  # raises DisallowedHost (400) before any lookup
-        found = cache.get_many([key, *scope])  # the one round trip of a hit
+        found = cache.get_many([key, *spec.scope])  # the one round trip of a hit
         entry: Entry | None = found.pop(key, None)
-        stamp = found if len(found) == len(scope) else current(scope)
-        if stamp is None:  # the cache is down: render, store nothing
-            return self.get_response(request)
+        stamp = found if len(found) == len(spec.scope) else current(spec.scope)
+        if stamp is None:  # the cache is down: render, store nothing (nginx may keep it 1 s)
+            return _for_proxy(request, self.get_response(request))
         if entry is not None and entry[0] == stamp:
             return _replay(request, entry, "hit")
         lock = f"{key}:rendering"
         rendering_here = cache.add(lock, 1, settings.PAGE_LOCK_SECONDS)
         if not rendering_here:
-            if entry is not None and not scope[-1].startswith(programme_key("")):
+            if entry is not None and spec.may_serve_stale:
                 return _replay(request, entry, "stale")  # one request is rendering the new one
-            waited = self._wait_for(key, stamp)
+            waited = self._wait_for(key, lock, stamp)
             if waited is not None:
                 return _replay(request, waited, "hit")
         try:
@@ -199,20 +227,26 @@ class AnonymousPageCacheMiddleware:
             if rendering_here:
                 cache.delete(lock)
 
-    def _wait_for(self, key: str, stamp: dict[str, str]) -> Entry | None:
+    def _wait_for(self, key: str, lock: str, stamp: dict[str, str]) -> Entry | None:
+        """The entry another request is rendering, as soon as it is stored; None at once when
+        that request ended without storing one (a 404, a page that set a cookie), or after
+        PAGE_LOCK_SECONDS."""
         deadline = time.monotonic() + settings.PAGE_LOCK_SECONDS
         while time.monotonic() < deadline:
-            time.sleep(0.02)
-            entry = cache.get(key)
-        if entry is not None and entry[0] == stamp:
-            return entry
+            time.sleep(0.01)
+            found = cache.get_many([key, lock])
+            entry = found.get(key)
+            if entry is not None and entry[0] == stamp:
+                return entry
+            if lock not in found:
+                return None
         return None
 
     def _render_and_store(
         self, request: HttpRequest, key: str, stamp: dict[str, str]
     ) -> HttpResponse:
         response = self.get_response(request)
-        if _cacheable_response(request, response):
+        if _shareable(request, response) and response.status_code == 200:
             skip = {"x-page-cache", "content-length", "vary"}
             headers = [(k, v) for k, v in response.headers.items() if k.lower() not in skip]
             vary = response.get("Vary")
@@ -222,7 +256,5 @@ class AnonymousPageCacheMiddleware:
             cache.set(
                 key, (stamp, response.status_code, headers, body), settings.PAGE_CACHE_SECONDS
             )
-            patch_vary_headers(response, ["Accept-Encoding"])  # as hits do, for nginx's copies
             response.headers["X-Page-Cache"] = "miss"
-            response.headers["X-Accel-Expires"] = str(settings.NGINX_MICROCACHE_SECONDS)
-        return response
+        return _for_proxy(request, response)

@@ -16,6 +16,8 @@ from pathlib import Path
 
 from django.db import connections
 
+from programs.caching.generation import bump_generation
+
 
 class BackupError(Exception):
     pass
@@ -94,3 +96,6 @@ def restore(path: Path, using: str = "default") -> None:
         connection.close()
     else:
         raise BackupError(f"No restore method for {connection.vendor}")
+    # Every cached page was made from the data just replaced: replace every version, so no page
+    # of the damaged data is served again (nginx's copies expire within their second).
+    bump_generation()

@@ -49,6 +49,9 @@ NOT_IN_FIXTURES = [
     "programs.importjob",
     # Who has a change form open (admin/presence.py): moments, not directory.
     "programs.editingsession",
+    # Readers' and providers' proposals (models/suggestions.py): what an adviser accepts becomes
+    # directory data citing a Source; the proposals themselves hold addresses and stay here.
+    "programs.suggestion",
 ]
 
 # `version` counts saves in this database (catalogue/writing.py): not a fact to carry over.

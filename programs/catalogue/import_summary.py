@@ -2,8 +2,9 @@
 
 django-import-export numbers data rows from 1; a spreadsheet shows the header on row 1 and the
 first data row on row 2, so every number here is the spreadsheet's. The summary groups rows into
-new, changed (with the columns that change), unchanged, conflicts (the record changed after the
-file was exported) and other problems, every one of them at once.
+new, changed (with each changed column's stored value and the file's value), unchanged, conflicts
+(the record changed after the file was exported: refused, or left as they are when the adviser
+chose to import the other rows) and other problems, every one of them at once.
 """
 
 from __future__ import annotations
@@ -15,6 +16,11 @@ from django.core.exceptions import NON_FIELD_ERRORS
 # The column that says which version of the record a row was exported from.
 VERSION_COLUMN = "updated_at"
 HEADER_ROWS = 1
+# What the programme resource notes on a row's result (admin/transfer.py): the changes it makes,
+# as (column, stored value, file's value), and why a conflicting row was left as it is.
+CHANGES = "changes"
+LEFT_CONFLICT = "left_conflict"
+ROW_SLUG = "row_slug"  # the row's own slug (the library's object_repr is the title)
 
 
 def spreadsheet_row(number: int) -> int:
@@ -28,6 +34,7 @@ class RowOutcome:
     slug: str
     columns: tuple[str, ...] = ()
     problems: tuple[str, ...] = ()
+    changes: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass
@@ -37,6 +44,7 @@ class ImportSummary:
     unchanged: list[RowOutcome] = field(default_factory=list)
     conflicts: list[RowOutcome] = field(default_factory=list)
     invalid: list[RowOutcome] = field(default_factory=list)
+    left: list[RowOutcome] = field(default_factory=list)  # conflicts left as they are
 
     @property
     def refused(self) -> bool:
@@ -51,6 +59,7 @@ def _changed_columns(headers: list[str], diff: list[str] | None, new: bool) -> t
         for header, cell in zip(headers, diff, strict=False)
         if "<ins" in cell or "<del" in cell
         if not new or "<ins" in cell
+        if header != VERSION_COLUMN
     )
 
 
@@ -85,14 +94,22 @@ def summarise(result, rows_before: int = 0) -> ImportSummary:
         )
     for index, row_result in enumerate(result.rows):
         number = spreadsheet_row(rows_before + index + 1)
-        slug = str(getattr(row_result, "object_repr", "") or "")
+        slug = str(
+            getattr(row_result, ROW_SLUG, "") or getattr(row_result, "object_repr", "") or ""
+        )
         match row_result.import_type:
             case "new":
                 columns = _changed_columns(headers, row_result.diff, new=True)
                 summary.new.append(RowOutcome(number, slug, columns))
             case "update":
-                columns = _changed_columns(headers, row_result.diff, new=False)
-                summary.changed.append(RowOutcome(number, slug, columns))
+                changes = tuple(tuple(change) for change in getattr(row_result, CHANGES, ()))
+                columns = tuple(change[0] for change in changes) or _changed_columns(
+                    headers, row_result.diff, new=False
+                )
+                summary.changed.append(RowOutcome(number, slug, columns, changes=changes))
+            case "skip" if getattr(row_result, LEFT_CONFLICT, ""):
+                reason = getattr(row_result, LEFT_CONFLICT)
+                summary.left.append(RowOutcome(number, slug, problems=(reason,)))
             case "skip":
                 summary.unchanged.append(RowOutcome(number, slug))
     return summary
@@ -143,6 +160,7 @@ class StoredSummary:
     unchanged: StoredGroup
     conflicts: StoredGroup
     invalid: StoredGroup
+    left: StoredGroup
 
     @property
     def refused(self) -> bool:
@@ -158,6 +176,7 @@ class StoredSummary:
                     slug=row["slug"],
                     columns=tuple(row.get("columns", ())),
                     problems=tuple(row.get("problems", ())),
+                    changes=tuple(tuple(change) for change in row.get("changes", ())),
                 )
                 for row in stored.get("rows", ())
             )

@@ -228,10 +228,11 @@ def with_estimate[Q_: QuerySet](
 
 
 def within_q(budget: int) -> Q:
-    """On a queryset `with_estimate()` annotated: `results.within_budget()`."""
+    """On a queryset `with_estimate()` annotated: `results.within_budget()`: kept unless the
+    lowest estimate is over the budget (no estimate: kept, its card says it needs the weeks)."""
     # An expression on the right: SQLite would compare the figure with a decimal's text.
     fits = LessThanOrEqual(F("estimate_low"), Value(budget, output_field=IntegerField()))
-    return Q(fits, estimate_low__isnull=False)
+    return Q(fits) | Q(estimate_low__isnull=True)
 
 
 def cost_order() -> list[object]:

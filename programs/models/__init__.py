@@ -1,3 +1,4 @@
+from .alerts import Alert, AlertMessage
 from .base import Guide, Sourced
 from .conditions import Cost, EligibilityRule
 from .destinations import City, Country, DestinationNote, Region
@@ -17,6 +18,8 @@ from .vocabulary import Vocabulary
 
 __all__ = [
     "CURRENCY_SYMBOLS",
+    "Alert",
+    "AlertMessage",
     "CitesSource",
     "City",
     "Cost",

@@ -11,6 +11,8 @@ from django.db import models
 
 class ImportJob(models.Model):
     class Status(models.TextChoices):
+        # A small file previewed in the request, waiting for its adviser to confirm it.
+        PREVIEWED = "previewed", "Previewed: waiting to be confirmed"
         CHECK_QUEUED = "check_queued", "Waiting to be checked"
         CHECKING = "checking", "Checking"
         CHECKED = "checked", "Checked: ready to import"
@@ -32,6 +34,8 @@ class ImportJob(models.Model):
     # The uploaded file as sent (within IMPORT_MAX_UPLOAD_BYTES); emptied once it is imported.
     data = models.BinaryField(editable=False)
     overwrite_newer = models.BooleanField(default=False)
+    # Rows changed in the directory since the export are left as they are, not a refusal.
+    leave_conflicts = models.BooleanField(default=False)
     status = models.CharField(max_length=20, choices=Status, default=Status.CHECK_QUEUED)
     total_rows = models.PositiveIntegerField(default=0)
     rows_done = models.PositiveIntegerField(default=0)
@@ -40,6 +44,10 @@ class ImportJob(models.Model):
     failure = models.TextField(blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The worker running a step ("host:pid") and when it last said it is alive, so a job whose
+    # worker died is noticed (admin/import_jobs.py, dead_worker_reason).
+    worker = models.CharField(max_length=200, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -110,6 +110,7 @@ def verdict_groups(
         p.pk: p
         for p in published.filter(pk__in=[pk for pks in first.values() for pk in pks])
         .for_cards()
+        .select_related("source_guide")
         .prefetch_related("disciplines")
     }
     benchmarks, rates = vocabulary.benchmarks, costs.Rates(vocabulary.rates)
@@ -150,10 +151,16 @@ def eligibility(request: HttpRequest) -> HttpResponse:
     help_ = advice.NO_HELP
     if not profile.is_empty:
         groups = verdict_groups(request, asked, today, vocabulary)
+        url = partial(params.with_profile, profile_query=asked.carry_query)
         if not groups[0].count:
             # Nothing is surely open to this student: what the guides advise for their level and
             # discipline, and the routes worth asking about.
-            help_ = advice.for_student([profile.level], [profile.discipline])
+            help_ = advice.for_student(
+                [profile.level],
+                [profile.discipline],
+                profile,
+                lambda p: url(p.get_absolute_url()),
+            )
     errors = error_summary(asked.profile_form, asked.estimate_form)
     ctx = {
         "section": "eligibility",

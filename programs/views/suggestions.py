@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from programs.caching.pages import cached_page
 from programs.core.forms import PublicForm
 from programs.models import Programme, Suggestion
+from programs.models.alerts import ALERTS_PER_ADDRESS, UNCONFIRMED_DAYS
 from programs.models.suggestions import KEEP_ADDRESSES_DAYS
 from programs.suggestions import intake, notify
 from programs.suggestions.forms import CorrectionForm, ProposalForm
@@ -100,5 +101,12 @@ def confirm_address(request: HttpRequest, token: str) -> HttpResponse:
 
 @cached_page("p", shows_programmes=False)
 def privacy(request: HttpRequest) -> HttpResponse:
-    ctx = {"keep_days": KEEP_ADDRESSES_DAYS, "per_hour": settings.SUGGESTIONS_PER_HOUR}
+    ctx = {
+        "keep_days": KEEP_ADDRESSES_DAYS,
+        "per_hour": settings.SUGGESTIONS_PER_HOUR,
+        "alert_unconfirmed_days": UNCONFIRMED_DAYS,
+        "alerts_per_address": ALERTS_PER_ADDRESS,
+        "alerts_per_hour": settings.ALERTS_PER_HOUR,
+        "alerts_per_address_per_hour": settings.ALERTS_PER_ADDRESS_PER_HOUR,
+    }
     return render(request, "programs/privacy.html", ctx)

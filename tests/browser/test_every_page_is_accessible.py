@@ -50,6 +50,11 @@ PAGE_TYPES = {
     "suggest-correction": "/programmes/uclh-hospital-shadowing-elective/suggest/",
     "propose-programme": "/suggestions/propose/",
     "privacy": "/privacy/",
+    "alert-search": "/alerts/search/?region=europe&pay=unpaid&level=medical-student",
+    "alert-deadlines": (
+        "/alerts/deadlines/?p=lite-regal-medical-internship-shadowing-london"
+        "&p=nhgri-summer-internship-biomedical-research"
+    ),
 }
 
 # Pages that report bad input or a missing page still render, with their status.
