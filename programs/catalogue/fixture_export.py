@@ -52,6 +52,9 @@ NOT_IN_FIXTURES = [
     # Readers' and providers' proposals (models/suggestions.py): what an adviser accepts becomes
     # directory data citing a Source; the proposals themselves hold addresses and stay here.
     "programs.suggestion",
+    # Readers' e-mail alerts and the messages sent for them (programs/alerts): subscriptions.
+    "programs.alert",
+    "programs.alertmessage",
 ]
 
 # `version` counts saves in this database (catalogue/writing.py): not a fact to carry over.

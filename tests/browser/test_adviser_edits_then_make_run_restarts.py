@@ -4,8 +4,8 @@ person would. Before, the second start stopped at `load_directory` (the edited r
 exit 1) and the site never came back; now it starts, keeps the edit, and says which row it kept.
 
 `make run` is the Makefile's own target, run in a process group of its own (so stopping it stops
-its server and worker), on a fresh SQLite file or, when the suite runs on PostgreSQL, on the
-test database."""
+its server and worker), on a fresh SQLite file or, when the suite runs on PostgreSQL, a fresh
+PostgreSQL database of its own."""
 
 from __future__ import annotations
 
@@ -33,16 +33,27 @@ START_SECONDS = 240  # migrate and load the fixtures on a busy 2-core machine
 
 
 @pytest.fixture
-def database_url(request, tmp_path: Path) -> str:
+def database_url(tmp_path: Path) -> Iterator[str]:
+    """A database of its own, as a person's first `make run` finds it: a new SQLite file, or on
+    PostgreSQL a new database beside the suite's (dropped afterwards), so nothing the server or
+    its worker writes reaches another test."""
     database = settings.DATABASES["default"]
     if database["ENGINE"] != "django.db.backends.postgresql":
-        return f"sqlite:///{tmp_path / 'run.sqlite3'}"
-    request.getfixturevalue("transactional_db")  # committed, and emptied after the test
-    from django.db import connection
+        yield f"sqlite:///{tmp_path / 'run.sqlite3'}"
+        return
+    import psycopg
 
-    test = connection.settings_dict
-    password = f":{test['PASSWORD']}" if test.get("PASSWORD") else ""
-    return f"postgres://{test['USER']}{password}@{test['HOST']}:{test['PORT']}/{test['NAME']}"
+    name = f"{database['NAME']}_make_run_{os.getpid()}"
+    password = f":{database['PASSWORD']}" if database.get("PASSWORD") else ""
+    server = f"postgres://{database['USER']}{password}@{database['HOST']}:{database['PORT']}"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{server}/{name}"
+    finally:
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 class MakeRun:
