@@ -123,11 +123,13 @@ def main() -> None:
         env=env_for("sqlite:////tmp/bench-static.sqlite3"),
         check=True,
     )
-    rows = []
+    rows, alerts = [], []
     for name, size, url in databases():
         build(name, size, url)
         data = measure(url)
         rows.append((name, size, data))
+        if size == min(SIZES) and "sparse" not in name:
+            alerts.append((name, size, json.loads(script(url, "bench/alerts.py"))))
 
     print("\n## Server time per page, uncached (Django test client, median of runs)\n")
     print("| database | programmes | page | queries | median ms |")
@@ -141,6 +143,18 @@ def main() -> None:
     print("|---|---:|" + "---|" * len(rows[0][2]["plans"]))
     for name, size, data in rows:
         print(f"| {name} | {size:,} | " + " | ".join(data["plans"].values()) + " |")
+
+    print("\n## send_alerts (bench/alerts.py; everything it writes is rolled back)\n")
+    print("| database | programmes | alerts | run | messages sent | queries | seconds |")
+    print("|---|---:|---:|---|---:|---:|---:|")
+    for name, size, data in alerts:
+        for count, runs in data.items():
+            for run in ("first", "second"):
+                result = runs[run]
+                print(
+                    f"| {name} | {size:,} | {int(count):,} | {run} | {result['sent']:,} "
+                    f"| {result['queries']:,} | {result['seconds']} |"
+                )
 
     sizes = rows[0][2]["sizes"]
     print("\n## List page weight\n")

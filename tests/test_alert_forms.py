@@ -219,3 +219,26 @@ def test_the_comparison_offers_deadline_reminders_and_the_privacy_page_says_what
     )
     assert "your email address and the search" in privacy
     assert "deleting the last one deletes your address" in privacy
+
+
+@pytest.mark.django_db
+def test_asking_for_managing_and_sending_alerts_leaves_every_cached_page_cached(client):
+    from django.core.cache import cache
+
+    from programs.alerts.sending import send_alerts
+    from programs.caching.generation import GENERATION_KEY, LISTING_KEY
+
+    client.get("/programmes/")
+    keys = [GENERATION_KEY, LISTING_KEY]
+    versions = cache.get_many(keys)
+
+    with_token(client, "/alerts/search/", fields())
+    alert = confirmed_alert(query="q=cardiology")
+    with_token(
+        client,
+        path(links.manage_url(alert)),
+        {"action": "frequency", "alert": str(alert.pk), "frequency": "daily"},
+    )
+    send_alerts()
+
+    assert cache.get_many(keys) == versions

@@ -12,7 +12,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import cast
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.forms import Form
 from django.http import QueryDict
 
 from programs.core import clock
@@ -70,7 +71,16 @@ class Problem:
 NAME = re.compile(r"[a-z_]{1,40}")
 
 
-def problems(query: QueryDict, vocabulary: Vocabulary | None = None) -> list[Problem]:
+def read(query: QueryDict, vocabulary: Vocabulary | None = None) -> ListQuery:
+    """The list's own reading of this query string (read it once to ask both questions below)."""
+    return ListQuery.read(query, clock.today(), vocabulary)
+
+
+def problems(
+    query: QueryDict,
+    vocabulary: Vocabulary | None = None,
+    list_query: ListQuery | None = None,
+) -> list[Problem]:
     """Parameters the list does not know (any more) and values it cannot use. A name is repeated
     only when it looks like one (a message never carries arbitrary text someone typed)."""
     known = list_parameters()
@@ -82,12 +92,13 @@ def problems(query: QueryDict, vocabulary: Vocabulary | None = None) -> list[Pro
         for name in sorted(query)
         if name not in known and name not in NOT_SAVED
     ]
-    today, vocabulary = clock.today(), vocabulary or Vocabulary()
-    forms = (
-        ProgrammeFilter(query, today=today, vocabulary=vocabulary).form,
-        ProfileForm(query, today=today, vocabulary=vocabulary),
-        ListExtrasForm(query),
-        EstimateForm(query),
+    list_query = list_query or read(query, vocabulary)
+    asked = list_query.asked
+    forms: tuple[Form, ...] = (
+        list_query.filterset.form,
+        asked.profile_form,
+        asked.extras,
+        asked.estimate_form,
     )
     for form in forms:
         form.is_valid()
@@ -103,11 +114,13 @@ def _without_values(message: str) -> str:
 
 
 def programmes_for(
-    query: QueryDict, vocabulary: Vocabulary | None = None
+    query: QueryDict,
+    vocabulary: Vocabulary | None = None,
+    list_query: ListQuery | None = None,
 ) -> QuerySet[Programme] | list[Programme]:
     """The published programmes this list query string selects, in the list page's order: the
     list's own `ListQuery` (programs/listing/query.py), as the page and the exports read it."""
-    list_query = ListQuery.read(query, clock.today(), vocabulary)
+    list_query = list_query or read(query, vocabulary)
 
     def for_cards(found: QuerySet) -> QuerySet[Programme]:
         return cast(ProgrammeQuerySet, found).for_cards().select_related("source_guide")
@@ -117,15 +130,23 @@ def programmes_for(
     return list(list_query.rows(for_cards))
 
 
+# Up to this many ids are bound one by one (the primary key's index finds them); more as one value.
+FEW_IDS = 500
+
+
 def selected_among(
-    query: QueryDict, ids: Collection[int], vocabulary: Vocabulary | None = None
+    query: QueryDict,
+    ids: Collection[int],
+    vocabulary: Vocabulary | None = None,
+    list_query: ListQuery | None = None,
 ) -> list[int]:
     """Which of these programmes the query selects, in the page's order (one query without a
     profile check or a budget)."""
     if not ids:
         return []
-    found = programmes_for(query, vocabulary)
+    found = programmes_for(query, vocabulary, list_query)
     if isinstance(found, list):
         return [programme.pk for programme in found if programme.pk in ids]
-    within = found.filter(ProgrammeQuerySet.among_q(ids))
+    among = Q(pk__in=sorted(ids)) if len(ids) <= FEW_IDS else ProgrammeQuerySet.among_q(ids)
+    within = found.filter(among)
     return list(within.values_list("pk", flat=True))

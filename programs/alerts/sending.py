@@ -37,6 +37,7 @@ from django.utils import timezone
 from programs import mail
 from programs.core import clock
 from programs.decisions import deadlines
+from programs.listing.query import ListQuery
 from programs.models import Alert, AlertMessage, Programme, Vocabulary
 
 from . import changes, links, query, subscribing
@@ -51,6 +52,7 @@ class Report:
     planned: int = 0
     sent: int = 0
     failed: int = 0
+    dropped: int = 0  # owed when planned, nothing left to say when sent (a deadline removed)
     forgotten: int = 0
 
 
@@ -78,6 +80,21 @@ class Run:
     changed: dict[int, list[changes.Change]] = field(default_factory=dict)
     selected: dict[str, list[int]] = field(default_factory=dict)  # by query string
     problems: dict[str, list[query.Problem]] = field(default_factory=dict)
+    queries: dict[str, ListQuery] = field(default_factory=dict)
+    programmes: dict[int, Programme] = field(default_factory=dict)  # the changed ones, once
+
+    def programmes_by_id(self, ids: list[int]) -> dict[int, Programme]:
+        missing = [pid for pid in ids if pid not in self.programmes]
+        if missing:
+            wanted = set(missing) | (set(self.changed) - set(self.programmes))
+            found = Programme.objects.select_related("organisation").in_bulk(sorted(wanted))
+            self.programmes.update(found)
+        return {pid: self.programmes[pid] for pid in ids if pid in self.programmes}
+
+    def query_for(self, saved: str) -> ListQuery:
+        if saved not in self.queries:
+            self.queries[saved] = query.read(QueryDict(saved), self.vocabulary)
+        return self.queries[saved]
 
     def read_changes(self, since: datetime) -> None:
         self.since = since
@@ -94,17 +111,22 @@ class Run:
         return [(pid, rows) for pid, rows in shown if rows]
 
     def selected_for(self, saved: str, found: dict[int, list]) -> list[int]:
-        if found is not self.changed:
-            return query.selected_among(QueryDict(saved), set(found), self.vocabulary)
-        if saved not in self.selected:
-            self.selected[saved] = query.selected_among(
-                QueryDict(saved), set(found), self.vocabulary
+        def select() -> list[int]:
+            return query.selected_among(
+                QueryDict(saved), set(found), self.vocabulary, self.query_for(saved)
             )
+
+        if found is not self.changed:
+            return select()
+        if saved not in self.selected:
+            self.selected[saved] = select()
         return self.selected[saved]
 
     def problems_for(self, saved: str) -> list[query.Problem]:
         if saved not in self.problems:
-            self.problems[saved] = query.problems(QueryDict(saved), self.vocabulary)
+            self.problems[saved] = query.problems(
+                QueryDict(saved), self.vocabulary, self.query_for(saved)
+            )
         return self.problems[saved]
 
 
@@ -286,24 +308,26 @@ def deliver_one(run: Run, message_id: int) -> str:
         return "sent"
 
 
-def deliver(run: Run) -> tuple[int, int]:
+def deliver(run: Run, report: Report) -> None:
     waiting = AlertMessage.objects.filter(state=AlertMessage.State.PENDING).filter(
         Q(last_attempt_at__isnull=True) | Q(last_attempt_at__lte=run.now - RETRY_AFTER)
     )
-    sent = failed = 0
     for message_id in list(waiting.values_list("pk", flat=True)):
         outcome = deliver_one(run, message_id)
-        sent += outcome == "sent"
-        failed += outcome == "failed"
-    return sent, failed
+        report.sent += outcome == "sent"
+        report.failed += outcome == "failed"
+        report.dropped += outcome == "dropped"
 
 
 def send_alerts(now: datetime | None = None) -> Report:
     """Plan and send what every confirmed alert is owed now; run it as often as you like."""
     run = Run(now or timezone.now())
     report = Report(forgotten=subscribing.forget_unconfirmed(run.now))
-    report.planned = plan_digests(run) + plan_reminders(run)
-    report.sent, report.failed = deliver(run)
+    before = AlertMessage.objects.count()
+    plan_digests(run)
+    plan_reminders(run)
+    report.planned = AlertMessage.objects.count() - before
+    deliver(run, report)
     if report.failed:
         logger.warning("send_alerts: %s message(s) not sent; retried later", report.failed)
     return report

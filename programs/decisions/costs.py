@@ -24,7 +24,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
 from programs.core.wording import NOT_STATED
-from programs.models import CostBenchmark, ExchangeRate, Programme
+from programs.models import Cost, CostBenchmark, ExchangeRate, Programme, Source
 from programs.models.money import Amount, format_figures
 
 WEEKS_PER_MONTH = Decimal(52) / Decimal(12)
@@ -102,7 +102,9 @@ class Line:
     label: str
     low: Decimal | None  # None: the source gives no usable figure
     high: Decimal | None
-    source: str  # the record's citation: "Guide title — Section", or a source in words
+    # The figure's own source: its cost's `Source` (the provider's email…), else the citation of
+    # the record it comes from as text ("Guide title — Section", or a source in words).
+    source: str | Source
     note: str = ""
     open_ended: bool = False
     subtract: bool = False  # pay the student chose to count: taken off the best case
@@ -122,7 +124,8 @@ class Line:
     @property
     def source_words(self) -> str:
         """Where the figure comes from, said in full."""
-        return f"{TYPICAL}: {self.source}" if self.typical else self.source
+        said = str(self.source)  # a Source says itself in words, as `CitesSource.citation` does
+        return f"{TYPICAL}: {said}" if self.typical else said
 
     @property
     def low_figures(self) -> str:
@@ -266,7 +269,7 @@ def _line(
     weeks: int,
     currency: str,
     rates: Rates,
-    source: str,
+    source: str | Source,
     subtract: bool = False,
 ) -> Line:
     factor = scale(amount.period, weeks)
@@ -300,6 +303,12 @@ def local_area(programme: Programme) -> str:
     return ""
 
 
+def cited_by(cost: Cost, programme_citation: str) -> str | Source:
+    """What an estimate line from `cost` cites: the cost's own source when it has one (the
+    provider's email that changed the fee), else its programme's guide section."""
+    return cost.source if cost.source is not None else programme_citation
+
+
 def estimate(
     programme: Programme,
     weeks: int | None,
@@ -331,7 +340,7 @@ def estimate(
         )
     for cost in fees:
         label = cost.get_kind_display()
-        result.lines.append(_line(label, cost, weeks, currency, rates, source))
+        result.lines.append(_line(label, cost, weeks, currency, rates, cited_by(cost, source)))
     skipped: tuple[str, ...] = ()
     area = local_area(programme)
     if programme.delivery == "virtual":
@@ -374,7 +383,8 @@ def estimate(
                 label = f"{cost.get_kind_display()} (if you receive it)"
                 if cost.condition:
                     label = f"{cost.get_kind_display()} ({cost.condition}, if you receive it)"
-                line = _line(label, cost, weeks, currency, rates, source, subtract=with_pay)
+                cited = cited_by(cost, source)
+                line = _line(label, cost, weeks, currency, rates, cited, subtract=with_pay)
                 (result.lines if with_pay else result.reductions).append(line)
     result.rates = list(rates.used.values())
     return result
