@@ -108,7 +108,7 @@ def _versions(
 ) -> tuple[list[Any], dict[int, Any]]:
     """The history rows of `model` inside (since, until] for these programmes, oldest first, and
     for each record they touch its last row before the window."""
-    history: QuerySet = model.history.model._default_manager.all()  # type: ignore[attr-defined]
+    history: QuerySet[Any] = model.history.model._default_manager.all()  # type: ignore[attr-defined]
     inside = history.filter(history_date__gt=since, history_date__lte=until)
     if programmes is not None:
         inside = inside.filter(**{f"{key}__in": programmes})
@@ -176,7 +176,7 @@ def _dated_changes(old: Any | None, new: Any) -> Iterator[Change]:
 
 
 def changes_between(
-    since: datetime, until: datetime, programmes: QuerySet | list[int] | None = None
+    since: datetime, until: datetime, programmes: QuerySet[Any] | list[int] | None = None
 ) -> dict[int, list[Change]]:
     """Every change in (since, until], newest first, by programme id; `programmes` (ids, or a
     QuerySet of ids used as a subquery) narrows it, None means every programme."""

@@ -100,7 +100,9 @@ class Run:
         self.since = since
         self.changed = changes.changes_between(since, self.now)
 
-    def changes_for(self, saved: str, since: datetime, until: datetime) -> list[tuple[int, list]]:
+    def changes_for(
+        self, saved: str, since: datetime, until: datetime
+    ) -> list[tuple[int, list[changes.Change]]]:
         """The programmes this search shows that changed in (since, until], in its order."""
         if self.since is None or since < self.since or until > self.now:
             found = changes.changes_between(since, until)
@@ -110,7 +112,7 @@ class Run:
         shown = [(pid, changes.within(found[pid], since, until)) for pid in ids if pid in found]
         return [(pid, rows) for pid, rows in shown if rows]
 
-    def selected_for(self, saved: str, found: dict[int, list]) -> list[int]:
+    def selected_for(self, saved: str, found: dict[int, list[changes.Change]]) -> list[int]:
         def select() -> list[int]:
             return query.selected_among(
                 QueryDict(saved), set(found), self.vocabulary, self.query_for(saved)

@@ -9,7 +9,7 @@ add alerts to someone else's inbox.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.tasks import task
@@ -104,7 +104,7 @@ def delete(alert: Alert) -> None:
     alert.delete()
 
 
-def forget_unconfirmed(now=None) -> int:
+def forget_unconfirmed(now: datetime | None = None) -> int:
     """Alerts never confirmed within UNCONFIRMED_DAYS, with their addresses."""
     cutoff = (now or timezone.now()) - timedelta(days=UNCONFIRMED_DAYS)
     deleted, _ = Alert.objects.filter(confirmed_at__isnull=True, created_at__lt=cutoff).delete()
