@@ -56,7 +56,9 @@ class Client:
         conn = http.client.HTTPConnection(
             "127.0.0.1", self.port, timeout=30, source_address=(self.source, 0)
         )
-        headers = {"Host": "127.0.0.1"}
+        # http.client names the host and port it connects to: nginx's canonical address (any other
+        # is redirected there, deploy/nginx.conf), or gunicorn's when talking to it directly.
+        headers: dict[str, str] = {}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         if self.forwarded_for:

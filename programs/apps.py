@@ -23,7 +23,7 @@ class ProgramsConfig(AppConfig):
         for label in DIRECTORY_MODELS:
             pre_delete.connect(
                 record_deletion,
-                sender=self.apps.get_model(label),
+                sender=self.get_model(label.split(".")[1]),
                 dispatch_uid=f"tombstone-{label}",
             )
         generation.connect_signals()

@@ -42,7 +42,9 @@ def fetch(
     started = time.monotonic()
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
-        conn.putrequest(method, path, skip_host="Host" in (headers or {}), skip_accept_encoding=True)
+        conn.putrequest(
+            method, path, skip_host="Host" in (headers or {}), skip_accept_encoding=True
+        )
         for name, value in (headers or {}).items():
             conn.putheader(name, value)
         data = body.encode() if body is not None else None

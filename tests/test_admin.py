@@ -435,11 +435,16 @@ def test_an_inline_cost_with_a_maximum_but_no_minimum_shows_the_error(staff_clie
     assert directory.costs.get().amount_min == Decimal("1200")
 
 
-def test_a_new_programme_gets_its_slug_suggested_from_the_title(staff_client, db):
-    response = staff_client.get(admin_url("programme", "add"))
+def test_a_new_programme_gets_its_slug_made_from_the_title_and_a_change_form_suggests_it(
+    staff_client, db
+):
+    # Issue 23: the add page asks no slug (it is made from the title on save, tests/
+    # test_adding_a_programme.py); the change form still suggests one from an edited title.
+    adding = staff_client.get(admin_url("programme", "add"))
+    changing = staff_client.get(admin_url("programme", "change", make_programme().pk))
 
-    assert response.context["prepopulated_fields_json"]
-    assert '"id": "#id_slug"' in response.context["prepopulated_fields_json"]
+    assert 'name="slug"' not in adding.content.decode()
+    assert '"id": "#id_slug"' in changing.context["prepopulated_fields_json"]
 
 
 # Links and actions.
@@ -457,8 +462,10 @@ def test_view_on_site_is_offered_for_drafts_too_because_staff_can_preview_them(s
 
 
 def test_the_publish_action_publishes_selected_drafts_and_logs_it(staff_client, db):
-    draft = make_programme(status=Programme.Status.DRAFT)
-    other = make_programme(status=Programme.Status.DRAFT)
+    # Ready to publish: a destination and who may apply (issue 23).
+    ready = {"countries": [make_country()], "study_levels": [make_study_level()]}
+    draft = make_programme(status=Programme.Status.DRAFT, **ready)
+    other = make_programme(status=Programme.Status.DRAFT, **ready)
 
     response = staff_client.post(
         admin_url("programme", "changelist"),

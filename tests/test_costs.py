@@ -86,7 +86,7 @@ def test_conditional_pay_is_never_subtracted_unless_the_student_opts_in(seeded):
     assert plain.weeks == 6
     assert plain.missing == ["Programme fee"]
     assert [(line.label, line.low, line.high) for line in plain.reductions] == [
-        ("Stipend (if you receive it)", Decimal(2100), Decimal(2100))
+        ("Stipend (for many students, if you receive it)", Decimal(2100), Decimal(2100))
     ]
     assert not any(line.subtract for line in plain.lines)
     assert (plain.low, plain.high) == (Decimal(790), Decimal(3450))
@@ -94,7 +94,7 @@ def test_conditional_pay_is_never_subtracted_unless_the_student_opts_in(seeded):
     assert (counted.low, counted.high) == (Decimal(0), Decimal(3450))
 
 
-def test_stanford_is_not_free_by_default_and_assumes_a_northern_california_resident(
+def test_stanford_is_not_free_by_default_and_counts_no_travel_for_its_residents_only_places(
     seeded,
 ):
     # Stanford: "Free; $3,000 stipend available for students with financial need"; "residing in
@@ -106,22 +106,23 @@ def test_stanford_is_not_free_by_default_and_assumes_a_northern_california_resid
         ("Vaccinations and health checks", Decimal(50), Decimal(300)),
     ]
     assert estimate.assumptions == [
-        "Places are only for residents of Northern California, so the estimate assumes you "
-        "already live there: no flights, accommodation, insurance or visas counted."
+        "Places are only for residents of Northern California, who need no flights, "
+        "accommodation, insurance or visas: none counted."
     ]
     assert estimate.figures() == "€50–300+"
     # The US$3,000 is shown converted (and rounded), so the rate's caveat goes with it.
     reduction = estimate.reductions[0]
     assert (reduction.label, reduction.low, reduction.high) == (
-        "Stipend (if you receive it)",
+        "Stipend (for students with financial need, if you receive it)",
         Decimal(2550),
         Decimal(2600),
     )
     assert estimate.converted
 
 
-def test_jhibs_in_person_places_assume_a_baltimore_city_resident(seeded):
-    # JHIBS: "in-person must be Baltimore City resident"
+def test_jhibs_counts_no_travel_without_assuming_where_the_student_lives(seeded):
+    # JHIBS: "in-person must be Baltimore City resident; virtual open to all US": neither needs
+    # travel, and the estimate does not say the student lives in Baltimore.
     estimate = estimate_for(JHIBS, None, "EUR")
 
     assert estimate.weeks == 5
@@ -129,7 +130,11 @@ def test_jhibs_in_person_places_assume_a_baltimore_city_resident(seeded):
         "Programme fee",
         "Vaccinations and health checks",
     ]
-    assert estimate.assumptions[0].startswith("Places are only for residents of Baltimore City")
+    assert estimate.assumptions[0] == (
+        "In-person places are only for residents of Baltimore City, and virtual places need no "
+        "travel: no flights, accommodation, insurance or visas counted."
+    )
+    assert not any("assumes you" in note for note in estimate.assumptions)
 
 
 def test_no_length_is_invented_where_the_source_states_none(seeded):

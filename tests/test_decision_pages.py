@@ -37,8 +37,8 @@ def test_the_eligibility_page_sorts_every_programme_into_three_groups(client, se
     assert "stanford-pediatrics-internship-program" in groups["Not eligible"]
     # JHIBS virtual places are "open to all US": a UK resident is asked about US citizenship.
     assert "johns-hopkins-internship-brain-sciences" in groups["Check"]
-    # The own-students routes ask for the student's university instead of saying Eligible.
-    assert "semmelweis-international-mobility-placements" in groups["Check"]
+    # "For Semmelweis University students": a school pupil is not one.
+    assert "semmelweis-international-mobility-placements" in groups["Not eligible"]
     assert sum(len(slugs) for slugs in groups.values()) == 18
     html = response.content.decode()
     assert "Requires age 17 or over; you will be 17." in html
@@ -114,7 +114,9 @@ def test_within_a_budget_the_list_still_sorts_by_cost_as_the_cards_show_it(clien
     cards = response.context["cards"]
     keys = [c.estimate.sort_key() for c in cards]
     assert cards and keys == sorted(keys)
-    assert all(c.estimate.available and c.estimate.low <= 3000 for c in cards)
+    # Over the budget: gone; no stated length: kept, marked "Needs your weeks", sorted last.
+    assert all(not c.estimate.available or c.estimate.low <= 3000 for c in cards)
+    assert all(c.budget.state == "needs_weeks" for c in cards if not c.estimate.available)
 
 
 def test_the_eligible_filter_lists_eligible_before_check(client, seeded):
@@ -196,7 +198,7 @@ def test_bad_estimate_input_on_the_detail_page_is_reported_and_defaults_are_used
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Choose EUR, GBP or USD." in html
+    assert "Choose one of EUR, GBP, USD, INR, AUD, CAD, NGN or PKR." in html
     assert "Enter the number of weeks as a whole number." in html
     assert "Estimated total for 1 week: €" in html
 
@@ -226,7 +228,7 @@ def test_compare_reports_unknown_slugs_and_too_many_programmes(client, seeded):
         "You can compare up to 4 programmes at once; you asked for 9, so only the first 4 are shown."
     ) in nine.content.decode()
     assert odd.status_code == 400
-    assert "Choose EUR, GBP or USD." in odd.content.decode()
+    assert "Choose one of EUR, GBP, USD, INR, AUD, CAD, NGN or PKR." in odd.content.decode()
 
 
 @pytest.mark.usefixtures("pages_uncached")

@@ -97,5 +97,8 @@ def test_a_field_with_an_error_counts_as_not_given_in_the_summary(client, seeded
 def test_a_bad_currency_links_to_the_currency_field_it_marks(client, seeded):
     html = html_of(client.get(URL, {"study": "secondary-school", "currency": "XYZ"}))
 
-    assert '<a href="#id_currency">Currency: Choose EUR, GBP or USD.</a>' in html
+    assert (
+        '<a href="#id_currency">Currency: Choose one of EUR, GBP, USD, INR, AUD, CAD, NGN or PKR.</a>'
+        in html
+    )
     assert '<select id="id_currency" name="currency" aria-invalid="true"' in html

@@ -52,9 +52,9 @@ def test_the_empty_list_offers_the_nearest_listings_without_the_level(client, se
 def test_the_empty_list_names_the_routes_worth_asking_a_graduate_about(client, seeded):
     help_ = client.get("/programmes/", {"level": "graduate", "country": "GB"}).context["help"]
 
-    routes = {route.slug for route in help_.routes}
+    routes = {route.programme.slug for route in help_.routes}
     assert "ifmsa-clinical-exchanges" in routes
-    assert all(route.listing_kind == "pathway" for route in help_.routes)
+    assert all(route.programme.listing_kind == "pathway" for route in help_.routes)
     # A route only for medical students is not offered to a graduate.
     assert "uhsa-clinical-rotations-abroad" not in routes
 
@@ -72,7 +72,7 @@ def test_a_dentistry_student_is_told_what_the_guides_say_about_dentistry(client,
 
 
 def test_routes_for_dentistry_leave_out_those_that_list_only_medicine(client, seeded):
-    routes = {route.slug for route in advice.for_student([], ["dentistry"]).routes}
+    routes = {route.programme.slug for route in advice.for_student([], ["dentistry"]).routes}
 
     assert "ifmsa-clinical-exchanges" in routes
     assert "ross-global-health-electives" not in routes  # lists medicine only
@@ -91,9 +91,62 @@ def test_nothing_to_advise_on_runs_no_query(django_assert_num_queries):
         assert not advice.for_student([""], [""])
 
 
-def test_advice_for_a_level_and_a_discipline_takes_four_queries(seeded, django_assert_num_queries):
-    with django_assert_num_queries(4):
+def test_advice_for_a_level_and_a_discipline_takes_a_fixed_number_of_queries(
+    seeded, django_assert_num_queries
+):
+    # Levels, disciplines, items; the routes with their rules (and the rules' levels), disciplines
+    # and countries.
+    with django_assert_num_queries(9):
         help_ = advice.for_student(["graduate"], ["dentistry"])
         assert [a.name for a in help_.advice] == ["Graduates and early-career doctors", "Dentistry"]
         assert all(item.source_guide.title for a in help_.advice for item in a.items)
-        assert all(route.organisation.name for route in help_.routes)
+        assert all(route.programme.organisation.name for route in help_.routes)
+        assert all(route.verdict and route.why for route in help_.routes)
+
+
+# Issue 20: the routes go through the same matcher as the results.
+NURSE_AT_ANOTHER_UNIVERSITY = {
+    "age": "21",
+    "study": "medical-student",
+    "discipline": "nursing",
+    "university": "other",
+}
+
+
+def test_a_nursing_student_at_another_university_is_offered_no_route_the_page_calls_not_eligible(
+    client, seeded
+):
+    response = client.get("/eligibility/", NURSE_AT_ANOTHER_UNIVERSITY)
+    not_eligible = {c.programme.slug for c in response.context["groups"][2].cards}
+    routes = response.context["help"].routes
+
+    # "For Semmelweis University students, through the university's partnership and mobility
+    # agreements": Not eligible on the page, so not suggested beside it.
+    assert "semmelweis-international-mobility-placements" in not_eligible
+    assert routes
+    assert not {route.programme.slug for route in routes} & not_eligible
+    assert all(route.verdict.label in ("Eligible", "Check") for route in routes)
+    html = html_of(response)
+    section = html[html.index("Routes worth asking about") :]
+    assert "Semmelweis" not in section[: section.index("</section>")]
+    assert '<span class="badge badge--warn">Check</span>' in section
+
+
+def test_a_fourteen_year_old_is_not_sent_to_the_international_organisations(client, seeded):
+    # "Not every medical school runs a dedicated international internship programme, but in
+    # practice, students can apply on their own through ... organisations like ... WHO, UNICEF,
+    # PAHO": routes for medical school students.
+    response = client.get("/eligibility/", {"age": "14", "study": "secondary-school"})
+    routes = {route.programme.slug for route in response.context["help"].routes}
+
+    assert not routes & {"who-internships", "unicef-internships", "paho-internships"}
+    assert "ifmsa-clinical-exchanges" not in routes
+
+
+def test_a_list_filtered_by_level_judges_its_routes_at_that_level(client, seeded):
+    help_ = client.get("/programmes/", {"level": "secondary-school", "country": "ES"}).context[
+        "help"
+    ]
+
+    assert help_.advice  # the list is empty, so the guides' advice and the routes are shown
+    assert "who-internships" not in {route.programme.slug for route in help_.routes}

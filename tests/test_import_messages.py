@@ -119,3 +119,20 @@ def test_an_adviser_may_import_the_clean_rows_and_leave_the_conflicting_ones_lis
     assert (first.title, first.summary) == ("First", "Newer work by another adviser.")
     assert Programme.objects.get(slug="second").title == "Second, from the old file"
     assert f"row {row_index(old_file, 'first') + 2} (first)" in confirmed.text
+
+
+def test_an_imported_change_goes_through_the_write_path_and_moves_the_version_once(
+    adviser_client,  # noqa: F811
+    two_programmes,  # noqa: F811
+):
+    first = Programme.objects.get(slug="first")
+    dataset = edit(exported(), "first", title="First, renamed", countries="")
+
+    response = preview(adviser_client, dataset)
+    adviser_client.post(PROCESS, response.context["confirm_form"].initial)
+
+    stored = Programme.objects.get(slug="first")
+    assert stored.version == first.version + 1
+    assert stored.updated_at > first.updated_at
+    assert (stored.title, list(stored.countries.all())) == ("First, renamed", [])
+    assert Programme.objects.get(slug="second").version == two_programmes[1].version

@@ -177,6 +177,15 @@ CASES = [
     ("who-internships", INDIAN_MEDICAL_STUDENT, CHECK, "no terms stated"),
     ("unicef-internships", INDIAN_MEDICAL_STUDENT, CHECK, "no terms stated"),
     ("paho-internships", INDIAN_MEDICAL_STUDENT, CHECK, "no terms stated"),
+    # ... named under "How Students Can Get Internships Even Without University Support": "Not
+    # every medical school runs a dedicated international internship programme, but in practice,
+    # students can apply on their own": medical school students, not a secondary-school pupil.
+    ("ifmsa-clinical-exchanges", FOURTEEN_YEAR_OLD, NOT_ELIGIBLE, "not every medical school"),
+    ("who-internships", FOURTEEN_YEAR_OLD, NOT_ELIGIBLE, "not every medical school"),
+    ("unicef-internships", UK_SCHOOL_STUDENT, NOT_ELIGIBLE, "not every medical school"),
+    ("paho-internships", Profile(**GRADUATE), CHECK, "students can apply on their own"),
+    # An own-students route ("For Semmelweis University students") is not a school pupil's.
+    ("semmelweis-international-mobility-placements", FOURTEEN_YEAR_OLD, NOT_ELIGIBLE, "students"),
 ]
 
 
@@ -338,7 +347,7 @@ def test_international_students_living_in_the_host_country_are_asked_not_told(se
 
 
 def test_a_programme_whose_source_states_no_rule_is_check(seeded):
-    verdict = match(programme("ifmsa-clinical-exchanges"), UK_SCHOOL_STUDENT)
+    verdict = match(programme("erasmus-bilateral-mobility-electives"), UK_SCHOOL_STUDENT)
 
     assert verdict.state == CHECK
     assert states(verdict) == [(CHECK, "The source states no eligibility rules; ask.")]

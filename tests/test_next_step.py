@@ -1,6 +1,6 @@
 """Every listing ends in something a student can do: the official application page an adviser
-recorded, else the site the guide cites (labelled as the guide's source), else a labelled web search
-for the programme's exact name and organisation."""
+recorded, else the official website, else a labelled web search for the programme's exact name and
+organisation. A site the guide cites for another fact is never offered as the way to apply."""
 
 from datetime import date
 from urllib.parse import parse_qs, urlsplit
@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.urls import reverse
 
-from programs.decisions.next_step import StepKind, cited_sites, next_step
+from programs.decisions.next_step import StepKind, next_step
 from programs.models import Programme
 from programs.models.review import REASONS, review_reasons
 from tests.factories import make_organisation, make_programme
@@ -30,14 +30,31 @@ def test_every_seeded_programme_has_a_next_step_on_its_page_and_its_card(client,
     assert listing.count('class="next-step ') >= min(len(programmes), 10)
 
 
-def test_lite_regal_links_the_site_the_guide_cites_labelled_as_the_guides_source(client, seeded):
-    # The guide cites literegal.co.uk for its eligibility and its duration (issue 11 keeps which).
-    programme = Programme.objects.get(slug="lite-regal-medical-internship-shadowing-london")
+# The 2025/2026 guide cites these for facts, not as the way to apply: UCLH's "Eligibility: Medical
+# students (esp. international) ... (reddit.com)", Penn's "Paid: Partial funding (stipend)
+# available (internshipglobal.com)", UCL's duration "(sussex.ac.uk, en.wikipedia.org)".
+CITED_FOR_A_FACT = {
+    "lite-regal-medical-internship-shadowing-london": "literegal.co.uk",
+    "uclh-hospital-shadowing-elective": "reddit.com",
+    "ucl-summer-research-internship": "sussex.ac.uk",
+    "nhgri-summer-internship-biomedical-research": "internshipglobal.com",
+    "penn-center-for-global-health-internship": "internshipglobal.com",
+}
+
+
+@pytest.mark.parametrize(("slug", "site"), CITED_FOR_A_FACT.items())
+def test_a_site_the_guide_cites_for_a_fact_is_never_the_next_step(client, seeded, slug, site):
+    programme = Programme.objects.select_related("organisation").get(slug=slug)
+    step = next_step(programme)
+
+    assert step.kind == StepKind.SEARCH
+    assert all(site not in link.url for link in step.links)
+    assert step.links[0].text.startswith("Web search for")
     page = client.get(programme.get_absolute_url()).content.decode()
-    assert (
-        '<a href="https://literegal.co.uk" rel="noopener nofollow">'
-        "literegal.co.uk (the source the guide cites)</a>" in page
-    )
+    next_step_html = page[page.index('class="next-step ') :]
+    next_step_html = next_step_html[: next_step_html.index("</div>")]
+    assert site not in next_step_html
+    assert "Check with the provider" in next_step_html
 
 
 def test_an_application_page_an_adviser_recorded_comes_first(client):
@@ -51,7 +68,6 @@ def test_an_application_page_an_adviser_recorded_comes_first(client):
     assert [link.url for link in step.links] == ["https://example.org/apply"]
     page = client.get(programme.get_absolute_url()).content.decode()
     assert 'href="https://example.org/apply"' in page
-    assert "the source the guide cites" not in page
 
 
 def test_a_listing_with_nothing_recorded_offers_a_labelled_search_for_its_name_and_organisation():
@@ -67,14 +83,6 @@ def test_a_listing_with_nothing_recorded_offers_a_labelled_search_for_its_name_a
     query = parse_qs(urlsplit(link.url).query)["q"]
     assert query == ['"Summer Shadowing" "St Elsewhere"']
     assert "not a page we have checked" in step.caveat
-
-
-def test_cited_sites_reads_several_domains_and_skips_words_that_are_not_sites():
-    assert [s.text for s in cited_sites("sussex.ac.uk, en.wikipedia.org")] == [
-        "sussex.ac.uk",
-        "en.wikipedia.org",
-    ]
-    assert cited_sites("a forum post") == []
 
 
 def test_the_review_queue_flags_a_published_listing_without_an_application_page(pin_today):

@@ -155,8 +155,8 @@ def test_exports_append_the_derived_values_under_the_lists_parameters(client, mo
     data = json.loads(body(client.get("/programmes.json")))
     plain = {p["slug"]: p for p in data["programmes"]}
 
-    assert EXPORT_COLUMNS[-1] == "application_url"  # appended after them
-    assert EXPORT_COLUMNS[-10:-1] == (
+    assert EXPORT_COLUMNS[-2:] == ("application_url", "deadline_source")  # appended after them
+    assert EXPORT_COLUMNS[-11:-2] == (
         "deadline_state",
         "next_deadline",
         "deadline_confirmed",

@@ -135,6 +135,7 @@ def test_review_counts_give_the_total_and_each_reason_in_one_query(db, django_as
         "missing_facts": 1,
         "no_application_page": 0,
         "suggested": 0,
+        "incomplete": 0,
     }
 
 

@@ -22,6 +22,7 @@ US = {
     "roswell-park-summer-cancer-research-experience",
     "stanford-pediatrics-internship-program",
     "semmelweis-international-mobility-placements",  # Germany, Japan, Canada and the USA
+    "penn-center-for-global-health-internship",  # under the guide's "Opportunities in the USA"
 }
 PUBLIC_HEALTH = {
     "penn-center-for-global-health-internship",

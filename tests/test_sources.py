@@ -187,7 +187,8 @@ def test_the_public_page_attributes_the_providers_email_to_the_deadline_and_stip
     cited = f'<sup class="ref"><a href="#ref-{number[1]}">'
     assert f"20 February 2027</time> for the 2027 cycle{cited}" in page
     assert re.search(rf"US\$3,500[^<]*{re.escape(cited)}", page)
-    assert "Deadline, as its sources state it" in page
+    # The deadline's words in quotes are still the guide's (issue 23: under the guide's name).
+    assert "Deadline, as the guide states it" in page
 
 
 @pytest.mark.usefixtures("pages_uncached")

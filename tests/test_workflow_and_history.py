@@ -26,11 +26,17 @@ def adviser_client(client, adviser):
 
 
 def test_marking_verified_from_the_list_records_who_and_when(adviser_client, adviser):
+    # Issue 23: through the checking page, with the programme ticked there.
     programme = make_programme(last_verified=datetime.date(2025, 1, 1))
 
     adviser_client.post(
         admin_url("changelist"),
-        {"action": "mark_verified_today", "_selected_action": [programme.pk]},
+        {
+            "action": "mark_verified_today",
+            "_selected_action": [programme.pk],
+            "confirm": "yes",
+            "checked": [programme.pk],
+        },
     )
 
     programme.refresh_from_db()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters, InlineModelAdmin
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied
 from django.forms.models import ModelChoiceIterator
 from django.http import HttpRequest, QueryDict
@@ -97,6 +98,18 @@ class SharedChoicesInlineMixin(InlineModelAdmin):
             and db_field.name not in (*self.autocomplete_fields, *self.raw_id_fields)
         ):
             field.choices = list(field.choices)
+        return field
+
+
+class NoPopups:
+    """Related fields without the add/change/view/delete links that open popup windows."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and isinstance(field.widget, RelatedFieldWidgetWrapper):
+            widget = field.widget
+            widget.can_add_related = widget.can_change_related = False
+            widget.can_view_related = widget.can_delete_related = False
         return field
 
 

@@ -33,6 +33,7 @@ from programs.catalogue.import_summary import combine, summarise, summary_record
 from programs.models import ImportJob
 from programs.models.revisions import one_revision
 
+from .import_workers import forget_old_files, heartbeat, this_worker
 from .transfer import ProgrammeResource, SpreadsheetCSV
 from .uploads import SafeXLSX
 
@@ -60,6 +61,7 @@ def queue_import(
     leave_conflicts: bool = False,
 ) -> ImportJob:
     """Store an uploaded file (already read within the caps) and queue its check."""
+    forget_old_files()
     with transaction.atomic():
         job = ImportJob.objects.create(
             created_by=user,
@@ -98,13 +100,21 @@ def run_import_job(job_id: int) -> str:
     running, step = steps[Status(job.status)]
     # Claim it, so a second worker given the same job does nothing.
     claimed = ImportJob.objects.filter(pk=job.pk, status=job.status)
+    now = timezone.now()
     if not when_unlocked(
-        lambda: claimed.update(status=running, started_at=timezone.now(), finished_at=None)
+        lambda: claimed.update(
+            status=running,
+            started_at=now,
+            finished_at=None,
+            worker=this_worker(),
+            heartbeat_at=now,
+        )
     ):
         return ImportJob.objects.get(pk=job_id).status
     job.refresh_from_db()
     try:
-        step(job)
+        with heartbeat(job.pk):
+            step(job)
     except Exception as error:
         logger.exception("Import job %s failed", job.pk)
         finish(job, Status.FAILED, failure=f"{type(error).__name__}: {error}")

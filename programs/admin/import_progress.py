@@ -22,6 +22,7 @@ from programs.models import ImportJob
 from .import_forms import leave_conflicts, overwrite_newer
 from .import_jobs import confirm_import, queue_import, rows_saved_so_far
 from .import_storage import ImportJobStorage, forget, importing_as, previewed_jobs
+from .import_workers import can_queue_again, discard_file, fail_if_worker_died, queue_again
 from .uploads import SafeXLSX, UploadRefused, check_cells, check_size, xlsx_shape
 
 REFRESH_SECONDS = 2
@@ -55,6 +56,16 @@ class BackgroundImportMixin(_AdminBase):
                 "import/jobs/<int:job_id>/import/",
                 site.admin_view(require_POST(self.confirm_import_job)),
                 name="{}_{}_confirm_import_job".format(*info),
+            ),
+            path(
+                "import/jobs/<int:job_id>/again/",
+                site.admin_view(require_POST(self.queue_job_again)),
+                name="{}_{}_queue_import_job_again".format(*info),
+            ),
+            path(
+                "import/jobs/<int:job_id>/discard/",
+                site.admin_view(require_POST(self.discard_job_file)),
+                name="{}_{}_discard_import_job_file".format(*info),
             ),
             *super().get_urls(),
         ]
@@ -154,7 +165,13 @@ class BackgroundImportMixin(_AdminBase):
     def import_job_view(self, request: HttpRequest, job_id: int) -> HttpResponse:
         if not self.has_import_permission(request):
             raise PermissionDenied
-        job = get_object_or_404(ImportJob.objects.select_related("created_by"), pk=job_id)
+        job = get_object_or_404(
+            ImportJob.objects.select_related("created_by").exclude(
+                status=ImportJob.Status.PREVIEWED
+            ),
+            pk=job_id,
+        )
+        fail_if_worker_died(job)
         context = {
             **self.admin_site.each_context(request),
             "title": f"Import of {job.file_name}",
@@ -163,11 +180,27 @@ class BackgroundImportMixin(_AdminBase):
             "summary": StoredSummary.from_record(job.summary) if job.summary else None,
             "refresh_seconds": REFRESH_SECONDS if job.in_progress else None,
             "can_confirm": job.status == ImportJob.Status.CHECKED,
+            "can_queue_again": can_queue_again(job),
             "rows_saved": (
                 rows_saved_so_far(job) if job.status == ImportJob.Status.IMPORTING else None
             ),
         }
         return TemplateResponse(request, self.import_job_template_name, context)
+
+    def queue_job_again(self, request: HttpRequest, job_id: int) -> HttpResponse:
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        job = get_object_or_404(ImportJob, pk=job_id)
+        if not queue_again(job):
+            messages.warning(request, "This file cannot be queued again.")
+        return HttpResponseRedirect(self.job_url(job))
+
+    def discard_job_file(self, request: HttpRequest, job_id: int) -> HttpResponse:
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        job = get_object_or_404(ImportJob, pk=job_id)
+        discard_file(job)
+        return HttpResponseRedirect(self.job_url(job))
 
     def confirm_import_job(self, request: HttpRequest, job_id: int) -> HttpResponse:
         if not self.has_import_permission(request):

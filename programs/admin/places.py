@@ -78,5 +78,5 @@ class OrganisationAdmin(SimpleHistoryAdmin, SourcedAdmin):
     list_filter = ["kind", ("country", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["country", "city__country"]
     search_fields = ["name", "slug", "description"]
-    autocomplete_fields = ["country", "city"]
+    autocomplete_fields = ["country", "city", "source"]
     prepopulated_fields = {"slug": ["name"]}

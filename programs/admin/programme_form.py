@@ -32,6 +32,29 @@ class ProgrammeForm(forms.ModelForm):
         # The admin's fieldsets choose the fields; this form only adds the checkbox.
         exclude: list[str] = []
 
+    def clean(self):
+        data = super().clean()
+        publishing = data.get("status") == Programme.Status.PUBLISHED
+        if publishing and "status" in self.changed_data:
+            # Only when publishing now: older listings are not refused for what they lack.
+            for field, message in publishing_problems(data).items():
+                if field in self.fields and field not in self.errors:
+                    self.add_error(field, message)
+        return data
+
+
+def publishing_problems(data: dict) -> dict[str, str]:
+    """What a programme about to be published lacks that a student needs, by field (the summary
+    and type are the model's own check): where it takes place and who may apply."""
+    problems = {}
+    if data.get("delivery") != Programme.Delivery.VIRTUAL and not data.get("countries"):
+        problems["countries"] = (
+            "To publish, say which country it takes place in; or keep it as a draft."
+        )
+    if not data.get("study_levels"):
+        problems["study_levels"] = "To publish, say who may apply; or keep it as a draft."
+    return problems
+
 
 def record_verification(form: forms.ModelForm, programme: Programme, user_id: int) -> None:
     """Set who and when together, only when the adviser ticked the box on this save."""

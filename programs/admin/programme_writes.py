@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.contrib import admin
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -21,6 +22,19 @@ class ProgrammeWritePathMixin(admin.ModelAdmin):
         """The stale-form guard's lock (concurrency.py) is the write path's."""
         with writing.programme_write(pk, user=request.user):
             yield
+
+    def changeform_view(
+        self, request: HttpRequest, object_id=None, form_url="", extra_context=None
+    ):
+        """A new programme is one write too; a refused one (the page shown again) writes
+        nothing, not even the source or organisation its form would have created."""
+        if request.method != "POST" or object_id is not None:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        with writing.programme_write(None, user=request.user):
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            if response.status_code != 302:
+                transaction.set_rollback(True)
+            return response
 
     def delete_model(self, request: HttpRequest, obj: Programme) -> None:
         writing.delete_programme(obj.pk, user=request.user)

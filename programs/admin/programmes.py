@@ -6,7 +6,7 @@ import calendar
 from typing import cast
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.widgets import AdminTextareaWidget
 from django.db.models import QuerySet
@@ -17,6 +17,7 @@ from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from programs.core import clock
+from programs.decisions.deadlines import deadline_status
 from programs.models import (
     City,
     Cost,
@@ -28,8 +29,9 @@ from programs.models import (
 )
 from programs.models.review import REASONS, review_column, review_reasons
 
+from . import old_figures
 from .accepting import AcceptsSuggestionMixin
-from .base import DirectoryAdmin, editor_id, format_amount
+from .base import DirectoryAdmin, NoPopups, editor_id
 from .import_forms import (
     LEAVE_CONFLICTS,
     OVERWRITE_NEWER,
@@ -39,12 +41,14 @@ from .import_forms import (
     overwrite_newer,
 )
 from .import_progress import BackgroundImportMixin
+from .programme_create import CreatePageMixin
 from .programme_form import CHECKED_TODAY, ProgrammeForm, record_verification
 from .programme_writes import ProgrammeWritePathMixin
 from .revisions import ProgrammeRevisionsMixin
 from .sources import DatedDeadlineInline
 from .transfer import ProgrammeResource, SpreadsheetCSV
 from .uploads import SafeXLSX, UploadRefused
+from .verification import verify_selected
 
 MONTH_CHOICES = [("", "—"), *((n, calendar.month_name[n]) for n in range(1, 13))]
 MONTH_FIELDS = {"deadline_month", "start_month", "end_month"}
@@ -104,7 +108,7 @@ class NeedsReviewFilter(admin.SimpleListFilter):
         return queue if value == self.ANY else queue.filter(**{review_column(value): True})
 
 
-class EligibilityRuleInline(admin.StackedInline):
+class EligibilityRuleInline(NoPopups, admin.StackedInline):
     model = EligibilityRule
     extra = 0
     autocomplete_fields = [
@@ -134,13 +138,14 @@ class EligibilityRuleInline(admin.StackedInline):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
-class CostInline(admin.StackedInline):
+class CostInline(NoPopups, admin.StackedInline):
     model = Cost
     extra = 0
     fields = [
         ("kind", "key", "position"),
         ("amount_min", "amount_max", "currency", "period"),
         ("open_ended", "approximate"),
+        "condition",
         "notes",
         "source",
     ]
@@ -149,6 +154,7 @@ class CostInline(admin.StackedInline):
 
 @admin.register(Programme)
 class ProgrammeAdmin(
+    CreatePageMixin,
     ProgrammeWritePathMixin,
     AcceptsSuggestionMixin,
     BackgroundImportMixin,
@@ -298,13 +304,18 @@ class ProgrammeAdmin(
 
     @admin.display(description="deadline", ordering="deadline_month")
     def deadline(self, programme: Programme) -> str:
-        return deadline_summary(programme)
+        # What students see today: a confirmed date before the stated one (decisions/deadlines).
+        return deadline_status(programme, clock.today()).short
 
     def get_queryset(self, request: HttpRequest) -> ProgrammeQuerySet:
         # The reasons are columns of the same query, so the list column costs nothing extra.
         # The admin starts from Programme.objects, whose QuerySet the stubs cannot see through.
         programmes = cast(ProgrammeQuerySet, super().get_queryset(request))
-        return programmes.with_review_flags(clock.today()).with_open_suggestions()
+        return (
+            programmes.with_review_flags(clock.today())
+            .with_open_suggestions()
+            .prefetch_related(programmes.deadlines_prefetch())
+        )
 
     @admin.display(description="open suggestions", ordering="open_suggestions")
     def suggestions(self, programme: Programme) -> str:
@@ -348,6 +359,8 @@ class ProgrammeAdmin(
                 if deadline_form.instance.recorded_by_id is None:
                     deadline_form.instance.recorded_by_id = editor_id(request)
         super().save_formset(request, form, formset, change)
+        if formset.model is Cost:
+            old_figures.warn_after_formset(request, form.instance, formset)
 
     def _set_status(self, request: HttpRequest, queryset: QuerySet, status: str) -> int:
         changed = self.set_status_of(request, queryset, status)
@@ -368,8 +381,18 @@ class ProgrammeAdmin(
         permissions=["change"],
     )
     def publish(self, request: HttpRequest, queryset: QuerySet) -> None:
-        count = self._set_status(request, queryset, Programme.Status.PUBLISHED)
+        # The list's rows carry the review flags: a draft lacking what publishing needs stays.
+        incomplete = [p for p in queryset if getattr(p, review_column("incomplete"), False)]
+        ready = queryset.exclude(pk__in=[p.pk for p in incomplete])
+        count = self._set_status(request, ready, Programme.Status.PUBLISHED)
         self.message_user(request, f"Published {count} programme(s).")
+        if incomplete:
+            self.message_user(
+                request,
+                "Not published, as they lack what publishing needs (see “needs review”): "
+                + ", ".join(p.title for p in incomplete),
+                messages.WARNING,
+            )
 
     @admin.action(
         description="Archive the selected programmes",
@@ -380,42 +403,8 @@ class ProgrammeAdmin(
         self.message_user(request, f"Archived {count} programme(s).")
 
     @admin.action(
-        description="Mark the selected programmes as verified today",
+        description="Check the selected programmes against their sources and mark verified",
         permissions=["change"],
     )
-    def mark_verified_today(self, request: HttpRequest, queryset: QuerySet) -> None:
-        today = clock.today()
-        programmes = list(queryset)
-        for programme in programmes:
-            programme.mark_verified(request.user, today)
-        self._log(request, programmes, f"Marked as verified on {today.isoformat()}.")
-        self.message_user(request, f"Marked {len(programmes)} programme(s) as verified today.")
-
-
-@admin.register(EligibilityRule)
-class EligibilityRuleAdmin(SimpleHistoryAdmin, DirectoryAdmin):
-    list_display = ["text", "programme", "kind", "applies_to", "position"]
-    list_filter = ["kind", "applies_to"]
-    list_select_related = ["programme"]
-    search_fields = ["text", "key", "programme__title"]
-    autocomplete_fields = [
-        "programme",
-        "study_levels",
-        "unclear_levels",
-        "residency_country",
-        "university",
-        "source",
-    ]
-
-
-@admin.register(Cost)
-class CostAdmin(SimpleHistoryAdmin, DirectoryAdmin):
-    list_display = ["__str__", "programme", "kind", "amount", "position"]
-    list_filter = ["kind", "currency", "period"]
-    list_select_related = ["programme"]
-    search_fields = ["key", "notes", "programme__title"]
-    autocomplete_fields = ["programme", "source"]
-
-    @admin.display(description="amount")
-    def amount(self, cost: Cost) -> str:
-        return format_amount(cost)
+    def mark_verified_today(self, request: HttpRequest, queryset: QuerySet):
+        return verify_selected(self, request, queryset)

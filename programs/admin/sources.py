@@ -9,7 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from programs.models import DatedDeadline, Source
 
-from .base import DirectoryAdmin, editor_id
+from .base import DirectoryAdmin, NoPopups, editor_id
 
 
 @admin.register(Source)
@@ -46,7 +46,7 @@ class OneDeadlinePerCycleFormSet(BaseInlineFormSet):
         return super().get_unique_error_message(unique_check)
 
 
-class DatedDeadlineInline(admin.TabularInline):
+class DatedDeadlineInline(NoPopups, admin.TabularInline):
     """Deadlines with a year, each citing where the date comes from (the *confirmed* ones)."""
 
     model = DatedDeadline

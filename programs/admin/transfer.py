@@ -24,6 +24,7 @@ from django.utils import formats, timezone
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import CachedInstanceLoader
 
+from programs.catalogue import writing
 from programs.catalogue.import_summary import CHANGES, LEFT_CONFLICT, ROW_SLUG, VERSION_COLUMN
 from programs.models import Country, Guide, Organisation, Programme, Speciality, StudyLevel
 
@@ -319,6 +320,25 @@ class ProgrammeResource(resources.ModelResource):
         for name in BLANK_TEXT_FIELDS:
             if name in row and row[name] is None:
                 row[name] = ""
+
+    def save_instance(self, instance, is_create, row, **kwargs) -> None:
+        """Through the programme's write path (catalogue/writing.py), as the admin's form and
+        restores: under the programme's row lock, the conflict check is made again (another
+        adviser may have saved since the row was read), and a written programme gets its next
+        version, its public "updated" time and fresh cached pages. Its lists are saved inside the
+        same write."""
+        user = kwargs.get("user")
+        author = user if user is not None and user.is_authenticated else None
+        with writing.programme_write(None if is_create else instance.pk, user=author) as write:
+            if write.programme is not None and not self.overwrite_newer:
+                reason = self.conflict(write.programme, row)
+                if reason:
+                    raise ValidationError({VERSION_COLUMN: reason})
+            super().save_instance(instance, is_create, row, **kwargs)
+            super().save_m2m(instance, row, **kwargs)
+
+    def save_m2m(self, instance, row, **kwargs) -> None:
+        """Saved by save_instance, inside the programme's write."""
 
     def before_save_instance(self, instance, row, **kwargs) -> None:
         # Who made the change, in the programme's history: a background import has no request

@@ -1,5 +1,5 @@
-"""One write path for a programme: the admin, restores (and, next, imports and accepted
-suggestions) save a programme, its linked lists, rules, costs and dated deadlines through
+"""One write path for a programme: the admin, restores and spreadsheet imports (and, next,
+accepted suggestions) save a programme, its linked lists, rules, costs and dated deadlines through
 `programme_write()`.
 
 Inside it a writer holds the programme's row lock, so two writes of one programme never overlap:
@@ -20,13 +20,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connections, models, router, transaction
-from django.db.models import F
+from django.db.models import F, Q
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 from simple_history.signals import post_create_historical_record
 
 from programs.caching.generation import bump_programme
-from programs.models import Programme
+from programs.models import Cost, DatedDeadline, EligibilityRule, Programme, Source
 from programs.models.revisions import one_revision
 
 
@@ -141,3 +142,47 @@ def _note_what_the_write_changed(sender, instance, **kwargs) -> None:
         owner = getattr(instance, "programme_id", None)
     if owner is not None and owner == write.programme_id:
         write.wrote = True
+
+
+# Writers outside the path (a cost's or rule's own admin page, a source's) still change what a
+# programme's page says: its version and public "updated" time move on, as a write's would.
+ROWS = (Cost, EligibilityRule, DatedDeadline)
+
+
+def touch(programmes: models.QuerySet) -> None:
+    """Move on the version and "updated" time of `programmes` (exports, feed and sitemap read
+    `updated_at`); their cached pages follow from the save signals of caching/generation.py."""
+    programmes.update(version=F("version") + 1, updated_at=timezone.now())
+
+
+def _row_changed(sender, instance, raw: bool = False, **kwargs) -> None:
+    if raw or sender not in ROWS:
+        return
+    write = _open.get()
+    owner = getattr(instance, "programme_id", None)
+    if owner is None or (write is not None and write.programme_id == owner):
+        return  # the open write moves it once, on leaving
+    touch(Programme.objects.filter(pk=owner))
+
+
+def citing(source: Source) -> Q:
+    """Programmes whose entry, costs, rules or confirmed deadlines cite `source`."""
+    return (
+        Q(source=source)
+        | Q(costs__source=source)
+        | Q(eligibility_rules__source=source)
+        | Q(dated_deadlines__source=source)
+    )
+
+
+@receiver(post_save, sender=Source)
+def _source_changed(sender, instance: Source, created: bool, raw: bool = False, **kwargs) -> None:
+    if raw or created:
+        return  # a new source is cited by nothing yet
+    ids = Programme.objects.filter(citing(instance)).values("pk")
+    touch(Programme.objects.filter(pk__in=ids))
+
+
+for _model in ROWS:
+    post_save.connect(_row_changed, sender=_model, dispatch_uid=f"touch-{_model.__name__}")
+    post_delete.connect(_row_changed, sender=_model, dispatch_uid=f"touch-del-{_model.__name__}")

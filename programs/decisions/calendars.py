@@ -18,7 +18,7 @@ from icalendar import Alarm, Calendar, Event
 
 from programs.decisions.deadlines import DeadlineRow, DeadlineStatus
 from programs.decisions.planning import Plan
-from programs.models import Programme
+from programs.models import Programme, Source
 
 PRODID = "-//International Medical Internships Directory//Deadlines and plans//EN"
 UID_DOMAIN = "medical-internships.directory"
@@ -78,13 +78,20 @@ def deadline_event(programme: Programme, status: DeadlineStatus, url: str) -> Ev
         return None
     marker = "confirmed" if status.confirmed else "expected, not confirmed"
     summary = f"Deadline ({marker}): {programme.title}"
-    stated = f"As the source states it: {status.stated}. " if status.stated else ""
-    source = status.source if status.confirmed else programme.citation
+    # The confirmed date says its own source; the guide's words stay under the guide's name.
+    quoted = programme.quoted_from
+    quoted_words = quoted.in_words() if isinstance(quoted, Source) else f"the guide {quoted}"
+    if status.confirmed:
+        earlier = f" Stated before as {status.stated} ({quoted_words})." if status.stated else ""
+        said = f"Source of this date: {status.source}.{earlier}"
+    else:
+        stated = f"As stated: {status.stated}. " if status.stated else ""
+        said = f"{stated}Source: {quoted_words}."
     event = all_day(
         f"deadline-{programme.slug}",
         status.date,
         summary,
-        f"{status.label}. {stated}Source: {source}. Confirm with the provider.",
+        f"{status.label}. {said} Confirm with the provider.",
         url,
     )
     for before in REMINDERS:

@@ -8,7 +8,7 @@ assumes what the source does not say (docs/decisions.md):
 - no pay: a stipend or salary ("available for students with financial need", "for many") is a
   possible reduction the student opts into (`with_pay`), never subtracted by default;
 - no travel for virtual places, and none for places open only to one area's residents (the estimate
-  then says it assumes the student already lives there);
+  says so as the rule's consequence, never as a guess about where the student lives);
 - no false precision: totals, and any figure converted at an exchange rate, are rounded outwards to
   a step that fits their size, and a converted figure always carries the rate's caveat.
 
@@ -24,7 +24,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
 from programs.core.wording import NOT_STATED
-from programs.models import CostBenchmark, ExchangeRate, Programme
+from programs.models import Cost, CostBenchmark, ExchangeRate, Programme, Source
 from programs.models.money import Amount, format_figures
 
 WEEKS_PER_MONTH = Decimal(52) / Decimal(12)
@@ -102,7 +102,9 @@ class Line:
     label: str
     low: Decimal | None  # None: the source gives no usable figure
     high: Decimal | None
-    source: str  # the record's citation: "Guide title — Section", or a source in words
+    # The figure's own source: its cost's `Source` (the provider's email…), else the citation of
+    # the record it comes from as text ("Guide title — Section", or a source in words).
+    source: str | Source
     note: str = ""
     open_ended: bool = False
     subtract: bool = False  # pay the student chose to count: taken off the best case
@@ -122,7 +124,8 @@ class Line:
     @property
     def source_words(self) -> str:
         """Where the figure comes from, said in full."""
-        return f"{TYPICAL}: {self.source}" if self.typical else self.source
+        said = str(self.source)  # a Source says itself in words, as `CitesSource.citation` does
+        return f"{TYPICAL}: {said}" if self.typical else said
 
     @property
     def low_figures(self) -> str:
@@ -168,6 +171,8 @@ class Estimate:
     with_pay: bool = False
     # What the estimate assumes and why lines are left out ("virtual places: no travel").
     assumptions: list[str] = field(default_factory=list)
+    # The student gave no weeks: the programme's shortest stated length is used (and said).
+    shortest: bool = False
 
     @property
     def needs_weeks(self) -> bool:
@@ -211,6 +216,11 @@ class Estimate:
     @property
     def open_ended(self) -> bool:
         return any(line.open_ended for line in self.lines if not line.subtract)
+
+    def low_figures(self) -> str:
+        """The lower total, e.g. "€4,150"; "" without one."""
+        low = self.low
+        return "" if low is None else format_figures(low, None, self.currency)
 
     def figures(self) -> str:
         """The total as money is written everywhere else, e.g. "€4,150–11,400+"; "" without one."""
@@ -259,7 +269,7 @@ def _line(
     weeks: int,
     currency: str,
     rates: Rates,
-    source: str,
+    source: str | Source,
     subtract: bool = False,
 ) -> Line:
     factor = scale(amount.period, weeks)
@@ -293,6 +303,12 @@ def local_area(programme: Programme) -> str:
     return ""
 
 
+def cited_by(cost: Cost, programme_citation: str) -> str | Source:
+    """What an estimate line from `cost` cites: the cost's own source when it has one (the
+    provider's email that changed the fee), else its programme's guide section."""
+    return cost.source if cost.source is not None else programme_citation
+
+
 def estimate(
     programme: Programme,
     weeks: int | None,
@@ -304,8 +320,15 @@ def estimate(
 ) -> Estimate:
     """The all-in estimate; `programme.costs`, its rules and the benchmarks' guides should be
     prefetched. `with_pay`: the student chose to count the pay they may receive."""
+    asked = weeks
     weeks, weeks_note = weeks_within(programme, weeks)
-    result = Estimate(weeks, currency, weeks_note=weeks_note, with_pay=with_pay)
+    result = Estimate(
+        weeks,
+        currency,
+        weeks_note=weeks_note,
+        with_pay=with_pay,
+        shortest=asked is None and weeks is not None,
+    )
     if weeks is None:
         return result
     source = programme.citation
@@ -317,7 +340,7 @@ def estimate(
         )
     for cost in fees:
         label = cost.get_kind_display()
-        result.lines.append(_line(label, cost, weeks, currency, rates, source))
+        result.lines.append(_line(label, cost, weeks, currency, rates, cited_by(cost, source)))
     skipped: tuple[str, ...] = ()
     area = local_area(programme)
     if programme.delivery == "virtual":
@@ -326,11 +349,19 @@ def estimate(
             "Virtual places: no flights, accommodation, insurance, visas or vaccinations counted."
         )
     elif area:
+        # Said as the rule's consequence, not as a guess about where the student lives.
         skipped = TRAVEL_KINDS
-        result.assumptions.append(
-            f"Places are only for residents of {area}, so the estimate assumes you already live "
-            "there: no flights, accommodation, insurance or visas counted."
-        )
+        if programme.delivery == "hybrid":
+            said = (
+                f"In-person places are only for residents of {area}, and virtual places need no "
+                "travel: no flights, accommodation, insurance or visas counted."
+            )
+        else:
+            said = (
+                f"Places are only for residents of {area}, who need no flights, accommodation, "
+                "insurance or visas: none counted."
+            )
+        result.assumptions.append(said)
     elif programme.delivery == "unknown":
         result.assumptions.append(
             "The source does not say whether places are in person; the estimate assumes they are."
@@ -350,10 +381,54 @@ def estimate(
         for cost in costs:
             if cost.kind in PAY_KINDS:
                 label = f"{cost.get_kind_display()} (if you receive it)"
-                line = _line(label, cost, weeks, currency, rates, source, subtract=with_pay)
+                if cost.condition:
+                    label = f"{cost.get_kind_display()} ({cost.condition}, if you receive it)"
+                cited = cited_by(cost, source)
+                line = _line(label, cost, weeks, currency, rates, cited, subtract=with_pay)
                 (result.lines if with_pay else result.reductions).append(line)
     result.rates = list(rates.used.values())
     return result
+
+
+FITS = "fits"
+FEE_NOT_STATED = "fee_not_stated"
+NEEDS_WEEKS = "needs_weeks"
+OVER = "over"
+
+
+@dataclass(frozen=True)
+class BudgetFit:
+    """How an estimate stands against the student's budget, in words a card shows. Only "over"
+    leaves the list: a programme whose fee or length is not stated is kept and marked."""
+
+    state: str
+    text: str
+
+    @property
+    def kept(self) -> bool:
+        return self.state != OVER
+
+
+def budget_fit(estimate: Estimate, budget: Decimal | int) -> BudgetFit:
+    """The estimate (in the budget's currency) against the budget: its lowest figure is what is
+    compared; what the source does not state is said, never counted as nothing."""
+    limit = format_figures(Decimal(budget), None, estimate.currency)
+    if not estimate.available:
+        return BudgetFit(
+            NEEDS_WEEKS,
+            "Needs your weeks: the source states no length, so it cannot be checked against "
+            "your budget until you give them.",
+        )
+    if (estimate.low or 0) > budget:
+        return BudgetFit(OVER, f"Over your budget of {limit}.")
+    if estimate.missing:
+        left_out = ", ".join(estimate.missing).lower()
+        return BudgetFit(
+            FEE_NOT_STATED,
+            f"Check: {left_out} not stated. The rest comes to {estimate.low_figures()}, within "
+            f"your budget of {limit}; ask the provider before counting on it.",
+        )
+    return BudgetFit(FITS, f"Within your budget of {limit} (lowest estimate).")
 
 
 def weeks_within(programme: Programme, weeks: int | None) -> tuple[int | None, str]:

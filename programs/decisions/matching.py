@@ -145,11 +145,21 @@ def _judge_level(rule: EligibilityRule, profile: Profile) -> Reason:
     if not clear and not unclear:
         return Reason(CHECK, f"The source states: {words}")
     if not profile.level:
-        return Reason(CHECK, f"Open to {_names(clear)}: {words} You did not give your study level.")
+        return Reason(
+            CHECK, f"Open to {_names(clear or unclear)}: {words} You did not give your study level."
+        )
     if profile.level in {level.slug for level in unclear}:
         return Reason(
             CHECK,
             f"The source says {words} Ask whether that includes {profile.level_name.lower()}.",
+        )
+    if not clear:
+        # Words that may reach some levels and cannot reach the others (a route the guide names
+        # for medical school students, asked about by a secondary-school pupil).
+        return Reason(
+            NOT_ELIGIBLE,
+            f"The source says {words} That may reach {_names(unclear)}; "
+            f"you are at {profile.level_name.lower()} level.",
         )
     if profile.level not in {level.slug for level in clear}:
         return Reason(
@@ -168,6 +178,8 @@ def _judge_own_students(rule: EligibilityRule, profile: Profile) -> Reason:
     if university is None:  # a named constraint gives every own-students rule its university
         return Reason(CHECK, f"The source states: “{rule.text}”")
     words = f"A route for {university.name}'s own students: “{rule.text}”"
+    if profile.level == SECONDARY:
+        return Reason(NOT_ELIGIBLE, f"{words} You are at secondary school.")
     if not profile.university:
         return Reason(CHECK, f"{words} Tell us your university.")
     if profile.university != university.slug:

@@ -121,11 +121,17 @@ def plan(
             about = "about this date" if programme.deadline_kind == "approximate" else "this date"
             if programme.deadline_kind == "approximate" and programme.deadline_day is None:
                 about = f"day not stated: plan for 1 {deadline:%B}"
-            title = (
-                f"Apply to {programme.title} ({programme.deadline_lead_weeks}+ weeks before start)"
-                if programme.deadline_kind == "rolling"
-                else f"Application deadline: {programme.title}"
-            )
+            confirmed = any(d.date == deadline for d in programme.dated_deadlines.all())
+            if programme.deadline_kind == "rolling" and not confirmed:
+                title = (
+                    f"Apply to {programme.title} "
+                    f"({programme.deadline_lead_weeks}+ weeks before start)"
+                )
+            elif confirmed:
+                title = f"Application deadline: {programme.title}"
+            else:
+                # Projected from the guide's yearly date: expected, in the plan and its calendar.
+                title = f"Application deadline (expected, not confirmed): {programme.title}"
             milestones.append(
                 Milestone(
                     key=f"deadline-{programme.slug}",

@@ -32,7 +32,17 @@ PROFILE_FIELDS = (
     "enrolled",
     "start",
 )
-ESTIMATE_CURRENCIES = (Currency.EUR, Currency.GBP, Currency.USD)
+# The currencies students plan in (each needs an exchange rate, fixtures/exchange_rates.yaml).
+ESTIMATE_CURRENCIES = (
+    Currency.EUR,
+    Currency.GBP,
+    Currency.USD,
+    Currency.INR,
+    Currency.AUD,
+    Currency.CAD,
+    Currency.NGN,
+    Currency.PKR,
+)
 MAX_PLAN_YEARS = 3
 
 
@@ -247,7 +257,11 @@ class EstimateForm(forms.Form):
         label="Currency",
         required=False,
         choices=[(c.value, c.label) for c in ESTIMATE_CURRENCIES],
-        error_messages={"invalid_choice": "Choose EUR, GBP or USD."},
+        error_messages={
+            "invalid_choice": "Choose one of "
+            + ", ".join(c.value for c in ESTIMATE_CURRENCIES[:-1])
+            + f" or {ESTIMATE_CURRENCIES[-1].value}."
+        },
     )
     with_pay = forms.ChoiceField(
         label="Count pay or a stipend you may receive",
@@ -277,10 +291,11 @@ class ListExtrasForm(forms.Form):
         label="Budget, all-in (in the estimate’s currency)",
         required=False,
         min_value=0,
-        max_value=1_000_000,
+        # High enough for a budget in rupees or naira (₦1,000,000 is about €600).
+        max_value=100_000_000,
         error_messages={
             "invalid": "Enter your budget as a whole number.",
             "min_value": "A budget can’t be negative.",
-            "max_value": "Enter a budget of at most 1,000,000.",
+            "max_value": "Enter a budget of at most 100,000,000.",
         },
     )

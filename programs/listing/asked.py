@@ -77,10 +77,15 @@ def read(data: QueryDict, today: date, vocabulary: Vocabulary) -> PageParams:
     )
 
 
+# The estimate's answers travel with the profile: a student who chose 4 weeks in rupees sees a
+# programme's page, the comparison and the eligibility page in 4 weeks and rupees.
+ESTIMATE_FIELDS = tuple(EstimateForm.base_fields)
+
+
 def profile_query(data: QueryDict) -> str:
-    """The profile part of a query string, to carry it to another page."""
+    """The profile and estimate part of a query string, to carry them to another page."""
     kept = QueryDict(mutable=True)
-    for name in PROFILE_FIELDS:
+    for name in (*PROFILE_FIELDS, *ESTIMATE_FIELDS):
         values = [v for v in data.getlist(name) if v]
         if values:
             kept.setlist(name, values)

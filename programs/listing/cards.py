@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from programs.decisions.costs import Estimate
+from programs.decisions.costs import BudgetFit, Estimate
 from programs.decisions.deadlines import DeadlineStatus, deadline_status
 from programs.decisions.matching import Verdict
 from programs.decisions.next_step import NextStep, next_step
@@ -47,6 +47,7 @@ class Card:
     verdict: Verdict | None = None  # with a profile only
     estimate: Estimate | None = None  # on the list page only
     compare: CompareLink | None = None  # on the list page only
+    budget: BudgetFit | None = None  # on the list page, with a budget only
 
 
 def card(
@@ -57,6 +58,7 @@ def card(
     verdict: Verdict | None = None,
     estimate: Estimate | None = None,
     compare: CompareLink | None = None,
+    budget: BudgetFit | None = None,
 ) -> Card:
     return Card(
         programme=programme,
@@ -70,6 +72,7 @@ def card(
         verdict=verdict,
         estimate=estimate,
         compare=compare,
+        budget=budget,
     )
 
 
@@ -85,6 +88,10 @@ def where(programme: Programme) -> str:
         covered.add(city.country_id)
     places += [c.name for c in programme.countries.all() if c.pk not in covered]
     text = "; ".join(places) or programme.location_note
+    if places and not covered and programme.location_note:
+        # Countries alone say too little ("United States" for Penn's "various global health
+        # project sites"): the source's words follow.
+        text = f"{text} · {programme.location_note}"
     if programme.delivery == Programme.Delivery.VIRTUAL:
         return f"Virtual · {text}" if text else "Virtual"
     if programme.delivery == Programme.Delivery.HYBRID:
@@ -114,5 +121,6 @@ def headline_cost(programme: Programme) -> str:
         period = "" if cost.period == "one_off" else " " + cost.get_period_display()
         # "Stipend · Stipend US$3,000" says it twice.
         word = "" if kind == programme.pay else COST_WORDS[kind] + " "
-        return f"{word}{cost.figures()}{period.replace(' (full-time equivalent)', '')}"
+        text = f"{word}{cost.figures()}{period.replace(' (full-time equivalent)', '')}"
+        return cost.with_condition(text)
     return ""

@@ -47,5 +47,7 @@ def estimate_for(
 
 
 def within_budget(estimate: costs.Estimate, budget: Decimal | int) -> bool:
-    """In the estimate's currency; an estimate with no figures (no length) cannot fit a budget."""
-    return estimate.available and (estimate.low or 0) <= budget
+    """In the estimate's currency: kept unless its lowest figure is over the budget; one whose fee
+    or length is not stated is kept and marked on its card (costs.budget_fit), never passed or
+    dropped silently."""
+    return costs.budget_fit(estimate, budget).kept

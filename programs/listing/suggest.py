@@ -10,6 +10,7 @@ document), on SQLite with difflib over the titles and vocabulary names.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -51,11 +52,56 @@ class Topic:
 
 
 @dataclass(frozen=True)
+class Partial:
+    """The best matches of a search with some of its words dropped, and which ones."""
+
+    dropped: list[str]  # the words left out, as the student typed them
+    text: str  # the search without them
+    count: int
+    programmes: list[Programme]  # the first few, best first
+
+
+@dataclass(frozen=True)
 class Suggestions:
     correction: str  # a search that finds something, or ""
     correction_count: int
     relaxations: list[Relaxation]
     topics: list[Topic]
+    partial: Partial | None = None
+
+
+MOST_PARTIAL = 5  # matches shown without the dropped word
+PLAIN_WORD = re.compile(r"^[^\s\"\-][^\s\"]*$")
+
+
+def partial_matches(
+    text: str, count: Callable[[str], int], find: Callable[[str], list]
+) -> Partial | None:
+    """When no programme matches every word: the search with one word dropped that finds the
+    most (ties: the word dropped later, as an extra word is usually added last), else with two.
+    Only plain words are dropped (never a quoted phrase, an exclusion or "or")."""
+    typed = text.split()
+    plain = [n for n, word in enumerate(typed) if PLAIN_WORD.match(word) and word.lower() != "or"]
+    if len(typed) < 2 or not plain:
+        return None
+    for size in (1, 2):
+        best: tuple[int, int, list[int]] | None = None
+        for n in plain:
+            for m in [None] if size == 1 else [m for m in plain if m > n]:
+                left_out = [n] if m is None else [n, m]
+                rest = " ".join(w for k, w in enumerate(typed) if k not in left_out)
+                if not rest.strip():
+                    continue
+                found = count(rest)
+                if found and (best is None or (found, max(left_out)) > best[:2]):
+                    best = (found, max(left_out), left_out)
+        if best is not None:
+            found, _, left_out = best
+            rest = " ".join(w for k, w in enumerate(typed) if k not in left_out)
+            return Partial([typed[k] for k in left_out], rest, found, find(rest)[:MOST_PARTIAL])
+        if len(typed) < 3:
+            return None
+    return None
 
 
 def _candidate_words(word: str) -> set[str]:
@@ -110,10 +156,24 @@ def when_nothing_found(
     conditions = filterset.conditions()
     fixed = correction(text) if text else ""
     fixed_count = 0
+    others = [c for name, c in conditions.items() if name != "q"]
+    synonyms = SearchSynonym.objects.as_map() if text else {}
+
+    def searching(words_: str) -> QuerySet:
+        query = parse(words_, synonyms)
+        return published.filter(within, ProgrammeQuerySet.search_q(query), *others)
+
     if fixed:
-        others = [c for name, c in conditions.items() if name != "q"]
-        query = parse(fixed, SearchSynonym.objects.as_map())
-        fixed_count = published.filter(within, ProgrammeQuerySet.search_q(query), *others).count()
+        fixed_count = searching(fixed).count()
+    partial = None
+    if text and not fixed_count:
+        partial = partial_matches(
+            text,
+            lambda rest: searching(rest).count(),
+            lambda rest: list(
+                searching(rest).select_related("organisation").order_by("title")[:MOST_PARTIAL]
+            ),
+        )
     relaxations = []
     for name in conditions:
         others = [c for other, c in conditions.items() if other != name]
@@ -129,4 +189,4 @@ def when_nothing_found(
         .filter(n__gt=0)
         .order_by("-n", "name")[:6]
     ]
-    return Suggestions(fixed if fixed_count else "", fixed_count, relaxations, topics)
+    return Suggestions(fixed if fixed_count else "", fixed_count, relaxations, topics, partial)

@@ -203,6 +203,14 @@ class Cost(Amount):
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="costs")
     key = models.SlugField(max_length=80, help_text="Stable identifier within the programme.")
+    condition = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text=(
+            "Who the amount is for, in the source's words, when it is not for everyone (e.g. "
+            "'for students with financial need'). Shown beside the figure wherever it appears."
+        ),
+    )
     source = source_field()
 
     objects = ProgrammeChildManager()
@@ -219,6 +227,11 @@ class Cost(Amount):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.programme}"
+
+    def with_condition(self, text: str) -> str:
+        """`text` (the amount as a page writes it) followed by who it is for, e.g. "US$3,000
+        one-off, for students with financial need": a conditional figure is never shown bare."""
+        return f"{text}, {self.condition}" if text and self.condition else text
 
     @serialized_after("programs.programme")
     def natural_key(self) -> tuple[str, str]:

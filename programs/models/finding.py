@@ -67,7 +67,7 @@ class FindingQuerySet[M: models.Model](models.QuerySet[M]):
         return mixin.dated_deadline_q() & (window | this_month)
 
     @staticmethod
-    def _confirmed_q(**dates) -> Q:
+    def confirmed_q(**dates) -> Q:
         """The programme has a confirmed (dated) deadline matching `dates`, e.g. date__gte=…"""
         return Q(Exists(DatedDeadline.objects.filter(programme=OuterRef("pk"), **dates)))
 
@@ -113,15 +113,15 @@ class FindingQuerySet[M: models.Model](models.QuerySet[M]):
         stated = mixin._stated_q(state, today)
         if state in ("open", "closed"):
             return stated
-        any_confirmed = mixin._confirmed_q()
-        ahead = mixin._confirmed_q(date__gte=today)
+        any_confirmed = mixin.confirmed_q()
+        ahead = mixin.confirmed_q(date__gte=today)
         windows = {"closing_soon": CLOSING_SOON_DAYS, "within_3_months": THREE_MONTHS_DAYS}
         if state in windows:
             end = today + timedelta(days=windows[state])
-            confirmed = mixin._confirmed_q(date__gte=today, date__lte=end)
+            confirmed = mixin.confirmed_q(date__gte=today, date__lte=end)
         elif state == "upcoming":
             soon = today + timedelta(days=CLOSING_SOON_DAYS)
-            confirmed = ahead & ~mixin._confirmed_q(date__gte=today, date__lte=soon)
+            confirmed = ahead & ~mixin.confirmed_q(date__gte=today, date__lte=soon)
         elif state == "passed":
             confirmed = any_confirmed & ~ahead
         else:
@@ -134,8 +134,8 @@ class FindingQuerySet[M: models.Model](models.QuerySet[M]):
         `DeadlineStatus.in_calendar`). A stated day recurs every year; a confirmed date that has
         passed with none later recorded is passed."""
         mixin = FindingQuerySet
-        confirmed_ahead = mixin._confirmed_q(date__gte=today)
-        return confirmed_ahead | (~mixin._confirmed_q() & mixin.dated_deadline_q())
+        confirmed_ahead = mixin.confirmed_q(date__gte=today)
+        return confirmed_ahead | (~mixin.confirmed_q() & mixin.dated_deadline_q())
 
     def with_deadline(self, state: str, today: date) -> Self:
         return self.filter(self.deadline_q(state, today))

@@ -17,9 +17,22 @@ class Currency(models.TextChoices):
     AUD = "AUD", "Australian dollar (A$)"
     CAD = "CAD", "Canadian dollar (C$)"
     CHF = "CHF", "Swiss franc (CHF)"
+    INR = "INR", "Indian rupee (₹)"
+    NGN = "NGN", "Nigerian naira (₦)"
+    PKR = "PKR", "Pakistani rupee (Rs)"
 
 
-CURRENCY_SYMBOLS = {"EUR": "€", "GBP": "£", "USD": "US$", "AUD": "A$", "CAD": "C$", "CHF": "CHF "}
+CURRENCY_SYMBOLS = {
+    "EUR": "€",
+    "GBP": "£",
+    "USD": "US$",
+    "AUD": "A$",
+    "CAD": "C$",
+    "CHF": "CHF ",
+    "INR": "₹",
+    "NGN": "₦",
+    "PKR": "Rs ",
+}
 
 
 def format_figures(

@@ -1,12 +1,17 @@
 """Organisations that host, run or broker placements."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from .base import SlugNaturalKeyManager, Sourced, serialized_after
+from .base import SlugNaturalKeyManager, serialized_after
+from .sources import CitesSource
 
 
-class Organisation(Sourced):
+class Organisation(CitesSource):
+    """An organisation cites a guide section or any other source (its own website, an email): a
+    new host is often named by no guide (issue 23)."""
+
     class Kind(models.TextChoices):
         UNIVERSITY = "university", "University or medical school"
         HOSPITAL = "hospital", "Hospital or health trust"
@@ -35,7 +40,9 @@ class Organisation(Sourced):
         null=True,
         blank=True,
     )
-    website = models.URLField(blank=True, help_text="Only when a guide names it.")
+    website = models.URLField(
+        blank=True, help_text="The organisation's own website, as its source gives it."
+    )
     description = models.TextField(blank=True)
 
     objects = SlugNaturalKeyManager()
@@ -43,9 +50,16 @@ class Organisation(Sourced):
 
     class Meta:
         ordering = ["name"]
+        constraints = CitesSource.cites_a_source_constraints("organisation")
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        errors: dict[str, ValidationError] = {}
+        self.clean_citation(errors)
+        if errors:
+            raise ValidationError(errors)
 
     @serialized_after("programs.guide", "programs.country", "programs.city")
     def natural_key(self) -> tuple[str]:

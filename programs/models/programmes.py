@@ -14,97 +14,9 @@ from simple_history.models import HistoricalRecords
 from programs.core import clock
 
 from .base import MAX_WEEKS, SlugNaturalKeyManager, check_bounds, check_range, serialized_after
-from .destinations import City
-from .review import ReviewQuerySet
+from .programme_queries import ProgrammeQuerySet
 from .revisions import Revisioned
 from .sources import CitesSource
-from .suggestions import last_report
-
-
-class ProgrammeQuerySet(ReviewQuerySet["Programme"]):
-    def published(self) -> "ProgrammeQuerySet":
-        return self.filter(status=Programme.Status.PUBLISHED)
-
-    def renamed_from(self, old_slug: str) -> str | None:
-        """The current slug of the programme that once had `old_slug`, from its history."""
-        former = self.model.history.filter(slug=old_slug).values("id")
-        renamed = self.filter(pk__in=former).exclude(slug=old_slug)
-        return renamed.values_list("slug", flat=True).first()
-
-    def for_listing(self) -> "ProgrammeQuerySet":
-        """Everything a result card shows, fetched in a fixed number of queries."""
-        return self.select_related("organisation").prefetch_related(
-            "countries",
-            models.Prefetch("cities", queryset=City.objects.select_related("country")),
-            "study_levels",
-            "specialities",
-            "costs",
-            self.rules_prefetch(),
-            self.deadlines_prefetch(),
-        )
-
-    def for_cards(self) -> "ProgrammeQuerySet":
-        """Only what a result card shows: one query per related list, whatever the page size."""
-        return self.select_related("organisation").prefetch_related(
-            "countries",
-            models.Prefetch("cities", queryset=City.objects.select_related("country")),
-            "study_levels",
-            "costs",
-            # The estimate reads the residency rules (local-residents-only places).
-            self.rules_prefetch(),
-            self.deadlines_prefetch(),
-        )
-
-    def for_detail(self) -> "ProgrammeQuerySet":
-        # Costs are defined after Programme: read them off the relation.
-        costs = self.model.costs.rel.related_model
-        return self.select_related(
-            "organisation", "organisation__country", "source_guide", "source__guide"
-        ).prefetch_related(
-            "countries__region",
-            "cities__country",
-            "study_levels",
-            "specialities",
-            "disciplines",
-            "partners",
-            # Each cost, rule and dated deadline may cite a source: joined, never fetched one by one.
-            models.Prefetch(
-                "costs", queryset=costs._default_manager.select_related("source__guide")
-            ),
-            self.rules_prefetch(),
-            self.deadlines_prefetch(),
-        )
-
-    def with_last_report(self) -> "ProgrammeQuerySet":
-        """`report_accepted_at` and `report_from_provider`: when a reader's or provider's report
-        last changed each programme (the page says so), in the same query."""
-        return self.annotate(**last_report())
-
-    def with_deadlines(self) -> "ProgrammeQuerySet":
-        return self.prefetch_related(self.deadlines_prefetch())
-
-    def deadlines_prefetch(self) -> models.Prefetch:
-        """The confirmed (dated) deadlines with their sources, for decisions.deadlines."""
-        dated = self.model.dated_deadlines.rel.related_model
-        return models.Prefetch(
-            "dated_deadlines",
-            queryset=dated._default_manager.select_related("source", "source__guide"),
-        )
-
-    def with_rules(self) -> "ProgrammeQuerySet":
-        return self.prefetch_related(self.rules_prefetch())
-
-    def rules_prefetch(self) -> models.Prefetch:
-        """Everything the matcher and the estimate read from a programme's rules, in a fixed
-        number of queries for any number of programmes."""
-        # The rule model is defined after Programme (models/conditions.py); read it off the relation.
-        rules = self.model.eligibility_rules.rel.related_model
-        return models.Prefetch(
-            "eligibility_rules",
-            queryset=rules._default_manager.prefetch_related(
-                "study_levels", "unclear_levels"
-            ).select_related("residency_country", "university", "source__guide"),
-        )
 
 
 class Programme(CitesSource):
@@ -160,8 +72,12 @@ class Programme(CitesSource):
         related_name="partner_programmes",
         help_text="Partner hosts the guide names (labs, hospitals, universities).",
     )
-    summary = models.TextField(help_text="One or two sentences in our own words.")
-    programme_type = models.CharField("type", max_length=30, choices=Type)
+    # A draft may lack its summary and type (saved incomplete, the review queue says what is
+    # missing); a published programme has both (`programme_published_has_summary_and_type`).
+    summary = models.TextField(
+        blank=True, help_text="One or two sentences in our own words, for students."
+    )
+    programme_type = models.CharField("type", max_length=30, choices=Type, blank=True)
     delivery = models.CharField(max_length=20, choices=Delivery, default=Delivery.IN_PERSON)
     countries = models.ManyToManyField(
         "programs.Country", blank=True, related_name="programmes", help_text="Destinations."
@@ -180,10 +96,16 @@ class Programme(CitesSource):
 
     duration_min_weeks = models.PositiveSmallIntegerField(null=True, blank=True)
     duration_max_weeks = models.PositiveSmallIntegerField(null=True, blank=True)
-    duration_note = models.CharField(max_length=300, blank=True, help_text="As the guide says it.")
+    duration_note = models.CharField(
+        max_length=300, blank=True, help_text="Word for word from the source, e.g. “4 to 8 weeks”."
+    )
     start_month = models.PositiveSmallIntegerField(null=True, blank=True)
     end_month = models.PositiveSmallIntegerField(null=True, blank=True)
-    dates_note = models.CharField(max_length=300, blank=True, help_text="As the guide says it.")
+    dates_note = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Word for word from the source, e.g. “June to August”.",
+    )
 
     deadline_kind = models.CharField(
         max_length=20, choices=DeadlineKind, default=DeadlineKind.UNKNOWN
@@ -195,10 +117,16 @@ class Programme(CitesSource):
         blank=True,
         help_text="For rolling deadlines: apply at least this many weeks ahead.",
     )
-    deadline_note = models.CharField(max_length=300, blank=True, help_text="As the guide says it.")
+    deadline_note = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Word for word from the source, e.g. “mid-February”; shown in quotes.",
+    )
 
     pay = models.CharField(max_length=20, choices=Pay, default=Pay.UNKNOWN)
-    pay_note = models.CharField(max_length=300, blank=True, help_text="As the guide says it.")
+    pay_note = models.CharField(
+        max_length=300, blank=True, help_text="Word for word from the source; shown in quotes."
+    )
 
     role_includes = models.TextField(blank=True, help_text="What the intern does; one per line.")
     role_excludes = models.TextField(
@@ -207,7 +135,9 @@ class Programme(CitesSource):
     certificate = models.CharField(max_length=300, blank=True)
     recognition_notes = models.TextField(blank=True)
     how_to_apply = models.TextField(blank=True)
-    website = models.URLField(blank=True, help_text="Official website, only when a guide names it.")
+    website = models.URLField(
+        blank=True, help_text="The programme's official website, as its source gives it."
+    )
     application_url = models.URLField(
         "official application page",
         blank=True,
@@ -283,6 +213,10 @@ class Programme(CitesSource):
         ]
         constraints = [
             *CitesSource.cites_a_source_constraints("programme"),
+            models.CheckConstraint(
+                condition=~Q(status="published") | (~Q(summary="") & ~Q(programme_type="")),
+                name="programme_published_has_summary_and_type",
+            ),
             models.CheckConstraint(
                 condition=Q(duration_min_weeks__isnull=True)
                 | Q(duration_max_weeks__isnull=True)
@@ -366,6 +300,12 @@ class Programme(CitesSource):
             "deadline_lead_weeks",
             f"Give the lead time in weeks, from 1 to {MAX_WEEKS} (two years).",
         )
+        if self.status == self.Status.PUBLISHED:
+            for field, what in (("summary", "a summary"), ("programme_type", "its type")):
+                if not getattr(self, field):
+                    errors[field] = ValidationError(
+                        f"A published programme needs {what}; save it as a draft until then."
+                    )
         if self.last_verified is not None and self.last_verified > clock.today():
             errors["last_verified"] = ValidationError(
                 "A programme cannot be verified in the future: tick “Checked against its source "

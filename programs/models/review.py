@@ -7,12 +7,16 @@ needs review (archived ones never do) when it is:
 - **stale**: never verified, or last verified more than `STALE_AFTER_DAYS` days ago;
 - **past its deadline**: a yearly deadline (fixed, or approximate with a month) has passed this
   year and nobody has verified the record since that date, so the next cycle's facts are
-  unchecked. Verification, not any update: a save that checked nothing clears no reason;
+  unchecked; a confirmed (dated) deadline still ahead answers it, since an adviser recorded the
+  next date with its source. Verification, not any update: a save that checked nothing clears no reason;
 - **without an application page**: published with no official application page recorded, so its
   next step is only the site the guide cites or a web search;
 - **missing facts**: a named programme (not a pathway, whose terms vary by host and are rightly
   left open) whose pay, deadline and duration are all unknown, so a student learns nothing
   practical from it;
+- **not ready to publish**: a draft missing what publishing needs (`READY_TO_PUBLISH`: its
+  summary, its type, a destination unless virtual, the study levels it takes); the admin's column
+  names what is missing, from the `missing_<part>` columns of `with_review_flags()`;
 - **suggested**: a reader or provider sent a correction nobody has decided yet (the inbox,
   admin/suggestions.py; `with_open_suggestions()` counts them per programme).
 """
@@ -34,8 +38,10 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear
 
+from .destinations import Country
 from .finding import FindingQuerySet
 from .suggestions import Suggestion
+from .taxonomy import StudyLevel
 
 STALE_AFTER_DAYS = 180
 
@@ -45,7 +51,31 @@ REASONS = {
     "missing_facts": "Pay, deadline and duration all unknown",
     "no_application_page": "No official application page",
     "suggested": "Open suggestions from readers or providers",
+    "incomplete": "Draft not ready to publish",
 }
+
+
+def ready_to_publish() -> dict[str, Q]:
+    """What publishing honestly needs, each part as the condition of its absence. Pay, length and
+    deadline may rightly be "not stated"; a student cannot use a listing without these."""
+    return {
+        "summary": Q(summary=""),
+        "type": Q(programme_type=""),
+        "destination": ~Q(delivery="virtual")
+        & ~Q(Exists(Country.objects.filter(programmes=OuterRef("pk")))),
+        "study levels": ~Q(Exists(StudyLevel.objects.filter(programmes=OuterRef("pk")))),
+    }
+
+
+def missing_column(part: str) -> str:
+    return "missing_" + part.replace(" ", "_")
+
+
+def incomplete_q() -> Q:
+    missing = Q()
+    for condition in ready_to_publish().values():
+        missing |= condition
+    return Q(status="draft") & missing
 
 
 def stale_q(today: date) -> Q:
@@ -70,7 +100,9 @@ def past_deadline_q(today: date) -> Q:
             deadline_day__isnull=False,
         )
     )
-    return closed & before_deadline
+    # A confirmed date ahead is the next cycle's, recorded with its source: nothing has passed.
+    confirmed_ahead = FindingQuerySet.confirmed_q(date__gte=today)
+    return closed & before_deadline & ~confirmed_ahead
 
 
 def missing_facts_q() -> Q:
@@ -107,6 +139,7 @@ def reason_conditions(today: date) -> dict[str, Q]:
         "missing_facts": missing_facts_q(),
         "no_application_page": no_application_page_q(),
         "suggested": suggested_q(),
+        "incomplete": incomplete_q(),
     }
 
 
@@ -127,10 +160,13 @@ class ReviewQuerySet[M: Model](FindingQuerySet[M]):
 
     def with_review_flags(self, today: date) -> Self:
         """Each reason to review as a boolean column `review_<reason>`, computed in the query."""
+        flags = {**reason_conditions(today)}
+        flags = {review_column(name): condition for name, condition in flags.items()}
+        flags |= {missing_column(part): q for part, q in ready_to_publish().items()}
         return self.with_verified_parts().annotate(
             **{
-                review_column(name): ExpressionWrapper(condition, output_field=BooleanField())
-                for name, condition in reason_conditions(today).items()
+                name: ExpressionWrapper(condition, output_field=BooleanField())
+                for name, condition in flags.items()
             }
         )
 
@@ -156,8 +192,18 @@ class ReviewQuerySet[M: Model](FindingQuerySet[M]):
         )
 
 
+def missing_for_publishing(programme) -> list[str]:
+    """What a programme fetched through `with_review_flags()` lacks for publishing."""
+    return [part for part in ready_to_publish() if getattr(programme, missing_column(part), False)]
+
+
 def review_reasons(programme) -> list[str]:
-    """The labels of a programme fetched through `with_review_flags()` or `needs_review()`."""
-    return [
-        label for name, label in REASONS.items() if getattr(programme, review_column(name), False)
-    ]
+    """The labels of a programme fetched through `with_review_flags()` or `needs_review()`; an
+    incomplete draft's names what it is missing."""
+    labels = []
+    for name, label in REASONS.items():
+        if getattr(programme, review_column(name), False):
+            if name == "incomplete":
+                label = f"{label}: missing {', '.join(missing_for_publishing(programme))}"
+            labels.append(label)
+    return labels

@@ -249,7 +249,8 @@ class CitesSource(models.Model):
 
     def clean_citation(self, errors: dict[str, ValidationError]) -> None:
         """Twin of `cites_a_source_constraints()`, for clean()."""
-        if self.source_guide_id is None and self.source_id is None:
+        # `source`, not `source_id`: a form may give a source it saves with the record.
+        if self.source_guide_id is None and self.source is None:
             errors["source_guide"] = ValidationError(
                 "Cite the guide this record comes from, or choose a source (e.g. the "
                 "provider's email) below."
@@ -258,6 +259,15 @@ class CitesSource(models.Model):
             errors["source_section"] = ValidationError(
                 "Give the guide's section heading, word for word."
             )
+
+    @property
+    def quoted_from(self) -> str | Source | None:
+        """What the record's words quoted "as the guide says it" (its notes) cite: its guide
+        section when it cites one (a newer source, such as the provider's email, says its own
+        facts in the rows citing it), else its source. For `References.of()`."""
+        if self.source_guide is not None:
+            return f"{self.source_guide.title} — {self.source_section}"
+        return self.source
 
     @property
     def citation(self) -> str:

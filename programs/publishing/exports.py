@@ -56,6 +56,8 @@ EXPORT_COLUMNS = (
     "verdict_reasons",
     # The official application page an adviser recorded (appended).
     "application_url",
+    # Where the confirmed deadline in next_deadline comes from, in words (appended; issue 23).
+    "deadline_source",
 )
 
 
@@ -87,7 +89,7 @@ class Derivation:
 def for_export(queryset):
     return (
         queryset.select_related("organisation", "source_guide", "source__guide")
-        .prefetch_related("countries", "costs", "disciplines")
+        .prefetch_related("countries", "disciplines", queryset.costs_prefetch())
         .with_rules()
         .with_deadlines()
     )
@@ -110,6 +112,7 @@ def derived(programme: Programme, how: Derivation) -> dict[str, object]:
         if status.date and status.state != "passed"
         else "",
         "deadline_confirmed": status.confirmed,
+        "deadline_source": status.source if status.confirmed and status.state != "passed" else "",
         "estimate_weeks": estimate.weeks if estimate.available else None,
         "estimate_currency": estimate.currency if estimate.available else "",
         "estimate_min": int(estimate.low) if estimate.low is not None else None,

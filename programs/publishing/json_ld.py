@@ -38,12 +38,22 @@ def json_ld(programme: Programme, deadline: DeadlineStatus, url: str) -> dict[st
     if rules:
         data["programPrerequisites"] = rules
     # Only one-off amounts are prices; a per-week fee stated as a flat price would mislead.
+    # A conditional amount (Stanford's stipend "for students with financial need") carries its
+    # condition, in the offer's description and eligibility.
     offers = [
         {
             "@type": "Offer",
             "category": cost.get_kind_display(),
             "price": str(cost.amount_min),
             "priceCurrency": cost.currency,
+            **(
+                {
+                    "description": cost.with_condition(cost.get_kind_display()),
+                    "eligibleCustomerType": cost.condition,
+                }
+                if cost.condition
+                else {}
+            ),
         }
         for cost in programme.costs.all()
         if cost.amount_min is not None and cost.currency and cost.period == "one_off"

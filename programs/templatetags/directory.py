@@ -23,7 +23,8 @@ def amount(cost) -> str:
     """A Cost or CostBenchmark as "US$2,000–5,000 per week" or "~£350 per week"."""
     if cost.amount_min is None:
         return AMOUNT_NOT_STATED
-    return f"{cost.figures()} {Period(cost.period).label}"
+    text = f"{cost.figures()} {Period(cost.period).label}"
+    return cost.with_condition(text) if hasattr(cost, "with_condition") else text
 
 
 @register.simple_tag

@@ -17,6 +17,7 @@ from programs.views import params
 class Shortlist:
     slugs: list[str]
     suffix: str  # "?p=a&p=b" to append to an internal link, or ""
+    more: str  # "&p=a&p=b" to append to an internal link that already has a query, or ""
     compare_url: str  # the compare page for the shortlist, or ""
 
 
@@ -27,6 +28,7 @@ def shortlist(request: HttpRequest) -> dict[str, Shortlist]:
         "shortlist": Shortlist(
             slugs=slugs,
             suffix=f"?{query}" if query else "",
+            more=f"&{query}" if query else "",
             compare_url=params.compare_url(slugs, ""),
         )
     }

@@ -86,6 +86,7 @@ def eligibility(request: HttpRequest) -> HttpResponse:
         programmes = (
             Programme.objects.published()
             .for_cards()
+            .select_related("source_guide")
             .prefetch_related("disciplines")
             .order_by("title")
         )
@@ -110,7 +111,12 @@ def eligibility(request: HttpRequest) -> HttpResponse:
         if not groups[0].cards:
             # Nothing is surely open to this student: what the guides advise for their level and
             # discipline, and the routes worth asking about.
-            help_ = advice.for_student([profile.level], [profile.discipline])
+            help_ = advice.for_student(
+                [profile.level],
+                [profile.discipline],
+                profile,
+                lambda p: url(p.get_absolute_url()),
+            )
     errors = error_summary(asked.profile_form, asked.estimate_form)
     ctx = {
         "section": "eligibility",

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from programs.caching.pages import cached_page
 from programs.core import clock
-from programs.decisions import deadlines
+from programs.decisions import costs, deadlines
 from programs.decisions.profile import (
     EstimateChoice,
     EstimateForm,
@@ -57,7 +57,7 @@ def home(request: HttpRequest) -> HttpResponse:
         undated |= published.deadline_q(state, today)
     soonest = (
         published.exclude(undated)
-        .select_related("organisation")
+        .select_related("organisation", "source_guide")
         .with_deadlines()
         .by_next_deadline(today)[:SOONEST_DEADLINES]
     )
@@ -132,13 +132,19 @@ def programme_list(request: HttpRequest) -> HttpResponse:
                 row.programme.slug in compare,
                 params.adding_to_comparison(request.GET, compare, row.programme.slug),
             ),
+            budget=None if query.budget is None else costs.budget_fit(row.estimate, query.budget),
         )
         for row in found.shown
     ]
     help_, nearest, suggestions = advice.NO_HELP, None, None
     if found.count == 0:
         levels = [row.slug for row in filterset.form.cleaned_data.get("level") or []]
-        help_ = advice.for_student([*levels, profile.level], [profile.discipline])
+        help_ = advice.for_student(
+            [*levels, profile.level],
+            [profile.discipline],
+            profile,
+            lambda p: params.with_profile(p.get_absolute_url(), asked.carry_query),
+        )
         if levels:
             nearest = nearest_without(
                 filterset, "level", query.published, query.within, asked.carry_query
@@ -257,7 +263,14 @@ def active_filters(
         if budget is not None and "max_cost" not in extras.errors:
             currency = choice.currency if choice is not None else ""
             figure = format_figures(Decimal(budget), None, currency)
-            chips.append(Chip(f"Budget, all-in: up to {figure}", {"max_cost": None}))
+            weeks = choice.weeks if choice is not None else None
+            # One length per list: the student's weeks, or each programme's own, said here.
+            at = (
+                f"for {weeks} week{'s' if weeks != 1 else ''}"
+                if weeks
+                else "each programme at its shortest stated length"
+            )
+            chips.append(Chip(f"Budget, all-in: up to {figure}, {at}", {"max_cost": None}))
     return chips
 
 

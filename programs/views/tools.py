@@ -116,7 +116,9 @@ class Month:
 def upcoming_deadlines(request: HttpRequest) -> HttpResponse:
     """Every dated deadline of the next twelve months, month by month, then the undated ones."""
     today = clock.today()
-    rows = deadlines.deadline_rows(Programme.objects.published().for_cards(), today)
+    rows = deadlines.deadline_rows(
+        Programme.objects.published().for_cards().select_related("source_guide"), today
+    )
     horizon = today + timedelta(days=DEADLINE_HORIZON_DAYS)
     dated = sorted(
         (

@@ -65,7 +65,7 @@ class MakeRun:
 
     def start(self) -> None:
         with self.log.open("ab") as output:
-            self.process = subprocess.Popen(
+            self.process = subprocess.Popen(  # noqa: S603
                 ["make", "run", f"PORT={self.port}"],  # noqa: S607 (the person's own command)
                 cwd=ROOT,
                 env=self.env,
