@@ -49,6 +49,8 @@ def page_urls() -> dict[str, str | None]:
             f"/programmes/?q=surgery&region={region.slug}&type=clinical_rotation&pay=unpaid"
         ),
         "list_budget_profile": "/programmes/?max_cost=3000&age=22&eligible=1",
+        "list_budget_profile_by_cost": "/programmes/?max_cost=3000&age=22&eligible=1&sort=cost",
+        "eligibility_profile": "/eligibility/?age=22",
         "detail": detail.get_absolute_url(),
         "compare": f"/compare/?{compared}",
     }

@@ -48,6 +48,9 @@ class FailSoftRedisCache(RedisCache):
         super().__init__(server, params)
         self._down_until = 0.0
         self._lock = threading.Lock()
+        # Commands that failed in this process: a caller that must not lose a write (the page
+        # versions, programs/caching/generation.py) compares it before and after.
+        self.failures = 0
 
     @property
     def is_down(self) -> bool:
@@ -66,6 +69,7 @@ class FailSoftRedisCache(RedisCache):
     def _trip(self, exc: BaseException) -> None:
         with self._lock:
             already = self.is_down
+            self.failures += 1
             self._down_until = time.monotonic() + settings.REDIS_RETRY_SECONDS
         if not already:
             logger.warning(

@@ -42,6 +42,7 @@ urlpatterns = [
     path("privacy/", suggestions.privacy, name="privacy"),
     path("eligibility/", eligibility.eligibility, name="eligibility"),
     path("compare/", tools.compare, name="compare"),
+    path("compare/calendar.ics", tools.compare_calendar, name="compare_calendar"),
     path("deadlines/", tools.upcoming_deadlines, name="deadlines"),
     path("destinations/", pages.destination_list, name="destinations"),
     path("destinations/<slug:slug>/", pages.region_detail, name="region"),

@@ -166,3 +166,21 @@ def test_the_scheme_is_part_of_the_key(client):
     client.get("/guides/")
 
     assert client.get("/guides/", secure=True)["X-Page-Cache"] == "miss"
+
+
+def test_an_edit_made_while_redis_hung_is_seen_at_once_when_it_resumes(client, redis, settings):
+    settings.REDIS_RETRY_SECONDS = 1
+    programme = make_programme(title="Old title")
+    for url in (programme.get_absolute_url(), "/programmes/"):
+        client.get(url)
+    os.kill(redis.pid, signal.SIGSTOP)
+    client.get("/programmes/")  # finds Redis hung: the process leaves it alone for a second
+    programme.title = "New title"
+    programme.save()  # its versions cannot be replaced now
+    os.kill(redis.pid, signal.SIGCONT)
+    time.sleep(1.2)
+
+    for url in (programme.get_absolute_url(), "/programmes/"):
+        html = client.get(url).content.decode()
+        assert "New title" in html, url
+        assert "Old title" not in html, url

@@ -8,6 +8,8 @@ from html import unescape
 import pytest
 
 from programs.core import clock
+from programs.views.eligibility import GROUP_SIZE
+from tests.factories import make_programme
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +50,8 @@ def test_the_verdict_groups_are_headed_with_their_counts(client, seeded):
     html = html_of(response)
 
     for group in response.context["groups"]:
-        assert f">{group.label} ({len(group.cards)})</h3>" in html
+        assert f">{group.label} ({group.count})</h3>" in html
+        assert group.count == len(group.cards)  # 18 programmes: every group whole
     assert [g.label for g in response.context["groups"]] == ["Eligible", "Check", "Not eligible"]
 
 
@@ -102,3 +105,20 @@ def test_a_bad_currency_links_to_the_currency_field_it_marks(client, seeded):
         in html
     )
     assert '<select id="id_currency" name="currency" aria-invalid="true"' in html
+
+
+@pytest.mark.usefixtures("pages_uncached")
+def test_a_large_group_shows_its_first_programmes_its_exact_count_and_a_link_to_the_rest(client):
+    titles = [f"Placement {n:02}" for n in range(GROUP_SIZE + 5)]
+    for title in reversed(titles):
+        make_programme(title=title)  # no rules stated: Check
+
+    response = client.get("/eligibility/", {"age": "22"})
+    html = response.content.decode()
+    check = response.context["groups"][1]
+
+    assert (check.label, check.count) == ("Check", GROUP_SIZE + 5)
+    assert [card.programme.title for card in check.cards] == titles[:GROUP_SIZE]
+    assert f">Check ({GROUP_SIZE + 5})</h3>" in html
+    assert f"See all {GROUP_SIZE + 5} you may be eligible for in the list" in html
+    assert check.more_url == "/programmes/?age=22&eligible=1"

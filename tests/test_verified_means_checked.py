@@ -159,3 +159,22 @@ def test_the_admin_list_reads_deadlines_in_one_query_for_any_number_of_programme
 
     with django_assert_max_num_queries(len(few.captured_queries)):
         adviser_client.get(CHANGELIST)
+
+
+def test_the_checking_page_reads_every_source_in_a_fixed_number_of_queries(
+    adviser_client, django_assert_max_num_queries
+):
+    def programme_with_sources() -> Programme:
+        programme = make_programme()
+        make_cost(programme, amount_min=Decimal("100"), source=make_source())
+        make_rule(programme, text="Medical students only.", source=make_source())
+        make_dated_deadline(programme)
+        return programme
+
+    few = [programme_with_sources() for _ in range(2)]
+    with django_assert_max_num_queries(60) as counted:
+        ask_to_verify(adviser_client, *few)
+    many = few + [programme_with_sources() for _ in range(4)]
+
+    with django_assert_max_num_queries(len(counted.captured_queries)):
+        assert ask_to_verify(adviser_client, *many).status_code == 200

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from programs.core import clock
 from programs.models import Cost, Programme
-from tests.factories import make_cost, make_country, make_programme
+from tests.factories import make_cost, make_country, make_programme, make_study_level
 from tests.test_admin import change_form_post
 
 
@@ -66,8 +66,10 @@ def test_ticking_checked_today_on_save_records_who_and_when(adviser_client, advi
 
 def test_a_draft_is_published_then_archived_from_its_change_form(adviser_client):
     # Issue 16: the change form has no action bar (Enter ran it); status is a field saved with
-    # the rest.
-    programme = make_programme(status=Programme.Status.DRAFT)
+    # the rest. Ready to publish: a destination and who may apply (issue 23).
+    programme = make_programme(
+        status=Programme.Status.DRAFT, countries=[make_country()], study_levels=[make_study_level()]
+    )
 
     save_change_form(adviser_client, programme, status="published")
     programme.refresh_from_db()
@@ -76,7 +78,9 @@ def test_a_draft_is_published_then_archived_from_its_change_form(adviser_client)
     programme.refresh_from_db()
 
     assert (published, programme.status) == ("published", "archived")
-    assert [h.status for h in programme.history.order_by("history_date")] == [
+    # Each step is in the history (setting its lists wrote draft versions too).
+    statuses = [h.status for h in programme.history.order_by("history_date")]
+    assert [s for i, s in enumerate(statuses) if i == 0 or s != statuses[i - 1]] == [
         "draft",
         "published",
         "archived",

@@ -125,9 +125,8 @@ def programmes_for(
     def for_cards(found: QuerySet[Programme]) -> QuerySet[Programme]:
         return cast(ProgrammeQuerySet, found).for_cards().select_related("source_guide")
 
-    if list_query.ordered_pks is None:  # the database orders them
-        return for_cards(list_query.results())
-    return list(list_query.rows(for_cards))
+    # The database keeps and orders them all (the budget and the cost sort included).
+    return for_cards(list_query.results())
 
 
 # Up to this many ids are bound one by one (the primary key's index finds them); more as one value.

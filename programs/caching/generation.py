@@ -81,13 +81,34 @@ def generation() -> str:
     return f"{found[GENERATION_KEY]}.{found[LISTING_KEY]}"
 
 
+# Versions this process could not replace (the cache was down or hung when it tried): replaced
+# again as soon as the cache answers, so a page cached before the change is never served again.
+_lost: set[str] = set()
+
+
 def _replace(keys: Iterable[str]) -> None:
     """Never raises: the cache is an accelerator, and a save must not fail because it is down
-    (cached pages then expire after PAGE_CACHE_SECONDS; this process sees its own change at once)."""
+    (this process sees its own change at once, and replaces the versions again once the cache
+    is back: replay_lost())."""
+    keys = list(keys)
+    failures = getattr(cache, "failures", 0)
     try:
         cache.set_many({key: uuid.uuid4().hex for key in keys}, timeout=None)
     except Exception:  # any backend's failure; the fail-soft Redis backend already logs its own
         logger.exception("Could not replace page versions in the cache")
+        _lost.update(keys)
+        return
+    if getattr(cache, "is_down", False) or getattr(cache, "failures", 0) != failures:
+        _lost.update(keys)  # the fail-soft backend answered for an unreachable Redis
+
+
+def replay_lost() -> None:
+    """Replace the versions an earlier change could not, if the cache answers again (called on
+    every request; nothing to do almost always)."""
+    if _lost and not getattr(cache, "is_down", False):
+        keys = list(_lost)
+        _lost.clear()
+        _replace(keys)
 
 
 def bump_generation() -> None:

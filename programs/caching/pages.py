@@ -35,7 +35,13 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.urls import Resolver404, get_resolver, resolve
 from django.utils.cache import patch_vary_headers
 
-from programs.caching.generation import GENERATION_KEY, LISTING_KEY, current, programme_key
+from programs.caching.generation import (
+    GENERATION_KEY,
+    LISTING_KEY,
+    current,
+    programme_key,
+    replay_lost,
+)
 from programs.core import clock
 
 # Views we do not write ourselves, and the query parameters each reads.
@@ -196,6 +202,7 @@ class AnonymousPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        replay_lost()  # an edit made while Redis was down or hung: its versions, now
         spec = page_parameters(request)
         if spec is None:
             return self.get_response(request)

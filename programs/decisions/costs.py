@@ -39,6 +39,7 @@ PAY_KINDS = ("stipend", "salary")
 # programme with "some paid posts" (Barts) is not.
 PAID = ("paid", "stipend", "partial")
 TYPICAL = "Typical 2026 range"
+CONVERSION_PLACES = Decimal("0.000001")
 RATE_CAVEAT = "Converted at an exchange rate an adviser set: an approximation, not a quote."
 
 
@@ -59,7 +60,10 @@ class Rates:
         for rate in (rate_from, rate_to):
             if rate.currency != "EUR":
                 self.used[rate.currency] = rate
-        return value / rate_from.per_eur * rate_to.per_eur
+        # Six decimals, as the database's budget filter keeps them (programs/listing/budget.py):
+        # 13,200 US$ at 1.16 and £0.87 per euro is £9,900, not £9,899.99…, whichever computes it.
+        converted = value / rate_from.per_eur * rate_to.per_eur
+        return converted.quantize(CONVERSION_PLACES, rounding=ROUND_HALF_UP)
 
 
 def whole(value: Decimal) -> Decimal:

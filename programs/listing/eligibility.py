@@ -76,6 +76,9 @@ def rule_not_eligible_q(profile: Profile) -> Q:
         found |= Q(kind=Kind.OWN_STUDENTS, university__isnull=False) & ~Q(
             university__slug=p.university
         )
+    if p.level == SECONDARY:
+        # A school pupil is not a university's own student.
+        found |= Q(kind=Kind.OWN_STUDENTS, university__isnull=False)
     if p.country:
         elsewhere = Q(residency_country__isnull=False) & ~Q(residency_country__code=p.country)
         citizens = Q(citizens_count=False)
@@ -114,7 +117,7 @@ def rule_eligible_q(profile: Profile) -> Q:
         found |= Q(_levels("study_levels"), ~_levels("study_levels", p.level), kind=Kind.OTHER)
         if p.level == SECONDARY:
             found |= Q(_school_year_before(p), kind=Kind.OTHER, final_school_years__gt=0)
-    if p.university:
+    if p.university and p.level != SECONDARY:
         found |= Q(kind=Kind.OWN_STUDENTS, university__slug=p.university)
     if p.country:
         hosts = Country.programmes.through.objects.filter(

@@ -11,11 +11,11 @@ programmes, so they list the same programmes in the same order:
 - `rows(prepare)`: every result in order, fetched in chunks with `prepare` (the exports' and the
   feed's related rows).
 
-What the database decides: every filter and the search (`ProgrammeFilter.conditions()`),
-"eligible only" (`listing.eligibility.may_apply_q()`, proved equal to the matcher by
-tests/test_eligibility_in_sql.py) and Eligible-before-Check ordering. What Python decides: the
-budget and the cost sort (`listing.results`, over the rows the database already narrowed), and the
-verdicts and estimates of the cards a page shows.
+The database decides everything a list keeps and its order: every filter and the search
+(`ProgrammeFilter.conditions()`), "eligible only" and Eligible before Check
+(`listing.eligibility`, proved equal to the matcher by tests/test_eligibility_in_sql.py), the
+budget and the cost sort (`listing.budget`, proved equal to `costs.estimate()` by
+tests/test_budget_in_sql.py). Python writes the verdicts and estimates of the cards a page shows.
 """
 
 from __future__ import annotations
@@ -26,13 +26,13 @@ from datetime import date
 from functools import cached_property
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.http import QueryDict
 
 from programs.decisions import costs
 from programs.decisions.matching import Profile, Verdict, match
 from programs.decisions.profile import EstimateChoice, ListExtrasForm
-from programs.listing import asked, eligibility, results
+from programs.listing import asked, budget, eligibility, results
 from programs.listing.choices import Sort
 from programs.listing.facets import Option, facets
 from programs.listing.filters import ProgrammeFilter
@@ -128,81 +128,48 @@ class ListQuery:
     # Running it.
 
     @cached_property
-    def _in_python(self) -> _Checked | None:
-        """The budget and the cost sort, worked out over rows fetched once; None when neither
-        is asked for (the database then does everything)."""
-        if self.budget is None and not self.by_cost:
-            return None
-        if self.budget is not None:
-            # Every programme some facet count may count (all filters but at most one group's).
-            scope = self.published.filter(self.sql_q, results.counted_q(self.conditions))
-        else:
-            scope = self.published.filter(self.sql_q, *self.conditions.values())
-        rows = {p.pk: p for p in self._for_cards(scope)}
-        estimates = {pk: self.estimate(p) for pk, p in rows.items()}
-        kept = None
-        if self.budget is not None:
-            budget = self.budget
-            kept = [pk for pk, e in estimates.items() if results.within_budget(e, budget)]
-        return _Checked(rows, estimates, kept)
-
-    @cached_property
     def within(self) -> Q:
-        """Every condition beyond the filters, as the results and every facet count apply it."""
-        checked = self._in_python
-        if checked is None or checked.kept is None:
+        """Every condition beyond the filters, as the results and every facet count apply it:
+        "eligible only", and the budget (the programmes within it among those some facet count
+        may count, found by the database once)."""
+        if self.budget is None:
             return self.sql_q
-        return self.sql_q & ProgrammeQuerySet.among_q(checked.kept)
+        scope = self.published.filter(self.sql_q, results.counted_q(self.conditions))
+        kept = self._with_estimate(scope).filter(budget.within_q(self.budget))
+        return self.sql_q & ProgrammeQuerySet.among_q(list(kept.values_list("pk", flat=True)))
 
-    def results(self) -> QuerySet:
-        """The results as the database orders them (search rank, title, deadline or length;
-        with "eligible only", Eligible before Check, each in that order)."""
+    def _with_estimate(self, found: ProgrammeQuerySet) -> ProgrammeQuerySet:
+        return budget.with_estimate(found, self.choice, self.vocabulary.benchmarks, self.rates)
+
+    def results(self) -> ProgrammeQuerySet:
+        """The results in the list's order: search rank, title, deadline, length or cost (no
+        estimate last) as asked; with "eligible only", Eligible before Check, each in that order."""
         found = self.filterset.qs.filter(self.within)
+        order = list(found.query.order_by)
+        if self.by_cost:
+            found = self._with_estimate(found)
+            order = [*budget.cost_order(), *order]
         if self.eligible_only:
-            order = found.query.order_by
-            found = found.annotate(verdict_order=eligibility.verdict_order(self.profile)).order_by(
-                "verdict_order", *order
-            )
-        return found
-
-    @cached_property
-    def ordered_pks(self) -> list[int] | None:
-        """The results' primary keys in order when Python orders them (by cost), else None."""
-        checked = self._in_python
-        if checked is None:
-            return None
-        if not self.by_cost:
-            return list(self.results().values_list("pk", flat=True))
-        if self.eligible_only:  # Eligible before Check, each by cost
-            found = list(self.results().values_list("pk", "verdict_order"))
-        else:
-            found = [(pk, 0) for pk in self.results().values_list("pk", flat=True)]
-        estimates = checked.estimates
-        found.sort(key=lambda row: (row[1], estimates[row[0]].sort_key()))  # stable
-        return [pk for pk, _ in found]
+            found = found.annotate(verdict_order=eligibility.verdict_order(self.profile))
+            order.insert(0, "verdict_order")
+        return found.order_by(*order)
 
     def estimate(self, programme: Programme) -> costs.Estimate:
         return results.estimate_for(programme, self.choice, self.vocabulary.benchmarks, self.rates)
 
-    def _for_cards(self, found: QuerySet) -> QuerySet:
+    def _for_cards(self, found: ProgrammeQuerySet) -> ProgrammeQuerySet:
         found = found.for_cards().select_related("source_guide")
         return found.prefetch_related("disciplines") if not self.profile.is_empty else found
 
     def run(self, page: str | None) -> ListPage:
         """The page numbered `page` (as the query string says it), the count and the facets."""
-        checked, pks = self._in_python, self.ordered_pks
-        if checked is not None and pks is not None:
-            paginator = Paginator(pks, PER_PAGE)
-            shown_page, note = page_of(paginator, page)
-            rows = [checked.rows[pk] for pk in shown_page.object_list]
-            estimates = checked.estimates
-        else:
-            paginator = Paginator(self._for_cards(self.results()), PER_PAGE)
-            shown_page, note = page_of(paginator, page)
-            rows = list(shown_page.object_list)
-            estimates = {p.pk: self.estimate(p) for p in rows}
+        paginator = Paginator(self._for_cards(self.results()), PER_PAGE)
+        shown_page, note = page_of(paginator, page)
         judge = not self.profile.is_empty
-        shown = [Shown(p, match(p, self.profile) if judge else None, estimates[p.pk]) for p in rows]
+        shown = [
+            Shown(p, match(p, self.profile) if judge else None, self.estimate(p))
+            for p in shown_page.object_list
+        ]
         count = paginator.count
         has_calendar = (
             count > 0
@@ -213,24 +180,12 @@ class ListQuery:
         options = facets(self.filterset, self.vocabulary, self.published, self.within)
         return ListPage(count, shown_page, note, shown, options, has_calendar)
 
-    def rows(self, prepare: Callable[[QuerySet], QuerySet]) -> Iterator[Programme]:
+    def rows(
+        self, prepare: Callable[[ProgrammeQuerySet], ProgrammeQuerySet]
+    ) -> Iterator[Programme]:
         """Every result in the list's order, fetched in chunks through `prepare` (which adds
         the related rows the caller reads, and may narrow them further; it must not reorder)."""
-        pks = self.ordered_pks
-        if pks is None:
-            yield from prepare(self.results()).iterator(chunk_size=EXPORT_CHUNK)
-            return
-        for start in range(0, len(pks), EXPORT_CHUNK):
-            chunk = pks[start : start + EXPORT_CHUNK]
-            fetched = {p.pk: p for p in prepare(self.published.filter(pk__in=chunk))}
-            yield from (fetched[pk] for pk in chunk if pk in fetched)
-
-
-@dataclass(frozen=True)
-class _Checked:
-    rows: dict[int, Programme]  # fetched once, with what a card reads
-    estimates: dict[int, costs.Estimate]
-    kept: list[int] | None  # within the budget (None: no budget asked for)
+        yield from prepare(self.results()).iterator(chunk_size=EXPORT_CHUNK)
 
 
 def page_of(paginator: Paginator, raw: str | None) -> tuple[Page, str]:

@@ -8,8 +8,10 @@ Bad answers are reported (400, the page still renders) in an error summary linki
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from functools import partial
 
+from django.db.models import Count
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -21,17 +23,23 @@ from programs.decisions import costs
 from programs.decisions.matching import CHECK, ELIGIBLE, LABELS, NOT_ELIGIBLE, Profile, match
 from programs.decisions.profile import EstimateForm, ProfileForm, choice_field
 from programs.listing import advice, cards, results
+from programs.listing import eligibility as in_sql
 from programs.models import Programme, Vocabulary
 from programs.views import params
 
 ENGLISH_TESTS = {"IELTS": "IELTS", "TOEFL": "TOEFL iBT", "other": "another English test"}
 
 
+GROUP_SIZE = 20  # cards shown per verdict; the rest are a link away
+
+
 @dataclass(frozen=True)
 class VerdictGroup:
     state: str
     label: str
-    cards: list[cards.Card]
+    cards: list[cards.Card]  # the first GROUP_SIZE, by title
+    count: int  # all of them
+    more_url: str = ""  # the list with this profile, where the rest are (not for Not eligible)
 
 
 @dataclass(frozen=True)
@@ -74,6 +82,66 @@ def profile_summary(profile: Profile) -> str:
     return " · ".join(part for part in parts if part)
 
 
+def verdict_groups(
+    request: HttpRequest, asked: params.PageParams, today: date, vocabulary: Vocabulary
+) -> list[VerdictGroup]:
+    """Eligible, Check and Not eligible: each group counted and its first GROUP_SIZE programmes
+    chosen by the database (programs/listing/eligibility.py, `in_sql`), the shown cards judged by the
+    matcher. Queries: one for the counts, one per group for its first programmes, and the rows."""
+    profile, choice = asked.profile, asked.choice
+    published = Programme.objects.published()
+    conditions = {
+        ELIGIBLE: in_sql.eligible_q(profile),
+        CHECK: in_sql.may_apply_q(profile) & ~in_sql.eligible_q(profile),
+        NOT_ELIGIBLE: in_sql.not_eligible_q(profile),
+    }
+    counts = published.aggregate(
+        **{state: Count("pk", filter=condition) for state, condition in conditions.items()}
+    )
+    first = {
+        state: list(
+            published.filter(condition)
+            .order_by("title", "pk")
+            .values_list("pk", flat=True)[:GROUP_SIZE]
+        )
+        for state, condition in conditions.items()
+    }
+    rows = {
+        p.pk: p
+        for p in published.filter(pk__in=[pk for pks in first.values() for pk in pks])
+        .for_cards()
+        .select_related("source_guide")
+        .prefetch_related("disciplines")
+    }
+    benchmarks, rates = vocabulary.benchmarks, costs.Rates(vocabulary.rates)
+    url = partial(params.with_profile, profile_query=asked.carry_query)
+    listed = params.with_profile(reverse("programs:list"), asked.profile_query, eligible="1")
+
+    def judged(p: Programme) -> cards.Card:
+        return cards.card(
+            p,
+            today,
+            url=url(p.get_absolute_url()),
+            verdict=match(p, profile),
+            estimate=results.estimate_for(p, choice, benchmarks, rates),
+            compare=cards.CompareLink(
+                p.slug in asked.compare,
+                params.adding_to_comparison(request.GET, asked.compare, p.slug),
+            ),
+        )
+
+    return [
+        VerdictGroup(
+            state,
+            LABELS[state],
+            [judged(rows[pk]) for pk in first[state]],
+            counts[state],
+            listed if state != NOT_ELIGIBLE else "",
+        )
+        for state in (ELIGIBLE, CHECK, NOT_ELIGIBLE)
+    ]
+
+
 @cached_page(*ProfileForm.base_fields, *EstimateForm.base_fields, "p")
 def eligibility(request: HttpRequest) -> HttpResponse:
     today, vocabulary = clock.today(), Vocabulary()
@@ -82,33 +150,9 @@ def eligibility(request: HttpRequest) -> HttpResponse:
     groups: list[VerdictGroup] = []
     help_ = advice.NO_HELP
     if not profile.is_empty:
-        benchmarks, rates = vocabulary.benchmarks, costs.Rates(vocabulary.rates)
-        programmes = (
-            Programme.objects.published()
-            .for_cards()
-            .select_related("source_guide")
-            .prefetch_related("disciplines")
-            .order_by("title")
-        )
+        groups = verdict_groups(request, asked, today, vocabulary)
         url = partial(params.with_profile, profile_query=asked.carry_query)
-        judged = [
-            cards.card(
-                p,
-                today,
-                url=url(p.get_absolute_url()),
-                verdict=match(p, profile),
-                estimate=results.estimate_for(p, choice, benchmarks, rates),
-                compare=cards.CompareLink(
-                    p.slug in asked.compare,
-                    params.adding_to_comparison(request.GET, asked.compare, p.slug),
-                ),
-            )
-            for p in programmes
-        ]
-        for state in (ELIGIBLE, CHECK, NOT_ELIGIBLE):
-            members = [c for c in judged if c.verdict is not None and c.verdict.state == state]
-            groups.append(VerdictGroup(state, LABELS[state], members))
-        if not groups[0].cards:
+        if not groups[0].count:
             # Nothing is surely open to this student: what the guides advise for their level and
             # discipline, and the routes worth asking about.
             help_ = advice.for_student(

@@ -94,6 +94,7 @@ def compare(request: HttpRequest) -> HttpResponse:
     ctx = {
         "section": "programmes",
         "columns": columns,
+        "has_calendar": any(column.card.deadline.in_calendar for column in columns),
         "profile": asked.profile,
         "estimate_form": asked.estimate_form,
         "currency": asked.currency,
@@ -181,6 +182,33 @@ def programme_calendar(request: HttpRequest, slug: str) -> HttpResponse:
         )
     url = request.build_absolute_uri(programme.get_absolute_url())
     return _ics(calendars.plan_calendar(programme, status, plan, url), f"{slug}.ics")
+
+
+def compare_calendar(request: HttpRequest) -> HttpResponse:
+    """One calendar file for the whole comparison: each shortlisted programme's next deadline."""
+    slugs, _ = params.compare_slugs(request.GET)
+    today = clock.today()
+    programmes = list(
+        Programme.objects.published()
+        .filter(slug__in=slugs)
+        .select_related("organisation", "source_guide")
+        .with_deadlines()
+    )
+    events = calendars.deadline_events(
+        deadlines.deadline_rows(programmes, today),
+        lambda p: request.build_absolute_uri(p.get_absolute_url()),
+    )
+    if not events:
+        return HttpResponse(
+            "None of the programmes you are comparing has a dated deadline ahead (they are "
+            "rolling, vary, or state none), so there is no calendar to download.",
+            status=404,
+            content_type="text/plain; charset=utf-8",
+        )
+    cal = calendars.deadlines_calendar(
+        "Your shortlist's deadlines", events, "compare&" + "&".join(sorted(slugs))
+    )
+    return _ics(cal, "shortlist-deadlines.ics")
 
 
 def list_calendar(request: HttpRequest) -> HttpResponse:

@@ -36,6 +36,12 @@ PAGE_TYPES = {
     "eligibility-errors": "/eligibility/?age=abc&weeks=0&study=secondary-school",
     "eligibility-dentistry": "/eligibility/?study=medical-student&discipline=dentistry",
     "list-empty-graduate": "/programmes/?country=GB&level=graduate",
+    # Issue 20: partial matches, routes with their verdicts, budget marks in rupees.
+    "list-partial-match": "/programmes/?q=paediatrics+zebrafish",
+    "eligibility-nursing-routes": (
+        "/eligibility/?age=21&study=medical-student&discipline=nursing&university=other"
+    ),
+    "list-rupee-budget": "/programmes/?currency=INR&weeks=4&max_cost=400000",
     "list-budget-types": "/programmes/?type=shadowing&type=clinical_rotation&currency=GBP&max_cost=3000",
     "list-with-profile": "/programmes/?age=17&study=secondary-school&residence=GB&sort=cost",
     "detail-with-plan": (
