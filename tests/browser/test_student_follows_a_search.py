@@ -17,7 +17,12 @@ from playwright.sync_api import Page, expect
 from programs.catalogue.roles import create_staff_user
 from programs.core import clock
 from programs.models import Alert, Programme
-from tests.factories import make_programme, make_source
+from tests.factories import (
+    make_country,
+    make_programme,
+    make_source,
+    make_study_level,
+)
 from tests.smtp import Inbox, body, run_worker, smtp_inbox_fixture  # noqa: F401 (a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -50,8 +55,12 @@ def test_a_student_follows_a_search_and_hears_of_a_new_programme_and_a_deadline(
 ):
     url = live_server.url
     leeds = make_programme(title="Cardiology research in Leeds", programme_type="research")
-    make_programme(
-        title="Research in Oslo", programme_type="research", status=Programme.Status.DRAFT
+    make_programme(  # where and for whom: what publishing asks for
+        title="Research in Oslo",
+        programme_type="research",
+        status=Programme.Status.DRAFT,
+        countries=[make_country("NO", name="Norway")],
+        study_levels=[make_study_level()],
     )
     make_programme(title="Shadowing in Lyon")  # outside the search
     source = make_source(title="Leeds admissions office")
