@@ -72,10 +72,11 @@ def rule_not_eligible_q(profile: Profile) -> Q:
                 kind__in=LEVEL_KINDS,
                 final_school_years__gt=0,
             )
-    if p.university:
-        found |= Q(kind=Kind.OWN_STUDENTS, university__isnull=False) & ~Q(
-            university__slug=p.university
-        )
+    own = Q(kind=Kind.OWN_STUDENTS, university__isnull=False)
+    if p.level == SECONDARY:  # a university's own students are not at school
+        found |= own
+    elif p.university:
+        found |= own & ~Q(university__slug=p.university)
     if p.country:
         elsewhere = Q(residency_country__isnull=False) & ~Q(residency_country__code=p.country)
         citizens = Q(citizens_count=False)
@@ -114,7 +115,7 @@ def rule_eligible_q(profile: Profile) -> Q:
         found |= Q(_levels("study_levels"), ~_levels("study_levels", p.level), kind=Kind.OTHER)
         if p.level == SECONDARY:
             found |= Q(_school_year_before(p), kind=Kind.OTHER, final_school_years__gt=0)
-    if p.university:
+    if p.university and p.level != SECONDARY:
         found |= Q(kind=Kind.OWN_STUDENTS, university__slug=p.university)
     if p.country:
         hosts = Country.programmes.through.objects.filter(
