@@ -149,6 +149,9 @@ def test_the_database_keeps_exactly_what_the_matcher_calls_eligible_or_check(gen
         ),
         Profile(age=14, level=SECONDARY, school_year="earlier"),
         Profile(age=22),
+        # A university's own-students route, asked about by its student and by a pupil there.
+        Profile(level="medical-student", university="semmelweis-university"),
+        Profile(level=SECONDARY, university="semmelweis-university"),
         Profile(level="graduate", english_test="IELTS", english_score=Decimal("6.0")),
         Profile(
             level="pre-med", discipline="nursing", enrolled="no", citizenship="US", country="GB"

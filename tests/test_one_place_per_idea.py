@@ -133,7 +133,7 @@ def test_a_request_is_read_once_into_its_page_params(new_years_day):
     assert asked.compare_messages == [
         "You can compare up to 4 programmes at once; you asked for 5, so only the first 4 are shown."
     ]
-    assert asked.profile_query == "age=abc&study=medical-student"
+    assert asked.profile_query == "age=abc&study=medical-student&weeks=3&currency=GBP"
     assert asked.input_problems == [
         "Your age at the start date: Enter your age as a whole number of years, e.g. 19."
     ]

@@ -57,15 +57,15 @@ PROFILE = {"age": "22", "eligible": "1", "max_cost": "4000"}
         ("/programmes/", THREE_FILTERS_AND_SORT, 24),
         # + the synonyms
         ("/programmes/", {**THREE_FILTERS_AND_SORT, "q": "programme"}, 25),
-        # + the Python checks' rows and their 5 prefetches (costs, countries, rules with their
-        # levels, disciplines) and the page's rules and disciplines, less the idle groups'
-        # query (pay and type are in use)
-        ("/programmes/", {**THREE_FILTERS_AND_SORT, **PROFILE}, 28),
+        # + the budget's programmes (the estimate in SQL, one query of keys), less the idle
+        # groups' query (pay and type are in use); "eligible only" is a condition of the same
+        # queries; the page's rows add the rules' and disciplines' prefetches
+        ("/programmes/", {**THREE_FILTERS_AND_SORT, **PROFILE}, 27),
         # eligibility: the vocabularies the profile reads (levels, disciplines, universities),
-        # benchmarks and rates for the estimates, the programmes with their 7 prefetches
-        # (countries, cities, levels, costs, rules, confirmed deadlines, disciplines); nothing
-        # more when a programme is Eligible (no advice to look up)
-        ("/eligibility/", {"age": "22"}, 13),
+        # benchmarks and rates for the estimates, the three groups' counts in one query, the
+        # first programmes of each group (3), the shown programmes with their 7 prefetches
+        # (countries, cities, levels, costs, rules, confirmed deadlines, disciplines)
+        ("/eligibility/", {"age": "22"}, 17),
         # the rows, then one query per related list the columns and derived columns read, and
         # the vocabularies the list query reads (the filters', the profile's, the estimate's)
         ("/programmes.csv", THREE_FILTERS_AND_SORT, 14),

@@ -31,7 +31,7 @@ from decimal import Decimal
 
 from django.db.models import DecimalField, F, IntegerField, Max, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Greatest
+from django.db.models.functions import Coalesce, Greatest
 from django.db.models.lookups import LessThanOrEqual
 
 from programs.decisions import costs
@@ -194,10 +194,9 @@ def _sql(
         paid = ", ".join(f"'{kind}'" for kind in costs.PAID)
         pay = f'CASE WHEN {P}."pay" IN ({paid}) THEN pay ELSE 0 END' if choice.with_pay else "0"
         total = f"fees + {typical} - {pay}"
-        final = f"{_floor_step('t')}"
-        inner = f"SELECT CASE WHEN {total} < 0 THEN 0 ELSE {total} END AS t FROM ({summed}) s"
-        # `total` is written twice: its parameters twice.
-        inner_params = [*typical_params, *typical_params, *params]
+        final = f"(CASE WHEN t < 0 THEN 0 ELSE {_floor_step('t')} END)"
+        inner = f"SELECT {total} AS t FROM ({summed}) s"
+        inner_params = [*typical_params, *params]
     else:
         inner = f"SELECT fees + {typical} AS t FROM ({summed}) s"
         final = f"{_ceil_step('t')}"
@@ -231,8 +230,9 @@ def within_q(budget: int) -> Q:
     """On a queryset `with_estimate()` annotated: `results.within_budget()`: kept unless the
     lowest estimate is over the budget (no estimate: kept, its card says it needs the weeks)."""
     # An expression on the right: SQLite would compare the figure with a decimal's text.
-    fits = LessThanOrEqual(F("estimate_low"), Value(budget, output_field=IntegerField()))
-    return Q(fits) | Q(estimate_low__isnull=True)
+    # The estimate written once: no estimate counts as -1, within any budget.
+    low = Coalesce(F("estimate_low"), Value(-1, output_field=MONEY), output_field=MONEY)
+    return Q(LessThanOrEqual(low, Value(budget, output_field=IntegerField())))
 
 
 def cost_order() -> list[object]:

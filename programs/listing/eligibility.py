@@ -72,13 +72,11 @@ def rule_not_eligible_q(profile: Profile) -> Q:
                 kind__in=LEVEL_KINDS,
                 final_school_years__gt=0,
             )
-    if p.university:
-        found |= Q(kind=Kind.OWN_STUDENTS, university__isnull=False) & ~Q(
-            university__slug=p.university
-        )
-    if p.level == SECONDARY:
-        # A school pupil is not a university's own student.
-        found |= Q(kind=Kind.OWN_STUDENTS, university__isnull=False)
+    own = Q(kind=Kind.OWN_STUDENTS, university__isnull=False)
+    if p.level == SECONDARY:  # a university's own students are not at school
+        found |= own
+    elif p.university:
+        found |= own & ~Q(university__slug=p.university)
     if p.country:
         elsewhere = Q(residency_country__isnull=False) & ~Q(residency_country__code=p.country)
         citizens = Q(citizens_count=False)
