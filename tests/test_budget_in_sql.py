@@ -85,7 +85,7 @@ def compared(choice: EstimateChoice):
     annotated = budget.with_estimate(programmes, choice, benchmarks, rates)
     in_sql = {
         row["pk"]: (row["estimate_low"], row["estimate_high"])
-        for row in annotated.values("pk", "estimate_low", "estimate_high")  # type: ignore[misc]
+        for row in annotated.values("pk", "estimate_low", "estimate_high")
     }
     in_python = {}
     for programme in programmes:

@@ -8,8 +8,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from programs.models import Cost, EligibilityRule
 
-from . import old_figures
 from .base import DirectoryAdmin, format_amount
+from .old_figures import old_figures, warn
 
 
 @admin.register(EligibilityRule)
@@ -38,7 +38,7 @@ class CostAdmin(SimpleHistoryAdmin, DirectoryAdmin):
 
     def save_model(self, request: HttpRequest, obj: Cost, form, change: bool) -> None:
         super().save_model(request, obj, form, change)
-        old_figures.warn(request, obj.programme, old_figures.old_figures(form))
+        warn(request, obj.programme, old_figures(form))
 
     @admin.display(description="amount")
     def amount(self, cost: Cost) -> str:

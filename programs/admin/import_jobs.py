@@ -244,3 +244,17 @@ def when_unlocked(update: Callable[[], int], attempts: int = 20) -> int:
                 raise
         time.sleep(0.1)
     return update()
+
+
+def queue_again(job: ImportJob) -> bool:
+    """Queue a failed job's file again: the import when its check had finished, else the check."""
+    step = Status.IMPORT_QUEUED if job.summary else Status.CHECK_QUEUED
+    with transaction.atomic():
+        queued = (
+            ImportJob.objects.filter(pk=job.pk, status=Status.FAILED)
+            .exclude(data=b"")
+            .update(status=step, rows_done=0, failure="", worker="", finished_at=None)
+        )
+        if queued:
+            run_import_job.enqueue(job.pk)
+    return bool(queued)

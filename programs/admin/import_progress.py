@@ -20,9 +20,9 @@ from programs.catalogue.import_summary import StoredSummary, summarise
 from programs.models import ImportJob
 
 from .import_forms import leave_conflicts, overwrite_newer
-from .import_jobs import confirm_import, queue_import, rows_saved_so_far
+from .import_jobs import confirm_import, queue_again, queue_import, rows_saved_so_far
 from .import_storage import ImportJobStorage, forget, importing_as, previewed_jobs
-from .import_workers import can_queue_again, discard_file, fail_if_worker_died, queue_again
+from .import_workers import can_queue_again, discard_file, fail_if_worker_died
 from .uploads import SafeXLSX, UploadRefused, check_cells, check_size, xlsx_shape
 
 REFRESH_SECONDS = 2

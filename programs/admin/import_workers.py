@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from datetime import timedelta
 
-from django.db import DatabaseError, connections, transaction
+from django.db import DatabaseError, connections
 from django.utils import timezone
 
 from programs.models import ImportJob
@@ -89,22 +89,6 @@ def forget_old_files() -> None:
 
 def can_queue_again(job: ImportJob) -> bool:
     return job.status == Status.FAILED and bool(job.data)
-
-
-def queue_again(job: ImportJob) -> bool:
-    """Queue a failed job's file again: the import when its check had finished, else the check."""
-    from .import_jobs import run_import_job  # the task module imports this one
-
-    step = Status.IMPORT_QUEUED if job.summary else Status.CHECK_QUEUED
-    with transaction.atomic():
-        queued = (
-            ImportJob.objects.filter(pk=job.pk, status=Status.FAILED)
-            .exclude(data=b"")
-            .update(status=step, rows_done=0, failure="", worker="", finished_at=None)
-        )
-        if queued:
-            run_import_job.enqueue(job.pk)
-    return bool(queued)
 
 
 def discard_file(job: ImportJob) -> None:

@@ -29,7 +29,6 @@ from programs.models import (
 )
 from programs.models.review import REASONS, review_column, review_reasons
 
-from . import old_figures
 from .accepting import AcceptsSuggestionMixin
 from .base import DirectoryAdmin, NoPopups, editor_id
 from .import_forms import (
@@ -41,6 +40,7 @@ from .import_forms import (
     overwrite_newer,
 )
 from .import_progress import BackgroundImportMixin
+from .old_figures import warn_after_formset
 from .programme_create import CreatePageMixin
 from .programme_form import CHECKED_TODAY, ProgrammeForm, record_verification
 from .programme_writes import ProgrammeWritePathMixin
@@ -360,7 +360,7 @@ class ProgrammeAdmin(
                     deadline_form.instance.recorded_by_id = editor_id(request)
         super().save_formset(request, form, formset, change)
         if formset.model is Cost:
-            old_figures.warn_after_formset(request, form.instance, formset)
+            warn_after_formset(request, form.instance, formset)
 
     def _set_status(self, request: HttpRequest, queryset: QuerySet, status: str) -> int:
         changed = self.set_status_of(request, queryset, status)

@@ -1,6 +1,6 @@
 """The QuerySet that speaks a programme's domain: what each page fetches, in how many queries."""
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 from django.db import models
 
@@ -8,11 +8,10 @@ from .destinations import City
 from .review import ReviewQuerySet
 from .suggestions import last_report
 
-if TYPE_CHECKING:
-    from .programmes import Programme  # noqa: F401 (the base class's type argument)
 
-
-class ProgrammeQuerySet(ReviewQuerySet["Programme"]):
+# The type argument is Any rather than Programme: programmes.py imports this module for its manager,
+# and importing Programme back, even for the type checker only, would make an import cycle.
+class ProgrammeQuerySet(ReviewQuerySet[Any]):
     def published(self) -> "ProgrammeQuerySet":
         return self.filter(status="published")
 
