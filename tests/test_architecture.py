@@ -73,9 +73,9 @@ BAD_EDITS = {
         "programs.migrations is not allowed to import programs.core",
     ),
     # A new package must be placed in the table (the contract is exhaustive).
-    "alerts/__init__.py": (
+    "unplaced/__init__.py": (
         "",
-        "The following modules are not listed as layers:\n\n- programs.alerts",
+        "The following modules are not listed as layers:\n\n- programs.unplaced",
     ),
 }
 
@@ -83,7 +83,7 @@ BAD_EDITS = {
 @pytest.fixture(scope="module")
 def report_on_bad_imports(tmp_path_factory) -> subprocess.CompletedProcess[str]:
     tree = copy_of_the_code(tmp_path_factory.mktemp("bad-imports"))
-    (tree / "programs" / "alerts").mkdir()
+    (tree / "programs" / "unplaced").mkdir()
     for module, (line, _) in BAD_EDITS.items():
         add_line(tree / "programs" / module, line)
     return lint_imports(tree)

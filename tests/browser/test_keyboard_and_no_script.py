@@ -125,12 +125,14 @@ def test_a_student_finds_filters_and_reads_a_programme_with_javascript_off(
     ).check()
     page.get_by_role("button", name="Show programmes").click()
     expect(page).to_have_url(re.compile(r"type=research"))
-    expect(page.get_by_role("link", name="UCL Summer Research Internship")).to_be_visible()
+    expect(
+        page.get_by_role("link", name="UCL Summer Research Internship", exact=True)
+    ).to_be_visible()
 
     page.get_by_role("link", name=re.compile(r"^Remove filter .*Research")).click()
     expect(page).not_to_have_url(re.compile(r"type=research"))
 
-    page.get_by_role("link", name="UCL Summer Research Internship").click()
+    page.get_by_role("link", name="UCL Summer Research Internship", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("UCL Summer Research Internship")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Guides").click()
     page.get_by_role("link", name="Frequently asked questions").click()

@@ -17,7 +17,7 @@ from programs.core import clock
 from programs.models import Programme, Suggestion
 from programs.models.sources import long_date
 from tests.browser.viewports import DESKTOP, PHONE
-from tests.factories import make_organisation, make_programme
+from tests.factories import make_country, make_organisation, make_programme, make_study_level
 from tests.smtp import Inbox, body, run_worker, smtp_inbox_fixture  # noqa: F401 (a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -150,6 +150,8 @@ def test_a_provider_proposes_a_programme_and_an_adviser_publishes_it_after_editi
 ):
     url = live_server.url
     hospital = make_organisation(name="Lakeside Children's Hospital")
+    make_country("UG", name="Uganda")
+    make_study_level(slug="final-year", name="Final-year medical students")
     page = open_page(browser, viewport, javascript)
     page.goto(f"{url}/")
     page.get_by_role("link", name="Propose a programme").click()
@@ -162,6 +164,8 @@ def test_a_provider_proposes_a_programme_and_an_adviser_publishes_it_after_editi
     page.get_by_role("button", name="Send to an adviser").click()
     expect(page.get_by_role("heading", name=re.compile("Thank you"))).to_be_visible()
 
+    # The adviser works in the admin, whose pickers (autocomplete) need JavaScript.
+    page = open_page(browser, viewport, True)
     log_in(page, url)
     page.goto(f"{url}/admin/programs/suggestion/")
     page.get_by_role("link", name="Lakeside Paediatrics Elective").click()
@@ -172,6 +176,14 @@ def test_a_provider_proposes_a_programme_and_an_adviser_publishes_it_after_editi
     page.get_by_role("button", name="Make a draft citing this proposal").click()
     expect(page.locator(".messagelist")).to_contain_text("is a draft citing the proposal")
     page.get_by_label("Duration note").fill("Four to eight weeks, as the provider states.")
+    # Publishing needs a destination and study levels (the review queue names them on a draft).
+    for select_id, search, match in (
+        ("id_countries", "Ugan", "Uganda"),
+        ("id_study_levels", "Final", "Final-year medical students"),
+    ):
+        page.locator(f"#{select_id} + .select2").click()
+        page.locator(".select2-container--open .select2-search__field").fill(search)
+        page.locator(".select2-results__option", has_text=match).first.click()
     page.locator("#id_status").select_option("published")
     page.get_by_role("button", name="Save", exact=True).first.click()
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")

@@ -30,12 +30,14 @@ def test_student_filters_by_region_and_pay_then_reads_a_programme(
     expect(page).to_have_url(re.compile(r"pay=unpaid"))
     results = page.locator("article")
     expect(results).to_have_count(2)
-    expect(page.get_by_role("link", name="UCLH Hospital Shadowing / Elective")).to_be_visible()
+    expect(
+        page.get_by_role("link", name="UCLH Hospital Shadowing / Elective", exact=True)
+    ).to_be_visible()
     expect(page.get_by_role("link", name=re.compile("^Barts Health NHS Trust"))).to_be_visible()
     expect(page.get_by_role("link", name=re.compile("Lite Regal"))).to_have_count(0)
     screenshot(f"list-europe-unpaid-{viewport['width']}")
 
-    page.get_by_role("link", name="UCLH Hospital Shadowing / Elective").click()
+    page.get_by_role("link", name="UCLH Hospital Shadowing / Elective", exact=True).click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("UCLH Hospital Shadowing / Elective")
     expect(page.get_by_text("Varies by department").first).to_be_visible()
@@ -57,6 +59,10 @@ def test_the_filters_work_with_javascript_off(browser, seeded_server):
     page.get_by_role("button", name="Show programmes").click()
 
     expect(page).to_have_url(re.compile(r"type=research"))
-    expect(page.get_by_role("link", name="UCL Summer Research Internship")).to_be_visible()
-    expect(page.get_by_role("link", name="UCLH Hospital Shadowing / Elective")).to_have_count(0)
+    expect(
+        page.get_by_role("link", name="UCL Summer Research Internship", exact=True)
+    ).to_be_visible()
+    expect(
+        page.get_by_role("link", name="UCLH Hospital Shadowing / Elective", exact=True)
+    ).to_have_count(0)
     context.close()
