@@ -194,21 +194,41 @@ def compare_calendar(request: HttpRequest) -> HttpResponse:
         .select_related("organisation", "source_guide")
         .with_deadlines()
     )
+    return _deadlines_file(
+        request,
+        programmes,
+        today,
+        none_ahead="None of the programmes you are comparing",
+        title="Your shortlist's deadlines",
+        key="compare&" + "&".join(sorted(slugs)),
+        filename="shortlist-deadlines.ics",
+    )
+
+
+def _deadlines_file(
+    request: HttpRequest,
+    programmes: list[Programme],
+    today: date,
+    *,
+    none_ahead: str,
+    title: str,
+    key: str,
+    filename: str,
+) -> HttpResponse:
+    """The calendar file of these programmes' next dated deadlines, or a 404 that says why there
+    is none (an empty calendar would look like a working subscription)."""
     events = calendars.deadline_events(
         deadlines.deadline_rows(programmes, today),
         lambda p: request.build_absolute_uri(p.get_absolute_url()),
     )
     if not events:
         return HttpResponse(
-            "None of the programmes you are comparing has a dated deadline ahead (they are "
-            "rolling, vary, or state none), so there is no calendar to download.",
+            f"{none_ahead} has a dated deadline ahead (they are rolling, vary, or state none), "
+            "so there is no calendar to download.",
             status=404,
             content_type="text/plain; charset=utf-8",
         )
-    cal = calendars.deadlines_calendar(
-        "Your shortlist's deadlines", events, "compare&" + "&".join(sorted(slugs))
-    )
-    return _ics(cal, "shortlist-deadlines.ics")
+    return _ics(calendars.deadlines_calendar(title, events, key), filename)
 
 
 def list_calendar(request: HttpRequest) -> HttpResponse:
@@ -223,18 +243,12 @@ def list_calendar(request: HttpRequest) -> HttpResponse:
             lambda found: found.filter(in_calendar).select_related("source_guide").with_deadlines()
         )
     )
-    events = calendars.deadline_events(
-        deadlines.deadline_rows(programmes, today),
-        lambda p: request.build_absolute_uri(p.get_absolute_url()),
+    return _deadlines_file(
+        request,
+        programmes,
+        today,
+        none_ahead="None of the programmes this filter keeps",
+        title="Medical internship deadlines",
+        key="&".join(sorted(f"{k}={v}" for k in request.GET for v in request.GET.getlist(k))),
+        filename=f"{slugify('internship deadlines')}.ics",
     )
-    if not events:
-        # An empty calendar would look like a working subscription: say what is wrong instead.
-        return HttpResponse(
-            "None of the programmes this filter keeps has a dated deadline ahead (they are "
-            "rolling, vary, or state none), so there is no calendar to download.",
-            status=404,
-            content_type="text/plain; charset=utf-8",
-        )
-    key = "&".join(sorted(f"{k}={v}" for k in request.GET for v in request.GET.getlist(k)))
-    cal = calendars.deadlines_calendar("Medical internship deadlines", events, key)
-    return _ics(cal, f"{slugify('internship deadlines')}.ics")
