@@ -126,7 +126,10 @@ def _sql(
     rate_params: list[object] = []
     for code, rate in rates.by_currency.items():
         rate_params += [code, str(rate.per_eur)]
-    rate_sql = f"(CASE c.currency {rate_cases} ELSE NULL END)" if rate_params else "NULL"
+    # Typed even when no rate is known: PostgreSQL takes a bare NULL in a subquery for text.
+    rate_sql = (
+        f"(CASE c.currency {rate_cases} ELSE NULL END)" if rate_params else "CAST(NULL AS NUMERIC)"
+    )
     factor = (
         f"(CASE c.period WHEN 'one_off' THEN 1 WHEN 'per_week' THEN {weeks} "
         f"WHEN 'per_month' THEN {weeks} * 12.0 / 52.0 "
