@@ -34,6 +34,21 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def free_block(size: int) -> int:
+    """A free port with the `size - 1` ports after it free too: a stack listens on consecutive
+    ports (nginx, gunicorn, Redis), and a single free port says nothing about its neighbours."""
+    for _ in range(50):
+        port = free_port()
+        try:
+            for offset in range(1, size):
+                with socket.socket() as probe:
+                    probe.bind(("127.0.0.1", port + offset))
+        except OSError:
+            continue
+        return port
+    raise RuntimeError("no block of free ports")
+
+
 def wait_for_port(port: int, seconds: float = 60.0) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:

@@ -4,14 +4,13 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import time
 from pathlib import Path
 
 import pytest
 
-from deploy.stack import free_port
+from deploy.stack import free_block
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -22,20 +21,6 @@ pytestmark = [
         reason="needs nginx, redis-server and make (make services)",
     ),
 ]
-
-
-def free_block(size: int) -> int:
-    """A port with the `size - 1` ports after it free too (nginx, gunicorn, Redis)."""
-    for _ in range(50):
-        port = free_port()
-        try:
-            for offset in range(1, size):
-                with socket.socket() as probe:
-                    probe.bind(("127.0.0.1", port + offset))
-        except OSError:
-            continue
-        return port
-    raise RuntimeError("no block of free ports")
 
 
 def alive(pid: int) -> bool:

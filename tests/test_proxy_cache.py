@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from deploy.stack import Stack, free_port
+from deploy.stack import Stack, free_block
 from tests.proxy_stack import Answer, Visitor, fetch, programmes, start_stack
 
 pytestmark = pytest.mark.skipif(
@@ -36,7 +36,7 @@ HELD = {"HIT", "STALE", "UPDATING"}
 @pytest.fixture(scope="module")
 def stack() -> Iterator[Stack]:
     folder = Path(tempfile.mkdtemp(prefix="proxy-cache-"))
-    stack = start_stack(f"sqlite:///{folder / 'db.sqlite3'}", free_port())
+    stack = start_stack(f"sqlite:///{folder / 'db.sqlite3'}", free_block(3))
     try:
         yield stack
     finally:
