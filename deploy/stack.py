@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import random
 import shutil
 import signal
 import socket
@@ -27,20 +28,25 @@ SECRET = "prod-local-only-secret-key-3b8e6f1a9c2d4e7f0a5b8c1d3e6f9a2b4c7d0e3f"  
 
 
 def free_port() -> int:
-    """A loopback TCP port nothing listens on now (the kernel picks it), so that two test runs on
-    one machine never start their private Redis or PostgreSQL on the same port."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+    """A loopback TCP port nothing listens on now, outside the kernel's ephemeral range (below), so
+    that two test runs on one machine never start their private servers on the same port."""
+    return free_block(1)
+
+
+# Ports the kernel never hands out by itself (below /proc/sys/net/ipv4/ip_local_port_range's
+# 32768): a port picked from its ephemeral range can be taken, between the pick and the bind, by any
+# outgoing connection or `live_server` of a parallel test (CI saw gunicorn's port taken so).
+PRIVATE_PORTS = range(20000, 32000)
 
 
 def free_block(size: int) -> int:
-    """A free port with the `size - 1` ports after it free too: a stack listens on consecutive
-    ports (nginx, gunicorn, Redis), and a single free port says nothing about its neighbours."""
-    for _ in range(50):
-        port = free_port()
+    """A free port with the `size - 1` ports after it free too (a stack listens on consecutive
+    ports: nginx, gunicorn, Redis), outside the kernel's ephemeral range."""
+    chooser = random.SystemRandom()
+    for _ in range(200):
+        port = chooser.randrange(PRIVATE_PORTS.start, PRIVATE_PORTS.stop - size)
         try:
-            for offset in range(1, size):
+            for offset in range(size):
                 with socket.socket() as probe:
                     probe.bind(("127.0.0.1", port + offset))
         except OSError:
@@ -49,15 +55,33 @@ def free_block(size: int) -> int:
     raise RuntimeError("no block of free ports")
 
 
-def wait_for_port(port: int, seconds: float = 60.0) -> None:
+def wait_for_port(
+    port: int,
+    seconds: float = 60.0,
+    process: subprocess.Popen | None = None,
+    log: Path | None = None,
+) -> None:
+    """Wait until something listens on `port`; when the `process` that should listen there ends
+    first, say so at once with the end of its `log`, rather than after the whole wait."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
             return
         except OSError:
+            if process is not None and process.poll() is not None:
+                raise RuntimeError(
+                    f"process {process.pid} ended (exit {process.returncode}) before listening on "
+                    f"127.0.0.1:{port}; its log:\n{_tail(log)}"
+                ) from None
             time.sleep(0.1)
-    raise TimeoutError(f"nothing listens on 127.0.0.1:{port} after {seconds} s")
+    raise TimeoutError(f"nothing listens on 127.0.0.1:{port} after {seconds} s\n{_tail(log)}")
+
+
+def _tail(log: Path | None, lines: int = 30) -> str:
+    if log is None or not log.exists():
+        return ""
+    return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
 
 
 def stop(process: subprocess.Popen | None, sig: int = signal.SIGTERM) -> None:
@@ -165,9 +189,12 @@ class Stack:
                 "--maxmemory-policy",
                 "allkeys-lru",
             ],
-            stdout=subprocess.DEVNULL,
+            stdout=(self.folder / "redis.log").open("w"),
+            stderr=subprocess.STDOUT,
         )
-        wait_for_port(self.redis_port)
+        wait_for_port(
+            self.redis_port, process=self.processes["redis"], log=self.folder / "redis.log"
+        )
 
     def start(self, seed: bool = True) -> Stack:
         if self.redis:
@@ -184,7 +211,9 @@ class Stack:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-        wait_for_port(self.port + 1)
+        wait_for_port(
+            self.port + 1, process=self.processes["gunicorn"], log=self.folder / "gunicorn.log"
+        )
         if self.task_worker:
             self.processes["worker"] = subprocess.Popen(  # noqa: S603
                 [str(BIN / "python"), "manage.py", "db_worker", "--no-reload"],
@@ -199,7 +228,7 @@ class Stack:
             [nginx, "-c", str(conf), "-p", str(conf.parent), "-e", "stderr"],
             stderr=(self.folder / "nginx.log").open("w"),
         )
-        wait_for_port(self.port)
+        wait_for_port(self.port, process=self.processes["nginx"], log=self.folder / "nginx.log")
         return self
 
     def pause_redis(self) -> None:
