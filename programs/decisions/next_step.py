@@ -82,7 +82,7 @@ def next_step(programme: Programme) -> NextStep:
 
 
 def application_page_checked(programme: Programme) -> str:
-    """"Checked by an adviser on 3 December 2026; from the provider's website, read on …"."""
+    """ "Checked by an adviser on 3 December 2026; from the provider's website, read on …"."""
     said = "Checked by an adviser"
     if programme.application_url_checked_on is not None:
         said += f" on {long_date(programme.application_url_checked_on)}"
