@@ -160,7 +160,7 @@ def test_a_filter_with_no_dated_deadline_says_so_instead_of_an_empty_calendar(cl
 
     assert response.status_code == 404
     assert response.content.decode() == (
-        "None of the programmes this filter keeps has a dated deadline ahead (they are "
+        "Not one of the programmes this filter keeps has a dated deadline ahead (they are "
         "rolling, vary, or state none), so there is no calendar to download."
     )
 

@@ -115,7 +115,7 @@ class ProfileForm(forms.Form):
         label="Your English test",
         required=False,
         choices=[
-            ("", "None or not saying"),
+            ("", "No test, or not saying"),
             ("IELTS", "IELTS"),
             ("TOEFL", "TOEFL iBT"),
             ("other", "Another test"),
