@@ -85,8 +85,14 @@ def sources_of(programme: Programme) -> tuple[Cited, ...]:
 
 
 def links_of(programme: Programme) -> tuple[tuple[str, str], ...]:
+    checked = programme.application_url_checked_on
     pages = [
-        ("Official application page", programme.application_url),
+        (
+            f"Official application page (last checked {checked:%d %B %Y})"
+            if checked
+            else "Official application page",
+            programme.application_url,
+        ),
         ("Website", programme.website),
     ]
     return tuple((what, url) for what, url in pages if url)
