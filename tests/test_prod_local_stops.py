@@ -36,7 +36,7 @@ def alive(pid: int) -> bool:
 def test_killing_make_prod_local_stops_every_process_it_started(tmp_path):
     env = {
         **os.environ,
-        "PROD_LOCAL_PORT": str(free_block(3)),
+        "PROD_LOCAL_PORT": str(free_block(4)),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
     }
     make = subprocess.Popen(
