@@ -226,13 +226,7 @@ class Stack:
         )
         self.wait_until_answering()
         if self.task_worker:
-            self.processes["worker"] = subprocess.Popen(  # noqa: S603
-                [str(BIN / "python"), "manage.py", "db_worker", "--no-reload"],
-                cwd=ROOT,
-                env=self.env(),
-                stdout=(self.folder / "worker.log").open("w"),
-                stderr=subprocess.STDOUT,
-            )
+            self.start_worker()
         conf = render_nginx(self.folder / "nginx", self.port, self.port + 1, self.health_port)
         nginx = shutil.which("nginx") or "/usr/sbin/nginx"
         self.processes["nginx"] = subprocess.Popen(  # noqa: S603
@@ -241,6 +235,26 @@ class Stack:
         )
         wait_for_port(self.port, process=self.processes["nginx"], log=self.folder / "nginx.log")
         return self
+
+    def start_worker(self) -> subprocess.Popen:
+        self.processes["worker"] = subprocess.Popen(  # noqa: S603
+            [str(BIN / "python"), "manage.py", "db_worker", "--no-reload"],
+            cwd=ROOT,
+            env=self.env(),
+            stdout=(self.folder / "worker.log").open("a"),
+            stderr=subprocess.STDOUT,
+        )
+        return self.processes["worker"]
+
+    def restart_worker_if_it_ended(self) -> str:
+        """What a supervisor does (compose's `restart: unless-stopped`, systemd's
+        `Restart=always`): a worker that ended is started again; says so, else ''. The new
+        worker marks failed the task the old one was running (its db_worker command)."""
+        worker = self.processes.get("worker")
+        if worker is None or worker.poll() is None:
+            return ""
+        new = self.start_worker()
+        return f"db_worker (pid {worker.pid}) ended (exit {worker.returncode}); restarted as pid {new.pid}"
 
     def wait_until_answering(self, seconds: float = 90.0) -> None:
         """Until a gunicorn worker answers /healthz (any status: the database may be down on
@@ -352,12 +366,15 @@ def main() -> None:
         stack.start()
         pids = ", ".join(f"{name} {p.pid}" for name, p in stack.processes.items())
         print(
-            f"Serving {stack.url} (nginx → gunicorn → {database_url}, db_worker); pids: {pids}. "
-            "Ctrl-C stops.",
+            f"Serving {stack.url} (nginx → gunicorn → {database_url}, db_worker, restarted if it "
+            f"ends); pids: {pids}. Ctrl-C stops.",
             flush=True,
         )
         while True:
-            signal.pause()
+            time.sleep(1)  # a signal interrupts it (KeyboardInterrupt, above)
+            restarted = stack.restart_worker_if_it_ended()
+            if restarted:
+                print(restarted, flush=True)
     except KeyboardInterrupt:
         pass
     finally:
