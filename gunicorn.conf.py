@@ -23,6 +23,9 @@ accesslog = "-"
 errorlog = "-"
 # Below the container runtime's default 10 s stop timeout, so requests finish before SIGKILL.
 graceful_timeout = 8
+# With threads this is how long a worker's main loop may go silent, not a cap on one request:
+# request time is bounded by nginx's proxy_read_timeout (35 s) and the app's own limits (imports
+# over 200 rows and XLSX files too large to parse in a request go to the task worker).
 timeout = 30
 max_requests = 20000
 max_requests_jitter = 2000

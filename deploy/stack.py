@@ -1,4 +1,4 @@
-"""The production stack on loopback: nginx → gunicorn (2 sync workers) → PostgreSQL, with a
+"""The production stack on loopback: nginx → gunicorn (2 threaded workers) → PostgreSQL, with a
 private Redis. Used by `make prod-local` and the reliability suite (tests/reliability/).
 
 Every process is started here and stopped by its own pid; nothing else on the machine is touched.
