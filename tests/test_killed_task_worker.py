@@ -25,7 +25,7 @@ def probe(env: dict, *args: str) -> str:
 
 
 def start_worker(env: dict, log: Path) -> subprocess.Popen:
-    return subprocess.Popen(  # noqa: S603
+    return subprocess.Popen(
         [sys.executable, "manage.py", "db_worker", "--no-reload", "--interval", "0.2",
          "--no-startup-delay"],
         cwd=ROOT, env=env, stdout=log.open("a"), stderr=subprocess.STDOUT,
@@ -50,7 +50,7 @@ def test_a_task_whose_worker_was_killed_is_marked_failed_with_the_reason(tmp_pat
         "DJANGO_SETTINGS_MODULE": "internships.test_settings",
     }
     env.pop("REDIS_URL", None)
-    subprocess.run(  # noqa: S603
+    subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput"],
         cwd=ROOT, env=env, capture_output=True, check=True,
     )  # fmt: skip

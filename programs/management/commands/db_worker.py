@@ -49,7 +49,7 @@ class WorkerDied(Exception):
 def _started(pid: int) -> str | None:
     """When process `pid` started (clock ticks since boot: unique for a pid), or None."""
     try:
-        stat = open(f"/proc/{pid}/stat").read()  # noqa: PTH123, SIM115
+        stat = open(f"/proc/{pid}/stat").read()  # noqa: SIM115
     except OSError:
         return None
     return stat.rpartition(")")[2].split()[19]
@@ -63,7 +63,7 @@ def this_worker_id() -> str:
 def dead_worker_reason(worker_id: str) -> str:
     """Why the worker `worker_id` (host:pid:start) is gone, or '' (alive, or not on this machine,
     or an id of another form)."""
-    host, pid, start = (worker_id.split(":") + ["", "", ""])[:3]
+    host, pid, start = [*worker_id.split(":"), "", "", ""][:3]
     if host != socket.gethostname()[:40] or not pid.isdigit():
         return ""
     now = _started(int(pid))
