@@ -48,22 +48,36 @@ class Breaker:
             self._refuse_until = time.monotonic() + retry
 
 
-BREAKER = Breaker()
+# One per server and database (`alias`, host, port, name): an outage of one never refuses another.
+_breakers: dict[tuple[str, str, str, str], Breaker] = {}
+_breakers_lock = threading.Lock()
+
+
+def breaker_for(alias: str, settings_dict: dict) -> Breaker:
+    key = (
+        alias,
+        str(settings_dict.get("HOST", "")),
+        str(settings_dict.get("PORT", "")),
+        str(settings_dict.get("NAME", "")),
+    )
+    with _breakers_lock:
+        return _breakers.setdefault(key, Breaker())
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
     def get_new_connection(self, conn_params):
+        breaker = breaker_for(self.alias, self.settings_dict)
         retry = float(getattr(settings, "DATABASE_RETRY_SECONDS", 1.0))
         pool = self.settings_dict["OPTIONS"].get("pool") or {}
         trial = float(pool.get("timeout", 30.0) if isinstance(pool, dict) else 30.0) + 0.5
-        if not BREAKER.allow(trial):
+        if not breaker.allow(trial):
             raise OperationalError(
                 f"PostgreSQL was unreachable less than {retry:g} s ago; not asking again yet."
             )
         try:
             connection = super().get_new_connection(conn_params)
         except self.Database.Error:
-            BREAKER.failed(retry)
+            breaker.failed(retry)
             raise
-        BREAKER.succeeded()
+        breaker.succeeded()
         return connection
