@@ -42,7 +42,7 @@ HELD = {"HIT", "STALE", "UPDATING"}
 @pytest.fixture(scope="module")
 def stack() -> Iterator[Stack]:
     folder = Path(tempfile.mkdtemp(prefix="proxy-cache-"))
-    stack = start_stack(f"sqlite:///{folder / 'db.sqlite3'}", free_block(3))
+    stack = start_stack(f"sqlite:///{folder / 'db.sqlite3'}", free_block(4))
     try:
         yield stack
     finally:
