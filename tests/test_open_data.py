@@ -155,8 +155,13 @@ def test_exports_append_the_derived_values_under_the_lists_parameters(client, mo
     data = json.loads(body(client.get("/programmes.json")))
     plain = {p["slug"]: p for p in data["programmes"]}
 
-    assert EXPORT_COLUMNS[-2:] == ("application_url", "deadline_source")  # appended after them
-    assert EXPORT_COLUMNS[-11:-2] == (
+    assert EXPORT_COLUMNS[-4:] == (  # appended after them
+        "application_url",
+        "deadline_source",
+        "application_url_checked_on",
+        "application_url_source",
+    )
+    assert EXPORT_COLUMNS[-13:-4] == (
         "deadline_state",
         "next_deadline",
         "deadline_confirmed",

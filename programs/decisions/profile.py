@@ -147,6 +147,8 @@ class ProfileForm(forms.Form):
         label="Intended start date",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
+        # ISO only: Django's default formats would read a British 01/07/2027 as 7 January.
+        input_formats=["%Y-%m-%d"],
         error_messages={"invalid": "Enter the start date as YYYY-MM-DD, e.g. 2027-07-01."},
     )
 

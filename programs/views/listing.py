@@ -23,7 +23,7 @@ from programs.decisions.profile import (
     ProfileForm,
     choice_field,
 )
-from programs.listing import advice, cards, suggest
+from programs.listing import advice, cards, gaps, suggest
 from programs.listing.choices import LENGTH_HINT
 from programs.listing.facets import RULE
 from programs.listing.filters import ProgrammeFilter
@@ -136,8 +136,9 @@ def programme_list(request: HttpRequest) -> HttpResponse:
         )
         for row in found.shown
     ]
-    help_, nearest, suggestions = advice.NO_HELP, None, None
+    help_, nearest, suggestions, not_listed = advice.NO_HELP, None, None, None
     if found.count == 0:
+        not_listed = gaps.not_listed_yet()
         levels = [row.slug for row in filterset.form.cleaned_data.get("level") or []]
         help_ = advice.for_student(
             [*levels, profile.level],
@@ -184,6 +185,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
         "help": help_,
         "nearest": nearest,
         "suggestions": suggestions,
+        "not_listed": not_listed,
     }
     return render(request, "programs/programme_list.html", ctx)
 
