@@ -158,6 +158,9 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     _options = DATABASES["default"].setdefault("OPTIONS", {})
     _options["pool"] = {"timeout": float(os.environ.get("DJANGO_DB_POOL_TIMEOUT", "1.5"))}
     _options.setdefault("connect_timeout", int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "2")))
+    # No JIT: the list's queries (facet counts, the budget's estimate) cost enough in the planner's
+    # units to be compiled, and compiling took 1.4 s of a 1.8 s query at 10,000 programmes.
+    _options.setdefault("options", "-c jit=off")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
