@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from programs.caching import vocabulary as shared_vocabulary
 from programs.caching.pages import cached_page
 from programs.core import clock
 from programs.decisions import costs
@@ -144,7 +145,7 @@ def verdict_groups(
 
 @cached_page(*ProfileForm.base_fields, *EstimateForm.base_fields, "p")
 def eligibility(request: HttpRequest) -> HttpResponse:
-    today, vocabulary = clock.today(), Vocabulary()
+    today, vocabulary = clock.today(), shared_vocabulary.shared()
     asked = params.read(request, today, vocabulary)
     profile, choice = asked.profile, asked.choice
     groups: list[VerdictGroup] = []
