@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
 from django.db.models import Expression, F, TextField, Value
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 from programs.models import (
     City,
@@ -54,9 +54,11 @@ def _vector(parts: dict[str, str]) -> Expression:
     return combined
 
 
-def refresh(programme_ids: Iterable[int]) -> None:
+def refresh(programme_ids: Iterable[int], stored: dict[int, str] | None = None) -> None:
     """Rewrite the search documents of these programmes (a fixed number of queries to read them,
-    one or two writes each)."""
+    one or two writes each). `stored`: a programme's document as it was before a save of the
+    programme itself wrote its instance's copy over it (what its words counted for)."""
+    stored = stored or {}
     programmes = (
         Programme.objects.filter(pk__in=list(programme_ids))
         .select_related("organisation")
@@ -75,7 +77,8 @@ def refresh(programme_ids: Iterable[int]) -> None:
             ],
         )
         text = plain_text(parts)
-        count_words(indexed_words(text), indexed_words(programme.search_text))
+        before = stored.get(programme.pk, programme.search_text)
+        count_words(indexed_words(text), indexed_words(before))
         if postgresql:
             Programme.objects.filter(pk=programme.pk).update(
                 search_text=text, search_document=_vector(parts)
@@ -88,21 +91,37 @@ def refresh(programme_ids: Iterable[int]) -> None:
             cursor.execute(_FTS_INSERT, [programme.pk, *(parts[name] for name in PARTS)])
 
 
-def forget(programme_id: int, text: str) -> None:
-    """A deleted programme's document: its words no longer count, its FTS5 row goes."""
-    count_words(set(), indexed_words(text))
+def forget(programme_id: int) -> None:
+    """A deleted programme's FTS5 row."""
     if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(_FTS_DELETE, [programme_id])
 
 
+STORED = "_search_text_stored"  # set on a programme instance between pre_save and post_save
+
+
+def _programme_saving(sender, instance, raw: bool = False, **kwargs) -> None:
+    """The document as stored, read before the save writes the instance's (maybe older) copy."""
+    if not raw and instance.pk is not None:
+        found = Programme.objects.filter(pk=instance.pk).values_list("search_text", flat=True)
+        setattr(instance, STORED, found.first() or "")
+
+
 def _programme_saved(sender, instance, raw: bool = False, **kwargs) -> None:
     if not raw:  # loaddata: `manage.py rebuild_search` (or the next save) fills it in
-        refresh([instance.pk])
+        stored = vars(instance).pop(STORED, "")
+        refresh([instance.pk], {instance.pk: stored})
+
+
+def _programme_deleting(sender, instance, **kwargs) -> None:
+    """Its words no longer count (in the delete's transaction, from the document as stored)."""
+    found = Programme.objects.filter(pk=instance.pk).values_list("search_text", flat=True)
+    count_words(set(), indexed_words(found.first() or ""))
 
 
 def _programme_deleted(sender, instance, **kwargs) -> None:
-    forget(instance.pk, instance.search_text)
+    forget(instance.pk)
 
 
 def _links_changed(sender, instance, action: str, reverse: bool, pk_set, **kwargs) -> None:
@@ -122,7 +141,9 @@ def _name_changed(sender, instance, raw: bool = False, **kwargs) -> None:
 
 
 def connect_signals() -> None:
+    pre_save.connect(_programme_saving, sender=Programme, dispatch_uid="search-programme-before")
     post_save.connect(_programme_saved, sender=Programme, dispatch_uid="search-programme")
+    pre_delete.connect(_programme_deleting, sender=Programme, dispatch_uid="search-words-delete")
     post_delete.connect(_programme_deleted, sender=Programme, dispatch_uid="search-delete")
     for field in ("countries", "cities", "specialities", "disciplines"):
         m2m_changed.connect(

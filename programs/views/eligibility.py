@@ -107,13 +107,10 @@ def verdict_groups(
         )
         for state, condition in conditions.items()
     }
-    rows = {
-        p.pk: p
-        for p in published.filter(pk__in=[pk for pks in first.values() for pk in pks])
-        .for_cards()
-        .select_related("source_guide")
-        .prefetch_related("disciplines")
-    }
+    shown = published.filter(pk__in=[pk for pks in first.values() for pk in pks]).for_cards()
+    if profile.discipline:  # the matcher reads a programme's disciplines only then
+        shown = shown.prefetch_related("disciplines")
+    rows = {p.pk: p for p in shown.select_related("source_guide")}
     benchmarks, rates = vocabulary.benchmarks, costs.Rates(vocabulary.rates)
     url = partial(params.with_profile, profile_query=asked.carry_query)
     listed = params.with_profile(reverse("programs:list"), asked.profile_query, eligible="1")
