@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import and_
 
-from django.db.models import Count, Q, QuerySet, Value
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Value
 
 from programs.listing import results
 from programs.listing.choices import (
@@ -111,16 +111,33 @@ def counts(filterset: ProgrammeFilter, programmes: QuerySet, within: Q | None = 
     def others(group: str) -> Q | None:
         return _all([c for name, c in grouped.items() if name != group])
 
-    everything = _all(list(grouped.values()))
+    # Each condition becomes a column of a derived table, worked out once per programme, which
+    # the counts test by name: written into each count instead, PostgreSQL ran a filter's
+    # EXISTS once per count it appears in (600 ms instead of 60 at 10,000 programmes).
+    flags: dict[str, ExpressionWrapper] = {}
+
+    def flag(condition: Q) -> Q:
+        alias = f"holds_{len(flags)}"
+        flags[alias] = ExpressionWrapper(condition, output_field=BooleanField())
+        return Q(**{alias: True})
+
+    held = {name: flag(condition) for name, condition in grouped.items()}
+
+    def all_but(group: str) -> Q | None:
+        return _all([c for name, c in held.items() if name != group])
+
+    everything = all_but("")
     aggregates = {
         "results": _count(everything),
-        "calendar": _count(everything, ProgrammeQuerySet.in_calendar_q(filterset.today)),
+        "calendar": _count(everything, flag(ProgrammeQuerySet.in_calendar_q(filterset.today))),
     }
     fixed = fixed_options(filterset)
     for group, options in fixed.items():
         for value, (_, condition) in options.items():
-            aggregates[f"{group}|{value}"] = _count(others(group), condition)
-    totals = scope.aggregate(**aggregates)
+            aggregates[f"{group}|{value}"] = _count(all_but(group), flag(condition))
+    # distinct() (a no-op: one row per programme) is what makes Django count over the derived
+    # table instead of writing each column's condition into the counts again.
+    totals = scope.annotate(**flags).distinct().aggregate(**aggregates)
     found: dict[str, dict[str, int]] = {group: {} for group in [*fixed, *LINKED]}
     for key, n in totals.items():
         if "|" in key:
