@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from programs.decisions import costs
 from programs.decisions.profile import EstimateChoice
 from programs.listing import budget, results
-from programs.models import Cost, CostBenchmark, ExchangeRate, Programme
+from programs.models import Cost, CostBenchmark, ExchangeRate, Programme, Vocabulary
 from tests.factories import make_cost, make_exchange_rate, make_programme, make_rule
 
 pytestmark = pytest.mark.django_db
@@ -85,7 +85,9 @@ def compared(choice: EstimateChoice):
     benchmarks = tuple(CostBenchmark.objects.all())
     rates = costs.Rates(ExchangeRate.objects.all())
     programmes = Programme.objects.published().prefetch_related("costs").with_rules()
-    annotated = budget.with_estimate(programmes, choice, benchmarks, rates)
+    annotated = budget.with_estimate(
+        programmes, choice, benchmarks, rates, Vocabulary().longest_weeks
+    )
     in_sql = {
         row["pk"]: (row["estimate_low"], row["estimate_high"])
         for row in annotated.values("pk", "estimate_low", "estimate_high")
@@ -132,7 +134,7 @@ def test_the_budget_keeps_exactly_the_programmes_whose_estimate_fits(seeded, gen
     ]
     for budget_ in (0, 1000, 3000, 8000):  # one set of programmes, four budgets
         kept = set(
-            budget.with_estimate(programmes, choice, benchmarks, rates)
+            budget.with_estimate(programmes, choice, benchmarks, rates, Vocabulary().longest_weeks)
             .filter(budget.within_q(budget_))
             .values_list("pk", flat=True)
         )

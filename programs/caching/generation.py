@@ -42,6 +42,7 @@ logger = logging.getLogger(__name__)
 # this many seconds: its in-memory data is rebuilt at most that often (not on every request), and a
 # change made through another process shows within the window.
 DEGRADED_WINDOW_SECONDS = 5
+LOCAL = "local-"  # how such a process's own generation starts
 _local = uuid.uuid4().hex
 
 
@@ -77,7 +78,7 @@ def generation() -> str:
     found = current([GENERATION_KEY, LISTING_KEY])
     if found is None:
         window = int(time.monotonic() // DEGRADED_WINDOW_SECONDS)
-        return f"local-{_local}-{window}"
+        return f"{LOCAL}{_local}-{window}"
     return f"{found[GENERATION_KEY]}.{found[LISTING_KEY]}"
 
 
