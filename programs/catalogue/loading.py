@@ -27,7 +27,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 from django.apps import apps
@@ -264,7 +264,7 @@ def _load_one(
     if existing is not None and isinstance(obj, Programme):
         # What an adviser recorded here and the fixtures never hold (fixture_export.py).
         for name in APPLICATION_PAGE_FIELDS:
-            attname = obj._meta.get_field(name).attname
+            attname = cast(models.Field, obj._meta.get_field(name)).attname
             setattr(obj, attname, getattr(existing, attname))
     try:
         obj.full_clean(validate_constraints=True)
