@@ -45,7 +45,9 @@ def application_page_constraints() -> list[models.BaseConstraint]:
     ]
 
 
-def clean_application_page(programme: HasApplicationPage, errors: dict[str, ValidationError]) -> None:
+def clean_application_page(
+    programme: HasApplicationPage, errors: dict[str, ValidationError]
+) -> None:
     # The source itself, not its id: the add page gives a source it saves with the programme.
     source, checked = programme.application_url_source, programme.application_url_checked_on
     if programme.application_url:
