@@ -6,7 +6,7 @@ from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
 
 from .base import clean_single_line_fields
-from .search_text import synonym_map, words
+from .search_text import Phrase, synonym_map, words
 
 MAX_WORD = 60  # longer "words" (a pasted address) are never worth suggesting
 
@@ -15,7 +15,7 @@ class SearchSynonymManager(models.Manager):
     def get_by_natural_key(self, term: str, means: str):
         return self.get(term=term, means=means)
 
-    def as_map(self):
+    def as_map(self) -> dict[Phrase, list[Phrase]]:
         """Every synonym as phrases of folded words (one query)."""
         return synonym_map(self.values_list("term", "means"))
 
