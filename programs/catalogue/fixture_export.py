@@ -55,6 +55,8 @@ NOT_IN_FIXTURES = [
     # Readers' e-mail alerts and the messages sent for them (programs/alerts): subscriptions.
     "programs.alert",
     "programs.alertmessage",
+    # "Did you mean"'s index of the search documents' words (listing/search_sync.py): derived.
+    "programs.searchword",
 ]
 
 # `version` counts saves in this database (catalogue/writing.py): not a fact to carry over.
