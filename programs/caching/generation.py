@@ -34,7 +34,8 @@ LISTING_KEY = "pages:v:listing"
 APP_LABEL = "programs"
 # Rows no page shows: saving one makes nothing stale. A suggestion reaches pages only when an
 # adviser saves the programme it changes (a flood of suggestions must not empty the page cache).
-NOT_ON_PAGES = frozenset({"Suggestion", "Alert", "AlertMessage"})
+# "Did you mean"'s words are counted with every programme save, which already moved the versions.
+NOT_ON_PAGES = frozenset({"Suggestion", "Alert", "AlertMessage", "SearchWord"})
 logger = logging.getLogger(__name__)
 
 

@@ -11,24 +11,33 @@ in a process, and two workers can never disagree.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.core.cache import cache
 
 from programs.caching.generation import LOCAL, generation
 from programs.models import Vocabulary
 
-KEY = "vocabulary:{version}"
+KEY = "per-version:{name}:{version}"
 SECONDS = 24 * 3600  # a version's copy outlives its use by far; edits make a new key anyway
 
 
 def shared() -> Vocabulary:
     """The directory's vocabularies as of now (no query when the shared copy is there)."""
+    return per_version("vocabulary", lambda: Vocabulary().load_all(), Vocabulary)
+
+
+def per_version[T](name: str, build: Callable[[], T], unshared: Callable[[], T]) -> T:
+    """What `build()` makes from the directory's data alone (the vocabularies; the empty
+    profile form's HTML, made from them), made once per data version and shared; `unshared()`
+    when the shared cache is down."""
     version = generation()
     if version.startswith(LOCAL):  # the shared cache is down: nothing to share
-        return Vocabulary()
-    key = KEY.format(version=version)
+        return unshared()
+    key = KEY.format(name=name, version=version)
     found = cache.get(key)
-    if isinstance(found, Vocabulary):
+    if found is not None:
         return found
-    vocabulary = Vocabulary().load_all()
-    cache.set(key, vocabulary, timeout=SECONDS)
-    return vocabulary
+    made = build()
+    cache.set(key, made, timeout=SECONDS)
+    return made
