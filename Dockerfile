@@ -23,7 +23,9 @@ COPY --chown=app:app . .
 RUN DJANGO_SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput
 USER app
 EXPOSE 8000
-# /healthz runs one database query: 503 (unhealthy) when PostgreSQL is unreachable.
+# /healthz runs one database query: 503 (unhealthy) when PostgreSQL is unreachable. Asked on
+# gunicorn's health listener (HEALTH_PORT, 8001), served by a thread no page work can occupy.
+EXPOSE 8001
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s \
-  CMD python -c "import os, urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ.get(\"PORT\", \"8000\")}/healthz', timeout=4)"
+  CMD python -c "import os, urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ.get(\"HEALTH_PORT\", \"8001\")}/healthz', timeout=4)"
 CMD ["gunicorn", "--config", "gunicorn.conf.py"]

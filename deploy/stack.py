@@ -1,4 +1,4 @@
-"""The production stack on loopback: nginx → gunicorn (2 sync workers) → PostgreSQL, with a
+"""The production stack on loopback: nginx → gunicorn (2 threaded workers) → PostgreSQL, with a
 private Redis. Used by `make prod-local` and the reliability suite (tests/reliability/).
 
 Every process is started here and stopped by its own pid; nothing else on the machine is touched.
@@ -96,8 +96,11 @@ def stop(process: subprocess.Popen | None, sig: int = signal.SIGTERM) -> None:
         process.wait(timeout=5)
 
 
-def render_nginx(prefix: Path, listen: int, upstream: int, canonical_host: str = "") -> Path:
-    """deploy/nginx.conf for loopback; the canonical host is 127.0.0.1 on nginx's port."""
+def render_nginx(
+    prefix: Path, listen: int, upstream: int, health: int = 0, canonical_host: str = ""
+) -> Path:
+    """deploy/nginx.conf for loopback; the canonical host is 127.0.0.1 on nginx's port. `health`
+    is gunicorn's health listener (its upstream's port when there is none)."""
     for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi", "cache"):
         (prefix / name).mkdir(parents=True, exist_ok=True)
     # nginx's workers (`nobody` when started as root) write the cache and temp files: they must be
@@ -111,6 +114,7 @@ def render_nginx(prefix: Path, listen: int, upstream: int, canonical_host: str =
         .replace("@PREFIX@", str(prefix))
         .replace("@LISTEN@", f"127.0.0.1:{listen}")
         .replace("@UPSTREAM@", f"127.0.0.1:{upstream}")
+        .replace("@HEALTH_UPSTREAM@", f"127.0.0.1:{health or upstream}")
         .replace("@FORWARDED_PROTO@", "$scheme")
         .replace("@CANONICAL_HOST@", canonical_host or f"127.0.0.1:{listen}")
     )
@@ -121,7 +125,8 @@ def render_nginx(prefix: Path, listen: int, upstream: int, canonical_host: str =
 
 @dataclass
 class Stack:
-    """nginx on `port`, gunicorn on `port + 1`, Redis on `port + 2`."""
+    """nginx on `port`, gunicorn on `port + 1`, Redis on `port + 2`, gunicorn's health listener
+    on `port + 3` (take the ports from `free_block(4)`)."""
 
     database_url: str
     port: int = 8180
@@ -141,6 +146,10 @@ class Stack:
     def redis_port(self) -> int:
         return self.port + 2
 
+    @property
+    def health_port(self) -> int:
+        return self.port + 3
+
     def env(self) -> dict[str, str]:
         clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "REDIS_"))}
         env = {
@@ -153,6 +162,7 @@ class Stack:
             "DJANGO_STATICFILES_BACKEND": "whitenoise.storage.CompressedStaticFilesStorage",
             "WEB_CONCURRENCY": str(self.workers),
             "GUNICORN_BIND": f"127.0.0.1:{self.port + 1}",
+            "GUNICORN_HEALTH_BIND": f"127.0.0.1:{self.health_port}",
             **self.extra_env,
         }
         if self.redis:
@@ -214,15 +224,10 @@ class Stack:
         wait_for_port(
             self.port + 1, process=self.processes["gunicorn"], log=self.folder / "gunicorn.log"
         )
+        self.wait_until_answering()
         if self.task_worker:
-            self.processes["worker"] = subprocess.Popen(  # noqa: S603
-                [str(BIN / "python"), "manage.py", "db_worker", "--no-reload"],
-                cwd=ROOT,
-                env=self.env(),
-                stdout=(self.folder / "worker.log").open("w"),
-                stderr=subprocess.STDOUT,
-            )
-        conf = render_nginx(self.folder / "nginx", self.port, self.port + 1)
+            self.start_worker()
+        conf = render_nginx(self.folder / "nginx", self.port, self.port + 1, self.health_port)
         nginx = shutil.which("nginx") or "/usr/sbin/nginx"
         self.processes["nginx"] = subprocess.Popen(  # noqa: S603
             [nginx, "-c", str(conf), "-p", str(conf.parent), "-e", "stderr"],
@@ -230,6 +235,44 @@ class Stack:
         )
         wait_for_port(self.port, process=self.processes["nginx"], log=self.folder / "nginx.log")
         return self
+
+    def start_worker(self) -> subprocess.Popen:
+        self.processes["worker"] = subprocess.Popen(  # noqa: S603
+            [str(BIN / "python"), "manage.py", "db_worker", "--no-reload"],
+            cwd=ROOT,
+            env=self.env(),
+            stdout=(self.folder / "worker.log").open("a"),
+            stderr=subprocess.STDOUT,
+        )
+        return self.processes["worker"]
+
+    def restart_worker_if_it_ended(self) -> str:
+        """What a supervisor does (compose's `restart: unless-stopped`, systemd's
+        `Restart=always`): a worker that ended is started again; says so, else ''. The new
+        worker marks failed the task the old one was running (its db_worker command)."""
+        worker = self.processes.get("worker")
+        if worker is None or worker.poll() is None:
+            return ""
+        new = self.start_worker()
+        return f"db_worker (pid {worker.pid}) ended (exit {worker.returncode}); restarted as pid {new.pid}"
+
+    def wait_until_answering(self, seconds: float = 90.0) -> None:
+        """Until a gunicorn worker answers /healthz (any status: the database may be down on
+        purpose). The master listens before its workers have loaded Django, so a request sent
+        at once waited for that, seconds on a busy machine."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.health_port), timeout=5) as conn:
+                    conn.sendall(b"GET /healthz HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+                    if conn.recv(12).startswith(b"HTTP/"):
+                        return
+            except OSError:
+                pass
+            if self.processes["gunicorn"].poll() is not None:
+                break
+            time.sleep(0.2)
+        raise TimeoutError(f"gunicorn does not answer\n{_tail(self.folder / 'gunicorn.log')}")
 
     def pause_redis(self) -> None:
         os.kill(self.processes["redis"].pid, signal.SIGSTOP)
@@ -323,12 +366,15 @@ def main() -> None:
         stack.start()
         pids = ", ".join(f"{name} {p.pid}" for name, p in stack.processes.items())
         print(
-            f"Serving {stack.url} (nginx → gunicorn → {database_url}, db_worker); pids: {pids}. "
-            "Ctrl-C stops.",
+            f"Serving {stack.url} (nginx → gunicorn → {database_url}, db_worker, restarted if it "
+            f"ends); pids: {pids}. Ctrl-C stops.",
             flush=True,
         )
         while True:
-            signal.pause()
+            time.sleep(1)  # a signal interrupts it (KeyboardInterrupt, above)
+            restarted = stack.restart_worker_if_it_ended()
+            if restarted:
+                print(restarted, flush=True)
     except KeyboardInterrupt:
         pass
     finally:

@@ -1,4 +1,4 @@
-"""The production stack for the proxy-cache tests: nginx (deploy/nginx.conf) → gunicorn (2 sync
+"""The production stack for the proxy-cache tests: nginx (deploy/nginx.conf) → gunicorn (2 threaded
 workers, production settings: `__Host-` cookies) → SQLite seeded with the fixtures, private Redis;
 and a small HTTP client that speaks to it the way browsers and attackers do (any Host header, an
 absolute request line, cookies sent back by name whatever their Secure flag)."""

@@ -1,4 +1,5 @@
-"""`make prod-local` stops everything it started when it is killed (SIGTERM), as on Ctrl-C."""
+"""`make prod-local` stops everything it started when it is killed (SIGTERM), as on Ctrl-C, and
+starts its task worker again when the worker ends (issue 24: nothing restarted it)."""
 
 import os
 import re
@@ -36,7 +37,7 @@ def alive(pid: int) -> bool:
 def test_killing_make_prod_local_stops_every_process_it_started(tmp_path):
     env = {
         **os.environ,
-        "PROD_LOCAL_PORT": str(free_block(3)),
+        "PROD_LOCAL_PORT": str(free_block(4)),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
     }
     make = subprocess.Popen(
@@ -71,5 +72,51 @@ def test_killing_make_prod_local_stops_every_process_it_started(tmp_path):
         if make.poll() is None:
             make.kill()
         for pid in pids:
+            if alive(pid):
+                os.kill(pid, signal.SIGKILL)
+
+
+def test_make_prod_local_starts_the_worker_again_when_it_is_killed(tmp_path):
+    env = {
+        **os.environ,
+        "PROD_LOCAL_PORT": str(free_block(4)),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    make = subprocess.Popen(
+        ["make", "--no-print-directory", "prod-local"],  # noqa: S607
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    pids: dict[str, int] = {}
+    restarted: list[int] = []
+    said: list[str] = []
+    try:
+        assert make.stdout is not None
+        for line in make.stdout:
+            said.append(line)
+            if line.startswith("Serving"):
+                found = re.findall(r"\b(\w+) (\d+)", line.split("pids:")[1])
+                pids = {name: int(pid) for name, pid in found}
+                os.kill(pids["worker"], signal.SIGKILL)
+            if "restarted as pid" in line:
+                restarted.append(int(line.rsplit("pid", 1)[1]))
+                break
+        assert restarted, "".join(said)[-3000:]
+        assert f"db_worker (pid {pids['worker']}) ended (exit -9)" in said[-1]
+        assert alive(restarted[0])
+
+        make.send_signal(signal.SIGTERM)
+        make.wait(timeout=60)
+        deadline = time.monotonic() + 30
+        while alive(restarted[0]) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not alive(restarted[0])  # the restarted worker is stopped with the rest
+    finally:
+        if make.poll() is None:
+            make.kill()
+        for pid in [*pids.values(), *restarted]:
             if alive(pid):
                 os.kill(pid, signal.SIGKILL)

@@ -55,6 +55,8 @@ NOT_IN_FIXTURES = [
     # Readers' e-mail alerts and the messages sent for them (programs/alerts): subscriptions.
     "programs.alert",
     "programs.alertmessage",
+    # "Did you mean"'s index of the search documents' words (listing/search_sync.py): derived.
+    "programs.searchword",
 ]
 
 # A programme's official application page is an adviser's record citing a `Source` (the guides

@@ -27,7 +27,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 from django.apps import apps
@@ -263,9 +263,9 @@ def _load_one(
     obj._state.adding = existing is None
     if existing is not None and isinstance(obj, Programme):
         # What an adviser recorded here and the fixtures never hold (fixture_export.py).
-        for f in obj._meta.concrete_fields:
-            if f.name in APPLICATION_PAGE_FIELDS:
-                setattr(obj, f.attname, getattr(existing, f.attname))
+        for name in APPLICATION_PAGE_FIELDS:
+            attname = cast(models.Field, obj._meta.get_field(name)).attname
+            setattr(obj, attname, getattr(existing, attname))
     try:
         obj.full_clean(validate_constraints=True)
     except ValidationError as exc:

@@ -8,7 +8,8 @@ The constraints and `clean_application_page()` are twins: what one refuses, the 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import datetime
+from typing import Any, Protocol
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -16,8 +17,13 @@ from django.db.models import Q
 
 from programs.core import clock
 
-if TYPE_CHECKING:
-    from .programmes import Programme
+
+class HasApplicationPage(Protocol):
+    """A Programme, as far as its application page goes (no import of programmes.py: no cycle)."""
+
+    application_url: str
+    application_url_source: Any
+    application_url_checked_on: datetime.date | None
 
 
 def application_page_constraints() -> list[models.BaseConstraint]:
@@ -39,7 +45,9 @@ def application_page_constraints() -> list[models.BaseConstraint]:
     ]
 
 
-def clean_application_page(programme: Programme, errors: dict[str, ValidationError]) -> None:
+def clean_application_page(
+    programme: HasApplicationPage, errors: dict[str, ValidationError]
+) -> None:
     # The source itself, not its id: the add page gives a source it saves with the programme.
     source, checked = programme.application_url_source, programme.application_url_checked_on
     if programme.application_url:

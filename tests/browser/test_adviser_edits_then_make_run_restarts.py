@@ -38,7 +38,7 @@ def database_url(tmp_path: Path) -> Iterator[str]:
     PostgreSQL a new database beside the suite's (dropped afterwards), so nothing the server or
     its worker writes reaches another test."""
     database = settings.DATABASES["default"]
-    if database["ENGINE"] != "django.db.backends.postgresql":
+    if "postgresql" not in database["ENGINE"]:
         yield f"sqlite:///{tmp_path / 'run.sqlite3'}"
         return
     import psycopg
