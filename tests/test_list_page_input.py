@@ -176,9 +176,9 @@ EVERY_FILTER = {
 }
 
 
-@pytest.mark.parametrize("size", [5, 50])
+@pytest.mark.parametrize("size", [5, 25])  # 25: a full page of 20 and a second page
 @pytest.mark.usefixtures("pages_uncached")
-def test_the_list_issues_the_same_queries_for_5_or_50_programmes(
+def test_the_list_issues_the_same_queries_for_5_or_25_programmes(
     client, django_assert_num_queries, size
 ):
     build_directory(size)
@@ -190,7 +190,7 @@ def test_the_list_issues_the_same_queries_for_5_or_50_programmes(
     assert response.context["count"] == size
 
 
-@pytest.mark.parametrize("size", [5, 50])
+@pytest.mark.parametrize("size", [5, 25])  # 25: a full page of 20 and a second page
 @pytest.mark.usefixtures("pages_uncached")
 def test_every_filter_at_once_still_issues_a_fixed_number_of_queries(
     client, django_assert_num_queries, size
