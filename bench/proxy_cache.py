@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from production import wrk  # noqa: E402 (bench/production.py, beside this file)
 
-from deploy.stack import Stack, free_port  # noqa: E402 (after the path is set)
+from deploy.stack import Stack, free_block  # noqa: E402 (after the path is set)
 
 DATABASE = os.environ.get("BENCH_PRODUCTION_DATABASE", "")
 
@@ -96,7 +96,7 @@ def measure(stack: Stack) -> dict[str, dict[str, float]]:
 
 def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="bench-proxy-"))
-    stack = Stack(DATABASE or f"sqlite:///{folder / 'db.sqlite3'}", port=free_port())
+    stack = Stack(DATABASE or f"sqlite:///{folder / 'db.sqlite3'}", port=free_block(4))
     with stack:
         results = measure(stack)
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
