@@ -194,6 +194,7 @@ def test_gunicorn_does_not_announce_itself(tmp_path):
         "DJANGO_SETTINGS_MODULE": "internships.test_settings",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "PORT": str(port),
+        "HEALTH_PORT": str(free_port()),
         "WEB_CONCURRENCY": "1",
     }
     server = subprocess.Popen(  # noqa: S603
