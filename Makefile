@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 DEV := DJANGO_DEBUG=true
 
-.PHONY: install run test test-scale lint lint-imports format typecheck hooks audit migrations-check test-postgres lighthouse bench prod-local reliability backup restore services
+.PHONY: install run test test-scale screenshots lint lint-imports format typecheck hooks audit migrations-check test-postgres lighthouse bench prod-local reliability backup restore services
 
 # Installs exactly what uv.lock pins (dev tools included) into .venv. When uv is not on PATH, it
 # comes from PyPI into .uv/ (its own small venv, so `uv sync` never removes it from .venv): a
@@ -94,6 +94,10 @@ test-postgres: install services
 # runs the same property tests with the everyday budget.
 test-scale: install services
 	HYPOTHESIS_PROFILE=$${HYPOTHESIS_PROFILE:-ci} $(PYTEST) -m "scale or hypothesis" $(PYTEST_ARGS)
+
+# Every page type photographed at both viewports in light and dark, into artifacts/, while axe checks it.
+screenshots: install
+	SCREENSHOTS=1 $(BIN)/pytest -p no:xdist -q tests/browser/test_every_page_is_accessible.py
 
 # Lighthouse (pinned in tools/lighthouse, run in Debian's Chromium) on home, list and detail of a
 # production-like local run; prints the four category scores. LIGHTHOUSE_MIN=100 makes it a gate.

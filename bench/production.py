@@ -23,12 +23,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from deploy.stack import Stack  # noqa: E402 (after the path is set)
+from deploy.stack import Stack, free_block  # noqa: E402 (after the path is set)
 
 WRK = shutil.which("wrk") or "wrk"
 SECONDS = os.environ.get("BENCH_WRK_SECONDS", "4")
 DATABASE = os.environ.get("BENCH_PRODUCTION_DATABASE", "sqlite:////tmp/bench-production.sqlite3")
-PORT = int(os.environ.get("BENCH_PRODUCTION_PORT", "8290"))
+PORT = int(os.environ.get("BENCH_PRODUCTION_PORT", "0")) or free_block(4)
 EDITOR = """
 import time, django
 django.setup()

@@ -22,7 +22,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 # full budget in `make test-scale` (HYPOTHESIS_PROFILE=ci; CI runs it once). 400 generated query
 # strings, each against every public page (about 6,000 requests), keep CI within its 25 minutes;
 # HYPOTHESIS_MAX_EXAMPLES explores further (e.g. 5000 before a release).
-hypothesis_settings.register_profile("dev", max_examples=60)
+hypothesis_settings.register_profile("dev", max_examples=30)
 hypothesis_settings.register_profile(
     "ci", max_examples=int(os.environ.get("HYPOTHESIS_MAX_EXAMPLES", "400"))
 )

@@ -98,13 +98,28 @@ def make_programme(*, countries=(), specialities=(), study_levels=(), **fields) 
     }
     if "organisation" not in fields:
         fields["organisation"] = make_organisation()
-    programme = Programme(**_source({**defaults, **fields}))
+    fields = {**defaults, **fields}
+    if fields["application_url"] and "application_url_source" not in fields:
+        fields["application_url_source"] = application_page_source()
+        fields.setdefault("application_url_checked_on", datetime.date(2025, 1, 6))
+    programme = Programme(**_source(fields))
     programme.full_clean()
     programme.save()
     programme.countries.set(countries)
     programme.specialities.set(specialities)
     programme.study_levels.set(study_levels)
     return programme
+
+
+def application_page_source() -> Source:
+    """The source of the factories' application pages: the provider's website, read on a day."""
+    found = Source.objects.filter(kind=Source.Kind.WEBSITE, title="Factory apply pages").first()
+    return found or Source.objects.create(
+        kind=Source.Kind.WEBSITE,
+        title="Factory apply pages",
+        url="https://example.org/",
+        date=datetime.date(2025, 1, 6),
+    )
 
 
 def make_cost(programme: Programme, **fields) -> Cost:

@@ -19,8 +19,8 @@ from tests.test_admin import admin_url, change_form_post
 pytestmark = pytest.mark.django_db
 
 # Rows only the code writes (a fixture's fingerprint, an import job's state, an editing
-# session's ping, an alert's record of a sent message), never typed text.
-WRITTEN_BY_CODE = {"FixtureRecord", "ImportJob", "EditingSession", "AlertMessage"}
+# session's ping, an alert's record of a sent message, a search document's word), never typed text.
+WRITTEN_BY_CODE = {"FixtureRecord", "ImportJob", "EditingSession", "AlertMessage", "SearchWord"}
 
 
 def text_fields():

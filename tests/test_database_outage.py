@@ -19,8 +19,20 @@ ROOT = Path(__file__).resolve().parents[1]
 pytestmark = [pytest.mark.stack, pytest.mark.xdist_group("database_outage")]
 
 
+# The probe's figures, kept for the process: pytest-xdist tears a module fixture down when a worker
+# does not yet know its next test, and the probe (a cluster created, stopped and dropped) takes a
+# minute; the tests only read its figures.
+FIGURES: dict = {}
+
+
 @pytest.fixture(scope="module")
 def outage() -> dict:
+    if not FIGURES:
+        FIGURES.update(_probe())
+    return FIGURES
+
+
+def _probe() -> dict:
     if not shutil.which("runuser") or not list(Path("/usr/lib/postgresql").glob("*/bin/initdb")):
         pytest.skip("needs PostgreSQL's initdb and runuser")
     port = free_port()

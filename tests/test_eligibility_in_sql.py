@@ -35,7 +35,12 @@ COUNTRIES = ["US", "GB", "KE", "IN"]
 AREAS = ["Baltimore City", "Northern California"]
 TESTS = ["IELTS", "TOEFL", "ielts", "Cambridge"]
 EXAMPLES = settings(
-    max_examples=int(os.environ.get("ELIGIBILITY_EXAMPLES", "200")),
+    # A quick look in `make test`; the full budget in `make test-scale` (HYPOTHESIS_PROFILE=ci).
+    max_examples=int(
+        os.environ.get(
+            "ELIGIBILITY_EXAMPLES", "200" if os.environ.get("HYPOTHESIS_PROFILE") else "40"
+        )
+    ),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )

@@ -150,3 +150,45 @@ def test_a_list_filtered_by_level_judges_its_routes_at_that_level(client, seeded
 
     assert help_.advice  # the list is empty, so the guides' advice and the routes are shown
     assert "who-internships" not in {route.programme.slug for route in help_.routes}
+
+
+def not_listed_section(html: str) -> str:
+    start = html.index('id="not-listed-heading"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_an_empty_list_says_which_kinds_of_placement_the_directory_does_not_list_yet(
+    client, seeded
+):
+    # The seeded directory, from both guides, has no speciality rotation and no programme for
+    # dentistry or nursing students ("Are There Internship Opportunities in Dentistry, Pharmacy,
+    # or Allied Health?" is advice, not a listing); it has paid posts and clinical shadowing.
+    html = html_of(client.get("/programmes/", {"q": "zzzz"}))
+
+    said = not_listed_section(html)
+    assert "What the directory does not list yet" in said
+    assert "Placements of the type “Speciality rotation”" in said
+    assert "dentistry" in said and "nursing" in said and "medicine" in said  # veterinary medicine
+    assert "students of dentistry" in said and "students of medicine" not in said
+    assert "Clinical shadowing" not in said and "paid posts" not in said
+
+
+def test_the_kinds_not_listed_follow_the_data_when_the_first_one_is_published(client, seeded):
+    rotation = Programme.objects.published().first()
+    Programme.objects.filter(pk=rotation.pk).update(programme_type="speciality_rotation")
+    paid = Programme.objects.published().filter(pay="paid")
+    paid.update(pay="unknown")
+
+    html = html_of(client.get("/programmes/", {"q": "zzzz"}))
+
+    said = not_listed_section(html)
+    assert "Speciality rotation" not in said
+    assert "Paid posts (a salary or wage)" in said
+
+
+def test_a_list_with_results_runs_no_query_for_what_is_not_listed(client, seeded):
+    response = client.get("/programmes/")
+
+    assert response.context["count"] > 0
+    assert response.context["not_listed"] is None
+    assert 'id="not-listed-heading"' not in html_of(response)

@@ -53,6 +53,8 @@ def bulk_programmes(like: Programme, count: int) -> None:
             status=like.status,
             pay=like.pay,
             application_url=f"https://example.org/bulk-{n}/apply",
+            application_url_source=like.application_url_source,
+            application_url_checked_on=like.application_url_checked_on,
             organisation=like.organisation,
             source_guide=like.source_guide,
             source_section=like.source_section,

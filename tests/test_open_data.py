@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from programs.caching import vocabulary as shared_vocabulary
 from programs.core import clock
 from programs.publishing.exports import EXPORT_COLUMNS
 from tests.factories import (
@@ -100,14 +101,15 @@ def test_the_export_query_count_does_not_grow_with_the_rows(client, django_asser
     for _ in range(3):
         make_programme(countries=[make_country()])
     # The rows, then one query per related list (countries, costs, disciplines, rules, confirmed
-    # deadlines), whatever the number of rows; and the vocabularies the list query reads (8: the
-    # filters' regions, countries and specialities, and the profile's and the estimate's),
-    # per request since issue 12 removed the per-process snapshot.
-    with django_assert_num_queries(14):
+    # deadlines), whatever the number of rows; the vocabularies the list query reads come from
+    # their shared copy (programs/caching/vocabulary.py), read once per data version.
+    shared_vocabulary.shared()
+    with django_assert_num_queries(6):
         body(client.get("/programmes.csv"))
     for _ in range(5):
         make_programme(countries=[make_country()])
-    with django_assert_num_queries(14):
+    shared_vocabulary.shared()
+    with django_assert_num_queries(6):
         body(client.get("/programmes.json"))
 
 
@@ -155,8 +157,13 @@ def test_exports_append_the_derived_values_under_the_lists_parameters(client, mo
     data = json.loads(body(client.get("/programmes.json")))
     plain = {p["slug"]: p for p in data["programmes"]}
 
-    assert EXPORT_COLUMNS[-2:] == ("application_url", "deadline_source")  # appended after them
-    assert EXPORT_COLUMNS[-11:-2] == (
+    assert EXPORT_COLUMNS[-4:] == (  # appended after them
+        "application_url",
+        "deadline_source",
+        "application_url_checked_on",
+        "application_url_source",
+    )
+    assert EXPORT_COLUMNS[-13:-4] == (
         "deadline_state",
         "next_deadline",
         "deadline_confirmed",

@@ -194,7 +194,7 @@ def test_gunicorn_does_not_announce_itself(tmp_path):
         "DJANGO_SETTINGS_MODULE": "internships.test_settings",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "PORT": str(port),
-        "HEALTH_PORT": str(free_port()),
+        "GUNICORN_HEALTH_BIND": f"127.0.0.1:{free_port()}",  # not the default 8001
         "WEB_CONCURRENCY": "1",
     }
     server = subprocess.Popen(  # noqa: S603

@@ -20,10 +20,16 @@ import pytest
 from deploy.stack import Stack, free_block
 from tests.proxy_stack import Answer, Visitor, fetch, programmes, start_stack
 
-pytestmark = pytest.mark.skipif(
-    not (shutil.which("nginx") and shutil.which("redis-server")),
-    reason="needs Debian's nginx and redis-server (make services)",
-)
+# One stack for the module on one worker (xdist_group); the stack keeps its own SQLite file whatever
+# database the suite runs on, so CI runs it once (`stack`).
+pytestmark = [
+    pytest.mark.skipif(
+        not (shutil.which("nginx") and shutil.which("redis-server")),
+        reason="needs Debian's nginx and redis-server (make services)",
+    ),
+    pytest.mark.stack,
+    pytest.mark.xdist_group("proxy_cache"),
+]
 # A page the app now refuses: nginx may keep a copy NGINX_MICROCACHE_SECONDS (1 s), then the first
 # request after that replaces it (before the fix: served STALE for as long as it was asked for). The
 # test allows 10 s, room for renders on a loaded machine (a test is not a stopwatch); the time it

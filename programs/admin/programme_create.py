@@ -170,12 +170,24 @@ class ProgrammeCreateForm(ProgrammeForm):
             # When the source's fields were refused, their errors say so; the blank one only
             # keeps the check from naming a guide field this page does not have.
             data["source"] = self.new_source or Source()
+        self._cite_application_page(data)
         if data.get("organisation") is None:
             self.new_organisation_row = self._new_organisation(data)
         # Publishing's own needs (a destination, who may apply) are ProgrammeForm.clean()'s.
         if data.get("status") == Programme.Status.PUBLISHED and not self.has_organisation(data):
             self.add_error("organisation", "Choose the organisation, or give a new one.")
         return data
+
+    def _cite_application_page(self, data: dict) -> None:
+        """An application page given on this page comes from the source given below it, checked
+        on that source's day (today for a source recorded before)."""
+        if not data.get("application_url"):
+            return
+        source = data["source"]
+        self.instance.application_url_source = source
+        self.instance.application_url_checked_on = (
+            data.get("source_date") if self.new_source is not None else None
+        ) or clock.today()
 
     def has_organisation(self, data: dict) -> bool:
         return data.get("organisation") is not None or self.new_organisation_row is not None
@@ -241,6 +253,8 @@ def save_new_citations(request: HttpRequest, form: ProgrammeCreateForm, obj: Pro
         form.new_source.recorded_by_id = request.user.pk
         form.new_source.save()
         obj.source = form.new_source
+        if obj.application_url:
+            obj.application_url_source = form.new_source
     if form.new_organisation_row is not None:
         organisation = form.new_organisation_row
         organisation.source = obj.source

@@ -215,6 +215,7 @@ class ProgrammeAdmin(
         "disciplines",
         "study_levels",
         "source",
+        "application_url_source",
     ]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["created_at", "updated_at", "last_verified", "verified_by"]
@@ -233,6 +234,7 @@ class ProgrammeAdmin(
                     "summary",
                     "website",
                     "application_url",
+                    ("application_url_source", "application_url_checked_on"),
                 ]
             },
         ),

@@ -179,6 +179,8 @@ class ProgrammeResource(resources.ModelResource):
             "how_to_apply",
             "website",
             "application_url",
+            "application_url_source",
+            "application_url_checked_on",
             "guide_references",
             "status",
             "last_verified",

@@ -34,7 +34,8 @@ LISTING_KEY = "pages:v:listing"
 APP_LABEL = "programs"
 # Rows no page shows: saving one makes nothing stale. A suggestion reaches pages only when an
 # adviser saves the programme it changes (a flood of suggestions must not empty the page cache).
-NOT_ON_PAGES = frozenset({"Suggestion", "Alert", "AlertMessage"})
+# "Did you mean"'s words are counted with every programme save, which already moved the versions.
+NOT_ON_PAGES = frozenset({"Suggestion", "Alert", "AlertMessage", "SearchWord"})
 logger = logging.getLogger(__name__)
 
 
@@ -42,6 +43,7 @@ logger = logging.getLogger(__name__)
 # this many seconds: its in-memory data is rebuilt at most that often (not on every request), and a
 # change made through another process shows within the window.
 DEGRADED_WINDOW_SECONDS = 5
+LOCAL = "local-"  # how such a process's own generation starts
 _local = uuid.uuid4().hex
 
 
@@ -77,7 +79,7 @@ def generation() -> str:
     found = current([GENERATION_KEY, LISTING_KEY])
     if found is None:
         window = int(time.monotonic() // DEGRADED_WINDOW_SECONDS)
-        return f"local-{_local}-{window}"
+        return f"{LOCAL}{_local}-{window}"
     return f"{found[GENERATION_KEY]}.{found[LISTING_KEY]}"
 
 

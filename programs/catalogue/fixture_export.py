@@ -55,10 +55,20 @@ NOT_IN_FIXTURES = [
     # Readers' e-mail alerts and the messages sent for them (programs/alerts): subscriptions.
     "programs.alert",
     "programs.alertmessage",
+    # "Did you mean"'s index of the search documents' words (listing/search_sync.py): derived.
+    "programs.searchword",
 ]
 
+# A programme's official application page is an adviser's record citing a `Source` (the guides
+# name none): like the sources, it stays in this database, and a reload keeps it (loading.py).
+APPLICATION_PAGE_FIELDS = (
+    "application_url",
+    "application_url_source",
+    "application_url_checked_on",
+)
+
 # `version` counts saves in this database (catalogue/writing.py): not a fact to carry over.
-LOCAL_FIELDS = {"verified_by", "source", "version"}
+LOCAL_FIELDS = {"verified_by", "source", "version", *APPLICATION_PAGE_FIELDS}
 
 
 def exported_fields(model: type[models.Model]) -> list[str]:

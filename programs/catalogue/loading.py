@@ -27,7 +27,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 from django.apps import apps
@@ -38,10 +38,10 @@ from django.core.serializers.base import DeserializationError
 from django.db import DEFAULT_DB_ALIAS, models, transaction
 from django.utils import timezone
 
-from programs.models import FixtureRecord
+from programs.models import FixtureRecord, Programme
 from programs.models.revisions import one_revision
 
-from .fixture_export import FILE_MODELS
+from .fixture_export import APPLICATION_PAGE_FIELDS, FILE_MODELS
 
 # Parents before children: each file only refers to records of the files before it.
 FIXTURE_FILES = (
@@ -261,6 +261,11 @@ def _load_one(
     existing = model._default_manager.using(using).filter(pk=obj.pk).first() if obj.pk else None
     # Natural keys resolved the pk of a stored row: validate it as an update, not an insert.
     obj._state.adding = existing is None
+    if existing is not None and isinstance(obj, Programme):
+        # What an adviser recorded here and the fixtures never hold (fixture_export.py).
+        for name in APPLICATION_PAGE_FIELDS:
+            attname = cast(models.Field, obj._meta.get_field(name)).attname
+            setattr(obj, attname, getattr(existing, attname))
     try:
         obj.full_clean(validate_constraints=True)
     except ValidationError as exc:

@@ -333,8 +333,9 @@ def match(programme: Programme, profile: Profile) -> Verdict:
             reason = Reason(reason.state, f"For {MODES[rule.applies_to]}: {reason.text}")
         by_mode.setdefault(rule.applies_to, []).append(reason)
         reasons.append(reason)
-    disciplines = list(programme.disciplines.all())
-    if profile.discipline and disciplines:
+    # Read only for a student who gave a discipline (the list prefetches them only then).
+    disciplines = list(programme.disciplines.all()) if profile.discipline else []
+    if disciplines:
         names = " or ".join(d.name.lower() for d in disciplines)
         if profile.discipline in {d.slug for d in disciplines}:
             reasons.append(Reason(ELIGIBLE, f"Listed for {names}."))

@@ -14,6 +14,7 @@ from django import forms
 from django.http import QueryDict
 
 from programs.core.countries import country_name, iso_countries
+from programs.core.widgets import QuickSelect
 from programs.decisions.matching import OTHER_UNIVERSITY, Profile
 from programs.models import Currency, Vocabulary
 
@@ -97,11 +98,13 @@ class ProfileForm(forms.Form):
     residence = forms.ChoiceField(
         label="Your country of residence",
         required=False,
+        widget=QuickSelect,
         error_messages={"invalid_choice": "Choose a country from the list."},
     )
     citizenship = forms.ChoiceField(
         label="Your citizenship",
         required=False,
+        widget=QuickSelect,
         error_messages={"invalid_choice": "Choose a country from the list."},
     )
     area = forms.CharField(
@@ -147,6 +150,8 @@ class ProfileForm(forms.Form):
         label="Intended start date",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
+        # ISO only: Django's default formats would read a British 01/07/2027 as 7 January.
+        input_formats=["%Y-%m-%d"],
         error_messages={"invalid": "Enter the start date as YYYY-MM-DD, e.g. 2027-07-01."},
     )
 

@@ -29,14 +29,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db.models import DecimalField, F, IntegerField, Max, Q, QuerySet, Value
+from django.db.models import DecimalField, F, IntegerField, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Coalesce
 from django.db.models.lookups import LessThanOrEqual
 
 from programs.decisions import costs
 from programs.decisions.profile import EstimateChoice
-from programs.models import CostBenchmark, Programme
+from programs.models import CostBenchmark
 
 MONEY = DecimalField(max_digits=30, decimal_places=10)
 FEES = ("programme_fee", "application_fee")
@@ -213,14 +213,13 @@ def with_estimate[Q_: QuerySet](
     choice: EstimateChoice,
     benchmarks: Iterable[CostBenchmark],
     rates: costs.Rates,
+    longest_stated: int,
 ) -> Q_:
     """`programmes` annotated with `estimate_low` and `estimate_high`: the estimate's total as
-    `costs.estimate(...).low` and `.high` (NULL without an estimate)."""
+    `costs.estimate(...).low` and `.high` (NULL without an estimate). `longest_stated`: the
+    longest length any programme states (`Vocabulary.longest_weeks`)."""
     benchmarks = tuple(benchmarks)
-    stated = Programme.objects.aggregate(
-        longest=Greatest(Max("duration_min_weeks"), Max("duration_max_weeks"))
-    )["longest"]
-    longest = max(MAX_WEEKS, stated or 0)
+    longest = max(MAX_WEEKS, longest_stated)
     low_sql, low_params = _sql(choice, benchmarks, rates, longest, 0)
     high_sql, high_params = _sql(choice, benchmarks, rates, longest, 1)
     return programmes.annotate(

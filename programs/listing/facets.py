@@ -9,17 +9,21 @@ search, "no red flags" and the checks done in Python (eligibility for a profile,
 to every count as they apply to the results, through the same conditions
 (`ProgrammeFilter.conditions()` and `ProgrammeQuerySet.among_q()`).
 
-Queries: one for the options of every group that is not in use, one for each group in use with
-fixed options, and one `GROUP BY` over the link table of each group whose options are rows
-(region, country, speciality, study level): a fixed number whatever the data's size.
+Queries: two whatever the filters and the data's size: one conditional aggregate for the
+results' number, the calendar flag and every option of the groups with fixed options, and one
+`UNION` of a `GROUP BY` over the link table of each group whose options are rows (region, country,
+speciality, study level).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import reduce
+from operator import and_
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Value
 
+from programs.listing import results
 from programs.listing.choices import (
     DURATION_WEEKS,
     DeadlineChoice,
@@ -27,7 +31,7 @@ from programs.listing.choices import (
     DurationBucket,
     Sort,
 )
-from programs.listing.filters import ProgrammeFilter
+from programs.listing.filters import FACET_GROUPS, ProgrammeFilter
 from programs.models import Country, Programme, ProgrammeQuerySet, Vocabulary
 
 RULE = "Each count shows what you would get by choosing that option with your other filters."
@@ -75,58 +79,95 @@ LINKED = {
 }
 
 
-def counts(
-    filterset: ProgrammeFilter, programmes: QuerySet, within: Q | None = None
-) -> dict[str, dict[str, int]]:
-    """For each facet group, each option's count by RULE over `programmes` (the published ones),
-    under the filters of `filterset` and the extra condition `within`."""
+@dataclass(frozen=True)
+class Counts:
+    """What `counts()` found: the results' number, whether one has a dated deadline ahead (the
+    calendar feed would hold something), and each facet option's count by RULE."""
+
+    results: int
+    has_calendar: bool
+    options: dict[str, dict[str, int]]
+
+
+def _all(conditions: list[Q]) -> Q | None:
+    return reduce(and_, conditions) if conditions else None
+
+
+def _count(*conditions: Q | None) -> Count:
+    kept = [c for c in conditions if c is not None]
+    return Count("pk", filter=reduce(and_, kept)) if kept else Count("pk")
+
+
+def counts(filterset: ProgrammeFilter, programmes: QuerySet, within: Q | None = None) -> Counts:
+    """The results' number, the calendar flag and, for each facet group, each option's count by
+    RULE over `programmes` (the published ones), under the filters of `filterset` and the extra
+    condition `within`: two queries, whatever the filters. Both read only the programmes some
+    count may count (`results.counted_q()`); each count applies the facet groups' conditions
+    but its own group's."""
     conditions = filterset.conditions()
-    within = within if within is not None else Q()
+    scope = programmes.filter(within or Q(), results.counted_q(conditions)).order_by()
+    grouped = {name: c for name, c in conditions.items() if name in FACET_GROUPS}
 
-    def others(group: str) -> QuerySet:
-        kept = [condition for name, condition in conditions.items() if name != group]
-        return programmes.filter(within, *kept).order_by()
+    def others(group: str) -> Q | None:
+        return _all([c for name, c in grouped.items() if name != group])
 
-    found: dict[str, dict[str, int]] = {}
-    fixed = fixed_options(filterset)
-    # Groups not in use all count over the results themselves: one query for all of them.
-    idle = {
-        f"{group}|{value}": Count("pk", filter=condition)
-        for group, options in fixed.items()
-        if group not in conditions
-        for value, (_, condition) in options.items()
+    # Each condition becomes a column of a derived table, worked out once per programme, which
+    # the counts test by name: written into each count instead, PostgreSQL ran a filter's
+    # EXISTS once per count it appears in (600 ms instead of 60 at 10,000 programmes).
+    flags: dict[str, ExpressionWrapper] = {}
+
+    def flag(condition: Q) -> Q:
+        alias = f"holds_{len(flags)}"
+        flags[alias] = ExpressionWrapper(condition, output_field=BooleanField())
+        return Q(**{alias: True})
+
+    held = {name: flag(condition) for name, condition in grouped.items()}
+
+    def all_but(group: str) -> Q | None:
+        return _all([c for name, c in held.items() if name != group])
+
+    everything = all_but("")
+    aggregates = {
+        "results": _count(everything),
+        "calendar": _count(everything, flag(ProgrammeQuerySet.in_calendar_q(filterset.today))),
     }
-    for group in fixed:
-        found[group] = {}
-    for key, n in (others("").aggregate(**idle) if idle else {}).items():
-        group, value = key.split("|")
-        found[group][value] = n
+    fixed = fixed_options(filterset)
     for group, options in fixed.items():
-        if group in conditions:
-            aggregates = {value: Count("pk", filter=c) for value, (_, c) in options.items()}
-            found[group] = others(group).aggregate(**aggregates)
-    for group, (link, column) in LINKED.items():
-        rows = (
-            link._default_manager.filter(programme_id__in=others(group).values("pk"))
-            .values(column)
-            .annotate(n=Count("programme_id", distinct=True))
-            .values_list(column, "n")
+        for value, (_, condition) in options.items():
+            aggregates[f"{group}|{value}"] = _count(all_but(group), flag(condition))
+    # distinct() (a no-op: one row per programme) is what makes Django count over the derived
+    # table instead of writing each column's condition into the counts again.
+    totals = scope.annotate(**flags).distinct().aggregate(**aggregates)
+    found: dict[str, dict[str, int]] = {group: {} for group in [*fixed, *LINKED]}
+    for key, n in totals.items():
+        if "|" in key:
+            group, value = key.split("|")
+            found[group][value] = n
+    # The groups whose options are rows: one GROUP BY over each link table, in one UNION.
+    linked = [
+        link._default_manager.filter(
+            programme_id__in=scope.filter(others(group) or Q()).values("pk")
         )
-        found[group] = dict(rows)
-    return found
+        .order_by()
+        .values(column)
+        .annotate(n=Count("programme_id", distinct=True))
+        .values_list(Value(group), column, "n")
+        for group, (link, column) in LINKED.items()
+    ]
+    for group, value, n in linked[0].union(*linked[1:], all=True):
+        found[group][value] = n
+    return Counts(totals["results"], totals["calendar"] > 0, found)
 
 
 def facets(
-    filterset: ProgrammeFilter,
-    vocabulary: Vocabulary,
-    programmes: QuerySet,
-    within: Q | None = None,
+    filterset: ProgrammeFilter, vocabulary: Vocabulary, counted: Counts
 ) -> dict[str, list[Option]]:
-    """Every option of every filter, with its count (RULE) and whether it is chosen."""
+    """Every option of every filter, with its count (RULE, from `counts()`) and whether it is
+    chosen."""
     data = filterset.data
     chosen = {name: set(data.getlist(name)) for name in filterset.filters}
     chosen["country"] = {value.strip().upper() for value in chosen["country"]}
-    numbers = counts(filterset, programmes, within)
+    numbers = counted.options
     labels: dict[str, list[tuple[str, str]]] = {
         group: [(value, label) for value, (label, _) in options.items()]
         for group, options in fixed_options(filterset).items()

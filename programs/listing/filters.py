@@ -224,7 +224,7 @@ class ProgrammeFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def __init__(self, *args, today: date, vocabulary: Vocabulary | None = None, **kwargs):
-        self.today = today
+        self.today, self.vocabulary = today, vocabulary
         super().__init__(*args, **kwargs)
         if vocabulary is not None:
             for name, rows in (
@@ -237,10 +237,14 @@ class ProgrammeFilter(django_filters.FilterSet):
 
     @cached_property
     def search_query(self) -> Query | None:
-        """The search box's text, read with the synonym table (one query), or None."""
+        """The search box's text, read with the synonym table (the vocabulary's, or one query),
+        or None."""
         self.is_valid()
         text = self.form.cleaned_data.get("q")
-        return parse(text, SearchSynonym.objects.as_map()) if text else None
+        if not text:
+            return None
+        synonyms = self.vocabulary.synonyms if self.vocabulary is not None else None
+        return parse(text, synonyms if synonyms is not None else SearchSynonym.objects.as_map())
 
     def conditions(self) -> dict[str, Q]:
         """One condition per valid, active filter (facet groups by their parameter's name)."""

@@ -29,12 +29,13 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Q
 from django.http import QueryDict
 
+from programs.caching import vocabulary as shared_vocabulary
 from programs.decisions import costs
 from programs.decisions.matching import Profile, Verdict, match
 from programs.decisions.profile import EstimateChoice, ListExtrasForm
 from programs.listing import asked, budget, eligibility, results
 from programs.listing.choices import Sort
-from programs.listing.facets import Option, facets
+from programs.listing.facets import Option, counts, facets
 from programs.listing.filters import ProgrammeFilter
 from programs.models import Programme, ProgrammeQuerySet, Vocabulary
 
@@ -79,7 +80,9 @@ class ListQuery:
 
     @classmethod
     def read(cls, data: QueryDict, today: date, vocabulary: Vocabulary | None = None) -> ListQuery:
-        return cls(data, today, vocabulary if vocabulary is not None else Vocabulary())
+        return cls(
+            data, today, vocabulary if vocabulary is not None else shared_vocabulary.shared()
+        )
 
     # What was asked, validated once.
 
@@ -139,7 +142,13 @@ class ListQuery:
         return self.sql_q & ProgrammeQuerySet.among_q(list(kept.values_list("pk", flat=True)))
 
     def _with_estimate(self, found: ProgrammeQuerySet) -> ProgrammeQuerySet:
-        return budget.with_estimate(found, self.choice, self.vocabulary.benchmarks, self.rates)
+        return budget.with_estimate(
+            found,
+            self.choice,
+            self.vocabulary.benchmarks,
+            self.rates,
+            self.vocabulary.longest_weeks,
+        )
 
     def results(self) -> ProgrammeQuerySet:
         """The results in the list's order: search rank, title, deadline, length or cost (no
@@ -159,26 +168,21 @@ class ListQuery:
 
     def _for_cards(self, found: ProgrammeQuerySet) -> ProgrammeQuerySet:
         found = found.for_cards().select_related("source_guide")
-        return found.prefetch_related("disciplines") if not self.profile.is_empty else found
+        # The matcher reads a programme's disciplines only for a student who gave theirs.
+        return found.prefetch_related("disciplines") if self.profile.discipline else found
 
     def run(self, page: str | None) -> ListPage:
         """The page numbered `page` (as the query string says it), the count and the facets."""
-        paginator = Paginator(self._for_cards(self.results()), PER_PAGE)
+        counted = counts(self.filterset, self.published, self.within)
+        paginator = Counted(self._for_cards(self.results()), PER_PAGE, counted.results)
         shown_page, note = page_of(paginator, page)
         judge = not self.profile.is_empty
         shown = [
             Shown(p, match(p, self.profile) if judge else None, self.estimate(p))
             for p in shown_page.object_list
         ]
-        count = paginator.count
-        has_calendar = (
-            count > 0
-            and self.filterset.qs.filter(
-                self.within, ProgrammeQuerySet.in_calendar_q(self.today)
-            ).exists()
-        )
-        options = facets(self.filterset, self.vocabulary, self.published, self.within)
-        return ListPage(count, shown_page, note, shown, options, has_calendar)
+        options = facets(self.filterset, self.vocabulary, counted)
+        return ListPage(counted.results, shown_page, note, shown, options, counted.has_calendar)
 
     def rows(
         self, prepare: Callable[[ProgrammeQuerySet], ProgrammeQuerySet]
@@ -186,6 +190,14 @@ class ListQuery:
         """Every result in the list's order, fetched in chunks through `prepare` (which adds
         the related rows the caller reads, and may narrow them further; it must not reorder)."""
         yield from prepare(self.results()).iterator(chunk_size=EXPORT_CHUNK)
+
+
+class Counted(Paginator):
+    """A paginator told the results' number (counted with the facets) instead of counting them."""
+
+    def __init__(self, object_list: ProgrammeQuerySet, per_page: int, count: int):
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count  # Paginator.count is a cached_property
 
 
 def page_of(paginator: Paginator, raw: str | None) -> tuple[Page, str]:

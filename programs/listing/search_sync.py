@@ -3,21 +3,34 @@
 Signals rewrite a programme's document after it is saved, when its countries, cities,
 specialities or disciplines change, and when the name of an organisation, country, city,
 speciality or discipline it mentions changes. PostgreSQL stores the weighted tsvector in
-`Programme.search_document`; SQLite rewrites the programme's row of the FTS5 table. Code that
-writes in bulk (`update()`, `bulk_create()`) calls `refresh()` itself.
+`Programme.search_document`; SQLite rewrites the programme's row of the FTS5 table. Both count
+the document's distinct words in `SearchWord` ("Did you mean"'s index): a rewrite adds the words
+it gained and takes off those it lost, a deletion takes off all of its words. Code that writes
+in bulk (`update()`, `bulk_create()`) calls `refresh()` itself; `rebuild_all()` (manage.py
+rebuild_search) recounts every word.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 
 from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
-from django.db.models import Expression, TextField, Value
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models import Expression, F, TextField, Value
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
-from programs.models import City, Country, Discipline, Organisation, Programme, Speciality
-from programs.models.search_text import PARTS, SEARCH_CONFIG, document, plain_text
+from programs.models import (
+    City,
+    Country,
+    Discipline,
+    Organisation,
+    Programme,
+    SearchWord,
+    Speciality,
+)
+from programs.models.search import MAX_WORD
+from programs.models.search_text import PARTS, SEARCH_CONFIG, document, plain_text, words
 
 WEIGHTS = dict(zip(PARTS, "ABCD", strict=True))
 # SQLite's FTS5 table (search_text.FTS_TABLE), one column per part in PARTS' order.
@@ -41,9 +54,11 @@ def _vector(parts: dict[str, str]) -> Expression:
     return combined
 
 
-def refresh(programme_ids: Iterable[int]) -> None:
+def refresh(programme_ids: Iterable[int], stored: dict[int, str] | None = None) -> None:
     """Rewrite the search documents of these programmes (a fixed number of queries to read them,
-    one or two writes each)."""
+    one or two writes each). `stored`: a programme's document as it was before a save of the
+    programme itself wrote its instance's copy over it (what its words counted for)."""
+    stored = stored or {}
     programmes = (
         Programme.objects.filter(pk__in=list(programme_ids))
         .select_related("organisation")
@@ -62,6 +77,8 @@ def refresh(programme_ids: Iterable[int]) -> None:
             ],
         )
         text = plain_text(parts)
+        before = stored.get(programme.pk, programme.search_text)
+        count_words(indexed_words(text), indexed_words(before))
         if postgresql:
             Programme.objects.filter(pk=programme.pk).update(
                 search_text=text, search_document=_vector(parts)
@@ -75,14 +92,32 @@ def refresh(programme_ids: Iterable[int]) -> None:
 
 
 def forget(programme_id: int) -> None:
+    """A deleted programme's FTS5 row."""
     if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(_FTS_DELETE, [programme_id])
 
 
+STORED = "_search_text_stored"  # set on a programme instance between pre_save and post_save
+
+
+def _programme_saving(sender, instance, raw: bool = False, **kwargs) -> None:
+    """The document as stored, read before the save writes the instance's (maybe older) copy."""
+    if not raw and instance.pk is not None:
+        found = Programme.objects.filter(pk=instance.pk).values_list("search_text", flat=True)
+        setattr(instance, STORED, found.first() or "")
+
+
 def _programme_saved(sender, instance, raw: bool = False, **kwargs) -> None:
     if not raw:  # loaddata: `manage.py rebuild_search` (or the next save) fills it in
-        refresh([instance.pk])
+        stored = vars(instance).pop(STORED, "")
+        refresh([instance.pk], {instance.pk: stored})
+
+
+def _programme_deleting(sender, instance, **kwargs) -> None:
+    """Its words no longer count (in the delete's transaction, from the document as stored)."""
+    found = Programme.objects.filter(pk=instance.pk).values_list("search_text", flat=True)
+    count_words(set(), indexed_words(found.first() or ""))
 
 
 def _programme_deleted(sender, instance, **kwargs) -> None:
@@ -106,7 +141,9 @@ def _name_changed(sender, instance, raw: bool = False, **kwargs) -> None:
 
 
 def connect_signals() -> None:
+    pre_save.connect(_programme_saving, sender=Programme, dispatch_uid="search-programme-before")
     post_save.connect(_programme_saved, sender=Programme, dispatch_uid="search-programme")
+    pre_delete.connect(_programme_deleting, sender=Programme, dispatch_uid="search-words-delete")
     post_delete.connect(_programme_deleted, sender=Programme, dispatch_uid="search-delete")
     for field in ("countries", "cities", "specialities", "disciplines"):
         m2m_changed.connect(
@@ -119,9 +156,49 @@ def connect_signals() -> None:
 
 
 def rebuild_all(batch: int = 1000) -> int:
-    """Rewrite every programme's document, `batch` programmes at a time; returns how many."""
+    """Rewrite every programme's document, `batch` programmes at a time, then recount every
+    word; returns how many programmes."""
     pks = list(Programme.objects.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(pks), batch):
         with transaction.atomic():  # one commit per batch, not per row
             refresh(pks[start : start + batch])
+    rebuild_words()
     return len(pks)
+
+
+# "Did you mean"'s words (SearchWord).
+
+SHORTEST_WORD = 3  # programs/listing/suggest.py corrects no shorter word
+
+
+def indexed_words(text: str) -> set[str]:
+    """The words of a document worth suggesting: no numbers, none shorter or much longer."""
+    return {w for w in words(text) if SHORTEST_WORD <= len(w) <= MAX_WORD and not w.isdigit()}
+
+
+def count_words(gained: set[str], lost: set[str]) -> None:
+    """One document gained and lost these words (a fixed number of queries)."""
+    gained, lost = gained - lost, lost - gained
+    if gained:
+        SearchWord.objects.bulk_create(
+            [SearchWord(word=w, length=len(w), documents=0) for w in gained], ignore_conflicts=True
+        )
+        SearchWord.objects.filter(word__in=gained).update(documents=F("documents") + 1)
+    if lost:
+        SearchWord.objects.filter(word__in=lost).update(documents=F("documents") - 1)
+        SearchWord.objects.filter(word__in=lost, documents__lte=0).delete()
+
+
+def rebuild_words(batch: int = 5000) -> int:
+    """Recount every word of every document from scratch; returns how many words."""
+    counted: Counter[str] = Counter()
+    texts = Programme.objects.order_by().values_list("search_text", flat=True)
+    for text in texts.iterator(chunk_size=batch):
+        counted.update(indexed_words(text))
+    with transaction.atomic():
+        SearchWord.objects.all().delete()
+        SearchWord.objects.bulk_create(
+            (SearchWord(word=w, length=len(w), documents=n) for w, n in counted.items()),
+            batch_size=batch,
+        )
+    return len(counted)

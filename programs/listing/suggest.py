@@ -3,37 +3,36 @@ filters to drop with what each would show, and the specialities with the most pr
 
 Every suggestion is drawn from the data and counted under the student's other filters, so a link
 never leads to another empty page. Corrections compare the search's words with the words of the
-directory: on PostgreSQL through pg_trgm (`TrigramWordSimilarity` over each programme's folded
-document), on SQLite with difflib over the titles and vocabulary names.
+directory, from an index of them (`SearchWord`, the documents' distinct words, and the synonyms'
+terms): on PostgreSQL the trigram-similar ones (pg_trgm, through its GIN index), on SQLite those of
+about the same length; difflib then picks the closest.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import TrigramWordSimilarity
+from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
 from programs.listing.filters import ProgrammeFilter
 from programs.models import (
-    City,
-    Country,
-    Discipline,
-    Organisation,
     Programme,
     ProgrammeQuerySet,
     SearchSynonym,
+    SearchWord,
     Speciality,
 )
-from programs.models.search_text import parse, words
+from programs.models.search_text import Phrase, parse, words
 
 MOST_WORDS = 6  # corrected per search
 CLOSE_ENOUGH = 0.75  # difflib's ratio for a word to count as a likely typo
-SIMILAR = 0.5  # pg_trgm word similarity for a document to hold candidate words
+MOST_CANDIDATES = 20  # the most similar words PostgreSQL hands to difflib, per word
+LENGTH_SLACK = 2  # SQLite: candidates are at most this many letters longer or shorter
 
 
 @dataclass(frozen=True)
@@ -104,29 +103,23 @@ def partial_matches(
     return None
 
 
-def _candidate_words(word: str) -> set[str]:
-    """Words of the directory that may be what `word` meant (a fixed number of queries)."""
+def _candidate_words(word: str, synonyms: Iterable[Phrase]) -> set[str]:
+    """Words of the directory that may be what `word` meant (one query): the documents' words
+    (`SearchWord`) near it (PostgreSQL: trigram-similar, through the index; SQLite: of about its
+    length), and the synonyms' terms."""
+    found = SearchWord.objects.order_by()
     if connection.vendor == "postgresql":
-        texts = (
-            Programme.objects.published()
-            .annotate(similarity=TrigramWordSimilarity(word, "search_text"))
-            .filter(similarity__gte=SIMILAR)
-            .order_by("-similarity")
-            .values_list("search_text", flat=True)[:5]
+        found = (
+            found.filter(word__trigram_similar=word)
+            .annotate(similarity=TrigramSimilarity("word", word))
+            .order_by("-similarity", "-documents")[:MOST_CANDIDATES]
         )
-        return {w for text in texts for w in words(text)}
-    names = [
-        Programme.objects.published().order_by().values_list("title", flat=True),
-        *(
-            model.objects.order_by().values_list("name", flat=True)
-            for model in (Speciality, Discipline, Country, City, Organisation)
-        ),
-        SearchSynonym.objects.order_by().values_list("term", flat=True),
-    ]
-    return {w for text in names[0].union(*names[1:]) for w in words(text)}
+    else:
+        found = found.filter(length__range=(len(word) - LENGTH_SLACK, len(word) + LENGTH_SLACK))
+    return {*found.values_list("word", flat=True), *(w for term in synonyms for w in term)}
 
 
-def correction(text: str) -> str:
+def correction(text: str, synonyms: Iterable[Phrase] = ()) -> str:
     """The search with each unknown word replaced by the closest known one, or ""."""
     typed = words(text)
     changed, fixed = False, []
@@ -134,7 +127,7 @@ def correction(text: str) -> str:
         if n >= MOST_WORDS or len(word) < 3 or word.isdigit():
             fixed.append(word)
             continue
-        known = _candidate_words(word)
+        known = _candidate_words(word, synonyms)
         if word in known:
             fixed.append(word)
             continue
@@ -154,10 +147,15 @@ def when_nothing_found(
     """`speciality_url(slug)` links to the list of one speciality's programmes."""
     within = within if within is not None else Q()
     conditions = filterset.conditions()
-    fixed = correction(text) if text else ""
-    fixed_count = 0
     others = [c for name, c in conditions.items() if name != "q"]
-    synonyms = SearchSynonym.objects.as_map() if text else {}
+    vocabulary = filterset.vocabulary
+    synonyms = (
+        (vocabulary.synonyms if vocabulary is not None else SearchSynonym.objects.as_map())
+        if text
+        else {}
+    )
+    fixed = correction(text, synonyms) if text else ""
+    fixed_count = 0
 
     def searching(words_: str) -> QuerySet:
         query = parse(words_, synonyms)

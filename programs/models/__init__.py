@@ -10,7 +10,7 @@ from .legitimacy import LegitimacySignal
 from .money import CURRENCY_SYMBOLS, CostKind, Currency, ExchangeRate, Period
 from .organisations import Organisation
 from .programmes import Programme, ProgrammeQuerySet
-from .search import SearchSynonym
+from .search import SearchSynonym, SearchWord
 from .sources import CitesSource, DatedDeadline, Source
 from .suggestions import Suggestion
 from .taxonomy import Discipline, Speciality, StudyLevel
@@ -45,6 +45,7 @@ __all__ = [
     "ProgrammeQuerySet",
     "Region",
     "SearchSynonym",
+    "SearchWord",
     "Source",
     "Sourced",
     "Speciality",

@@ -8,6 +8,9 @@ from .destinations import City
 from .review import ReviewQuerySet
 from .suggestions import last_report
 
+# The next step says where a recorded application page comes from (decisions/next_step.py).
+APPLICATION_PAGE = ("application_url_source", "application_url_source__guide")
+
 
 # The type argument is Any rather than Programme: programmes.py imports this module for its manager,
 # and importing Programme back, even for the type checker only, would make an import cycle.
@@ -23,7 +26,7 @@ class ProgrammeQuerySet(ReviewQuerySet[Any]):
 
     def for_listing(self) -> "ProgrammeQuerySet":
         """Everything a result card shows, fetched in a fixed number of queries."""
-        return self.select_related("organisation").prefetch_related(
+        return self.select_related("organisation", *APPLICATION_PAGE).prefetch_related(
             "countries",
             models.Prefetch("cities", queryset=City.objects.select_related("country")),
             "study_levels",
@@ -35,7 +38,7 @@ class ProgrammeQuerySet(ReviewQuerySet[Any]):
 
     def for_cards(self) -> "ProgrammeQuerySet":
         """Only what a result card shows: one query per related list, whatever the page size."""
-        return self.select_related("organisation").prefetch_related(
+        return self.select_related("organisation", *APPLICATION_PAGE).prefetch_related(
             "countries",
             models.Prefetch("cities", queryset=City.objects.select_related("country")),
             "study_levels",
@@ -47,7 +50,11 @@ class ProgrammeQuerySet(ReviewQuerySet[Any]):
 
     def for_detail(self) -> "ProgrammeQuerySet":
         return self.select_related(
-            "organisation", "organisation__country", "source_guide", "source__guide"
+            "organisation",
+            "organisation__country",
+            "source_guide",
+            "source__guide",
+            *APPLICATION_PAGE,
         ).prefetch_related(
             "countries__region",
             "cities__country",

@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from programs.core import clock
 
+from .application_page import application_page_constraints, clean_application_page
 from .base import MAX_WEEKS, SlugNaturalKeyManager, check_bounds, check_range, serialized_after
 from .programme_queries import ProgrammeQuerySet
 from .revisions import Revisioned
@@ -145,6 +146,25 @@ class Programme(CitesSource):
         "Every listing shows a next step: this page, else the site the guide cites, else a web "
         "search for the programme's name.",
     )
+    # An application page is a claim like any other: where an adviser found it and when they last
+    # opened it (`programme_application_page_has_source_and_date`; both shown beside the link).
+    application_url_source = models.ForeignKey(
+        "programs.Source",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="application page's source",
+        help_text="Where the application page comes from (the provider's website, an email…); "
+        "required with the page.",
+    )
+    application_url_checked_on = models.DateField(
+        "application page checked on",
+        null=True,
+        blank=True,
+        help_text="The day an adviser last opened the page and saw it take applications; "
+        "required with the page, shown to students.",
+    )
     guide_references = models.CharField(
         max_length=300,
         blank=True,
@@ -213,6 +233,7 @@ class Programme(CitesSource):
         ]
         constraints = [
             *CitesSource.cites_a_source_constraints("programme"),
+            *application_page_constraints(),
             models.CheckConstraint(
                 condition=~Q(status="published") | (~Q(summary="") & ~Q(programme_type="")),
                 name="programme_published_has_summary_and_type",
@@ -274,6 +295,7 @@ class Programme(CitesSource):
     def clean(self) -> None:
         errors: dict[str, ValidationError] = {}
         self.clean_citation(errors)
+        clean_application_page(self, errors)
         check_range(
             errors,
             self.duration_min_weeks,

@@ -6,14 +6,16 @@ from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
 
 from .base import clean_single_line_fields
-from .search_text import synonym_map, words
+from .search_text import Phrase, synonym_map, words
+
+MAX_WORD = 60  # longer "words" (a pasted address) are never worth suggesting
 
 
 class SearchSynonymManager(models.Manager):
     def get_by_natural_key(self, term: str, means: str):
         return self.get(term=term, means=means)
 
-    def as_map(self):
+    def as_map(self) -> dict[Phrase, list[Phrase]]:
         """Every synonym as phrases of folded words (one query)."""
         return synonym_map(self.values_list("term", "means"))
 
@@ -61,3 +63,23 @@ class SearchSynonym(models.Model):
             errors["means"] = "A synonym must differ from its term."
         if errors:
             raise ValidationError(errors)
+
+
+class SearchWord(models.Model):
+    """A distinct word of the programmes' search documents and how many documents hold it: where
+    "Did you mean" looks for the word a misspelt search meant (programs/listing/suggest.py),
+    instead of scanning every document. Kept current with the documents by
+    programs/listing/search_sync.py; `manage.py rebuild_search` recounts it. On PostgreSQL a
+    trigram GIN index (pg_trgm, `search_word_trigram_gin`, made by migration 0020) serves
+    `word % 'cardiolgy'`; SQLite looks among the words of about the same length."""
+
+    word = models.CharField(max_length=MAX_WORD, unique=True)
+    # Words of about a misspelt word's length: SQLite's candidates.
+    length = models.PositiveSmallIntegerField(db_index=True)
+    documents = models.IntegerField(default=0)
+
+    class Meta:
+        ordering = ["word"]
+
+    def __str__(self) -> str:
+        return self.word

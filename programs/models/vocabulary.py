@@ -1,19 +1,27 @@
 """The vocabularies a page reads (regions, countries, specialities, study levels, disciplines,
-cost benchmarks, exchange rates), each fetched once per page, when first used.
+cost benchmarks, exchange rates, search synonyms, the universities the profile asks about, the
+longest stated length), each fetched once, when first used.
 
-One object per request and never shared: every process reads the same database, so no two
-workers can disagree about what the directory holds.
+A page asks `programs.caching.vocabulary.shared()`, which keeps one complete copy in the shared
+cache per data version (every process reads the same copy, and an edit anywhere in the directory
+makes a new one); without a working shared cache each request reads its own.
 """
 
 from __future__ import annotations
 
 from functools import cached_property
 
+from django.db.models import Max
+from django.db.models.functions import Greatest
+
 from .conditions import EligibilityRule
 from .destinations import Country, Region
 from .guides import CostBenchmark
 from .money import ExchangeRate
 from .organisations import Organisation
+from .programmes import Programme
+from .search import SearchSynonym
+from .search_text import Phrase
 from .taxonomy import Discipline, Speciality, StudyLevel
 
 
@@ -57,3 +65,24 @@ class Vocabulary:
                 pk__in=EligibilityRule.objects.filter(kind="own_students").values("university")
             ).order_by("name")
         }
+
+    @cached_property
+    def synonyms(self) -> dict[Phrase, list[Phrase]]:
+        """Every search synonym as phrases of folded words (`SearchSynonym.objects.as_map()`)."""
+        return SearchSynonym.objects.as_map()
+
+    @cached_property
+    def longest_weeks(self) -> int:
+        """The longest length any programme states, in weeks (0 when none does): the budget's
+        table of benchmark lines runs that far (programs/listing/budget.py)."""
+        stated = Programme.objects.aggregate(
+            longest=Greatest(Max("duration_min_weeks"), Max("duration_max_weeks"))
+        )["longest"]
+        return stated or 0
+
+    def load_all(self) -> Vocabulary:
+        """Every vocabulary fetched now (before the copy is shared), in a fixed number of queries."""
+        for name, value in vars(type(self)).items():
+            if isinstance(value, cached_property):
+                getattr(self, name)
+        return self

@@ -58,6 +58,9 @@ EXPORT_COLUMNS = (
     "application_url",
     # Where the confirmed deadline in next_deadline comes from, in words (appended; issue 23).
     "deadline_source",
+    # When an adviser last checked the application page, and where it comes from (appended).
+    "application_url_checked_on",
+    "application_url_source",
 )
 
 
@@ -88,7 +91,12 @@ class Derivation:
 
 def for_export(queryset):
     return (
-        queryset.select_related("organisation", "source_guide", "source__guide")
+        queryset.select_related(
+            "organisation",
+            "source_guide",
+            "source__guide",
+            "application_url_source__guide",
+        )
         .prefetch_related("countries", "disciplines", queryset.costs_prefetch())
         .with_rules()
         .with_deadlines()
@@ -145,6 +153,14 @@ def export_row(programme: Programme, base_url: str, how: Derivation) -> dict[str
         "end_month": programme.end_month,
         "website": programme.website,
         "application_url": programme.application_url,
+        "application_url_checked_on": (
+            programme.application_url_checked_on.isoformat()
+            if programme.application_url_checked_on
+            else ""
+        ),
+        "application_url_source": (
+            programme.application_url_source.in_words() if programme.application_url_source else ""
+        ),
         "last_verified": programme.last_verified.isoformat() if programme.last_verified else None,
         "updated_at": programme.updated_at.isoformat(),
         "source_guide": programme.source_guide.title if programme.source_guide else "",

@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from programs.caching import vocabulary as shared_vocabulary
 from programs.caching.pages import cached_page
 from programs.core import clock
 from programs.decisions import costs
@@ -106,13 +107,10 @@ def verdict_groups(
         )
         for state, condition in conditions.items()
     }
-    rows = {
-        p.pk: p
-        for p in published.filter(pk__in=[pk for pks in first.values() for pk in pks])
-        .for_cards()
-        .select_related("source_guide")
-        .prefetch_related("disciplines")
-    }
+    shown = published.filter(pk__in=[pk for pks in first.values() for pk in pks]).for_cards()
+    if profile.discipline:  # the matcher reads a programme's disciplines only then
+        shown = shown.prefetch_related("disciplines")
+    rows = {p.pk: p for p in shown.select_related("source_guide")}
     benchmarks, rates = vocabulary.benchmarks, costs.Rates(vocabulary.rates)
     url = partial(params.with_profile, profile_query=asked.carry_query)
     listed = params.with_profile(reverse("programs:list"), asked.profile_query, eligible="1")
@@ -144,7 +142,7 @@ def verdict_groups(
 
 @cached_page(*ProfileForm.base_fields, *EstimateForm.base_fields, "p")
 def eligibility(request: HttpRequest) -> HttpResponse:
-    today, vocabulary = clock.today(), Vocabulary()
+    today, vocabulary = clock.today(), shared_vocabulary.shared()
     asked = params.read(request, today, vocabulary)
     profile, choice = asked.profile, asked.choice
     groups: list[VerdictGroup] = []

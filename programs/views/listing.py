@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from programs.caching import vocabulary as shared_vocabulary
 from programs.caching.pages import cached_page
 from programs.core import clock
 from programs.decisions import costs, deadlines
@@ -23,7 +24,7 @@ from programs.decisions.profile import (
     ProfileForm,
     choice_field,
 )
-from programs.listing import advice, cards, suggest
+from programs.listing import advice, cards, gaps, suggest
 from programs.listing.choices import LENGTH_HINT
 from programs.listing.facets import RULE
 from programs.listing.filters import ProgrammeFilter
@@ -136,8 +137,9 @@ def programme_list(request: HttpRequest) -> HttpResponse:
         )
         for row in found.shown
     ]
-    help_, nearest, suggestions = advice.NO_HELP, None, None
+    help_, nearest, suggestions, not_listed = advice.NO_HELP, None, None, None
     if found.count == 0:
+        not_listed = gaps.not_listed_yet()
         levels = [row.slug for row in filterset.form.cleaned_data.get("level") or []]
         help_ = advice.for_student(
             [*levels, profile.level],
@@ -184,6 +186,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
         "help": help_,
         "nearest": nearest,
         "suggestions": suggestions,
+        "not_listed": not_listed,
     }
     return render(request, "programs/programme_list.html", ctx)
 
@@ -299,7 +302,15 @@ def extra_problems(*forms: Form) -> list[Problem]:
 
 
 def empty_profile_fields(form: ProfileForm) -> str:
-    """The profile fields as a student sees them before answering."""
-    return render_to_string(
-        "programs/_profile_fields.html", {"form": form, "legend": "Your profile"}
-    )
+    """The profile fields as a student sees them before answering: the same for everyone until
+    the data changes (the countries, levels, disciplines and universities it offers), so made
+    once per data version (rendering its 500 options took a fifth of a list page)."""
+
+    def render() -> str:
+        return render_to_string(
+            "programs/_profile_fields.html", {"form": form, "legend": "Your profile"}
+        )
+
+    if any(form.data.get(name) for name in form.fields):  # answered (wrongly): shown as typed
+        return render()
+    return shared_vocabulary.per_version("empty-profile-fields", render, render)

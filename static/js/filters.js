@@ -10,16 +10,46 @@
   // Wide screens show the closed disclosure with ::details-content; older browsers need it opened.
   if (panel && wide && !CSS.supports("selector(::details-content)")) panel.open = true;
 
-  // Where the results sit beside the form, a changed choice shows its results at once (the form
-  // says so first, for WCAG 3.2.2); typing in the search box still waits for Enter.
+  // Where the results sit beside the form, a ticked box or an option picked with the mouse shows
+  // its results at once; the form says so first, for WCAG 3.2.2. A change made with keys in a list
+  // or a date (arrow keys, a date typed part by part) waits until the student leaves the field or
+  // presses Enter: each key would otherwise reload the page. The search box always waits for Enter.
   if (wide) {
     var note = document.getElementById("filters-auto");
     if (note) note.hidden = false;
+    var byKeys = false;
+    var pending = null;
+    var submitFrom = function (field, next) {
+      var target = next && next.id && form.contains(next) ? next : field;
+      try { sessionStorage.setItem(KEY, target.id); } catch (e) { /* storage off: no refocus */ }
+      form.requestSubmit();
+    };
+    form.addEventListener("pointerdown", function () { byKeys = false; });
+    form.addEventListener("keydown", function (event) {
+      byKeys = true;
+      if (event.key === "Enter" && event.target.tagName === "SELECT") {
+        event.preventDefault();
+        pending = null;
+        submitFrom(event.target);
+      }
+    });
     form.addEventListener("change", function (event) {
       var field = event.target;
       if (field.type === "search") return;
-      try { sessionStorage.setItem(KEY, field.id); } catch (e) { /* storage off: no refocus */ }
-      form.requestSubmit();
+      // A date may say it changed only as the student leaves it: then it is time to show.
+      var left = document.activeElement !== field;
+      if (!byKeys || left || field.type === "checkbox" || field.type === "radio") {
+        pending = null;
+        submitFrom(field, left ? document.activeElement : null);
+      } else {
+        pending = field;
+      }
+    });
+    form.addEventListener("focusout", function (event) {
+      if (pending === null || event.target !== pending) return;
+      var field = pending;
+      pending = null;
+      submitFrom(field, event.relatedTarget);
     });
   }
 
