@@ -24,8 +24,8 @@ RUN DJANGO_SECRET_KEY=collectstatic-only python manage.py collectstatic --noinpu
 USER app
 EXPOSE 8000
 # /healthz runs one database query: 503 (unhealthy) when PostgreSQL is unreachable. Asked on
-# gunicorn's health listener (HEALTH_PORT, 8001), served by a thread no page work can occupy.
+# gunicorn's health listener (HEALTH_PORT, else PORT + 1: 8001), served by a thread no page work can occupy.
 EXPOSE 8001
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s \
-  CMD python -c "import os, urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ.get(\"HEALTH_PORT\", \"8001\")}/healthz', timeout=4)"
+  CMD python -c "import os, urllib.request; port = os.environ.get('HEALTH_PORT') or int(os.environ.get('PORT') or 8000) + 1; urllib.request.urlopen(f'http://127.0.0.1:{port}/healthz', timeout=4)"
 CMD ["gunicorn", "--config", "gunicorn.conf.py"]

@@ -115,11 +115,12 @@ bench: install services
 
 # The production stack on loopback: nginx (PROD_LOCAL_PORT, 8180) → gunicorn (2 workers) → the
 # local PostgreSQL (database internships_local, created and seeded once), with a private Redis.
-# Ctrl-C stops every process it started.
+# db_worker is started again if it ends; Ctrl-C (or SIGTERM) stops every process it started.
 prod-local: install services
 	$(BIN)/python -m deploy.stack
 
-# Faults and load against that stack, bounded (about 3 minutes); prints a table. See README.
+# Faults under visitors' load through nginx against that stack (a few minutes); prints a table
+# whose rows each check what must hold, and exits 1 when one fails. See README.
 reliability: install services
 	$(BIN)/python -m deploy.reliability
 

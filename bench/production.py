@@ -1,4 +1,4 @@
-"""The production topology under wrk: nginx (microcache) → gunicorn (2 sync workers, Redis page
+"""The production topology under wrk: nginx (microcache) → gunicorn (2 threaded workers, Redis page
 cache) → the database, next to a static file, interleaved. Reports, never asserts.
 
 Prints cached list and detail as a share of the static file (through nginx, and through gunicorn
@@ -143,7 +143,7 @@ EDIT_ROWS = (
 def report(results: dict[str, dict[str, float]], programmes: int) -> None:
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     print(
-        f"\n## Production topology: nginx → gunicorn (2 sync workers) → Redis page cache, "
+        f"\n## Production topology: nginx → gunicorn (2 workers × WEB_THREADS) → Redis page cache, "
         f"{programmes:,} programmes, wrk -t2 -c8 -d{SECONDS}s on loopback (load average {load})\n"
     )
     static = results["static CSS (nginx → whitenoise)"]["rps"]

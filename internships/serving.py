@@ -16,9 +16,12 @@ from gunicorn.workers.gthread import ThreadWorker
 
 
 def health_port() -> int:
-    """The health listener's port: GUNICORN_HEALTH_BIND's, else HEALTH_PORT (8001)."""
+    """The health listener's port: GUNICORN_HEALTH_BIND's, else HEALTH_PORT, else the page port
+    (PORT, 8000) plus one."""
     bind = os.environ.get("GUNICORN_HEALTH_BIND", "")
-    return int(bind.rpartition(":")[2] if bind else os.environ.get("HEALTH_PORT", "8001"))
+    if bind:
+        return int(bind.rpartition(":")[2])
+    return int(os.environ.get("HEALTH_PORT") or int(os.environ.get("PORT") or "8000") + 1)
 
 
 def health_bind() -> str:

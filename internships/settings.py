@@ -162,7 +162,7 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         int(os.environ.get("WEB_THREADS", "2")) + 1
     )
     _options["pool"] = {
-        "timeout": float(os.environ.get("DJANGO_DB_POOL_TIMEOUT", "1.5")),
+        "timeout": float(os.environ.get("DJANGO_DB_POOL_TIMEOUT", "1.0")),
         "min_size": min(2, _pool_size),
         "max_size": _pool_size,
     }

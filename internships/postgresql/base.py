@@ -1,6 +1,6 @@
 """Django's PostgreSQL backend with a breaker: while PostgreSQL is unreachable, refuse at once.
 
-A new connection waits up to the pool's timeout (DJANGO_DB_POOL_TIMEOUT, 1.5 s) for PostgreSQL.
+A new connection waits up to the pool's timeout (DJANGO_DB_POOL_TIMEOUT, 1 s) for PostgreSQL.
 During an outage every request paid that wait, and under load each queued behind the others
 paying it: the 503s took 3.0-4.5 s (issue 24). After an attempt fails, this process refuses new
 connections at once (the same OperationalError, so the same friendly 503) for
