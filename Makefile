@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 DEV := DJANGO_DEBUG=true
 
-.PHONY: install run test test-scale screenshots lint lint-imports format typecheck hooks audit migrations-check test-postgres lighthouse bench prod-local reliability backup restore services
+.PHONY: install run test test-stack test-scale screenshots lint lint-imports format typecheck hooks audit migrations-check test-postgres lighthouse bench prod-local reliability backup restore services
 
 # Installs exactly what uv.lock pins (dev tools included) into .venv. When uv is not on PATH, it
 # comes from PyPI into .uv/ (its own small venv, so `uv sync` never removes it from .venv): a
@@ -79,10 +79,18 @@ services:
 # MARKERS='not scale and not browser'; PYTEST_ARGS adds pytest arguments, e.g. PYTEST_ARGS='-x'.
 PYTEST_WORKERS ?= auto
 PYTEST := $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup
-MARKERS ?= not scale
+MARKERS ?= not scale and not stack
 PYTEST_ARGS ?=
 test: lint typecheck migrations-check lint-imports services
 	$(PYTEST) -m "$(MARKERS)" $(PYTEST_ARGS)
+
+# The production-topology tests (`@pytest.mark.stack`): each starts its own nginx, gunicorn, Redis,
+# task worker or private PostgreSQL cluster, and mostly waits on them (outages, restarts, load), so
+# three workers share the 2 cores. They keep their own database whatever DATABASE_URL says: CI runs
+# them once.
+STACK_WORKERS ?= 3
+test-stack: install services
+	$(BIN)/pytest -n $(STACK_WORKERS) --dist loadgroup -m stack $(PYTEST_ARGS)
 
 # The whole suite on the local PostgreSQL server (tests only: no lint or type check).
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres

@@ -39,7 +39,9 @@ GONE_WITHIN_SECONDS = 10.0
 HELD = {"HIT", "STALE", "UPDATING"}
 
 
-@pytest.fixture(scope="module")
+# Session-scoped, not module-scoped: pytest-xdist tears a module fixture down whenever a worker does
+# not yet know its next test, and the stack (about 50 s to start here) was started twice a run.
+@pytest.fixture(scope="session")
 def stack() -> Iterator[Stack]:
     folder = Path(tempfile.mkdtemp(prefix="proxy-cache-"))
     stack = start_stack(f"sqlite:///{folder / 'db.sqlite3'}", free_block(4))
@@ -50,12 +52,12 @@ def stack() -> Iterator[Stack]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def editor(stack) -> Visitor:
     return Visitor(stack.port).sign_in()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def published(stack) -> list[tuple[int, str, str]]:
     """The seeded programmes; each test below takes its own, so their changes do not meet."""
     found = programmes(stack)
