@@ -34,13 +34,14 @@ def alive(pid: int) -> bool:
     return "State:\tZ" not in status
 
 
-def test_killing_make_prod_local_stops_every_process_it_started(tmp_path):
+def start_prod_local(tmp_path: Path) -> subprocess.Popen:
+    """`make prod-local` as a person starts it, on free ports and an SQLite file of its own."""
     env = {
         **os.environ,
         "PROD_LOCAL_PORT": str(free_block(4)),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
     }
-    make = subprocess.Popen(
+    return subprocess.Popen(
         ["make", "--no-print-directory", "prod-local"],  # noqa: S607
         cwd=ROOT,
         env=env,
@@ -48,6 +49,10 @@ def test_killing_make_prod_local_stops_every_process_it_started(tmp_path):
         stderr=subprocess.STDOUT,
         text=True,
     )
+
+
+def test_killing_make_prod_local_stops_every_process_it_started(tmp_path):
+    make = start_prod_local(tmp_path)
     pids: list[int] = []
     said: list[str] = []
     try:
@@ -77,19 +82,7 @@ def test_killing_make_prod_local_stops_every_process_it_started(tmp_path):
 
 
 def test_make_prod_local_starts_the_worker_again_when_it_is_killed(tmp_path):
-    env = {
-        **os.environ,
-        "PROD_LOCAL_PORT": str(free_block(4)),
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-    }
-    make = subprocess.Popen(
-        ["make", "--no-print-directory", "prod-local"],  # noqa: S607
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    make = start_prod_local(tmp_path)
     pids: dict[str, int] = {}
     restarted: list[int] = []
     said: list[str] = []
