@@ -85,10 +85,9 @@ test: lint typecheck migrations-check lint-imports services
 	$(PYTEST) -m "$(MARKERS)" $(PYTEST_ARGS)
 
 # The production-topology tests (`@pytest.mark.stack`): each starts its own nginx, gunicorn, Redis,
-# task worker or private PostgreSQL cluster, and mostly waits on them (outages, restarts, load), so
-# three workers share the 2 cores. They keep their own database whatever DATABASE_URL says: CI runs
-# them once.
-STACK_WORKERS ?= 3
+# task worker or private PostgreSQL cluster, and mostly waits on them (outages, restarts, load).
+# They keep their own database whatever DATABASE_URL says: CI runs them once.
+STACK_WORKERS ?= 2
 test-stack: install services
 	$(BIN)/pytest -n $(STACK_WORKERS) --dist loadgroup -m stack $(PYTEST_ARGS)
 
