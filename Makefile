@@ -73,9 +73,10 @@ services:
 	  [ "$$missing" = "" ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; }
 
 # The whole suite on the database DATABASE_URL names (SQLite when unset), browser tests included,
-# on every core (pytest-xdist; PYTEST_WORKERS=0 runs it in one process). Tests that must share a
-# worker (a module-scoped private server) carry @pytest.mark.xdist_group. The scale tests and the
-# full property-test budgets are `make test-scale`. MARKERS chooses tests by mark, e.g.
+# on every core (pytest-xdist; PYTEST_WORKERS=0 runs it in one process). Tests that should share a
+# worker carry @pytest.mark.xdist_group (not honoured with pytest 9.2: pytest-xdist#1386, README).
+# The production-topology tests are `make test-stack`; the scale tests and the full property-test
+# budgets are `make test-scale`. MARKERS chooses tests by mark, e.g.
 # MARKERS='not scale and not browser'; PYTEST_ARGS adds pytest arguments, e.g. PYTEST_ARGS='-x'.
 PYTEST_WORKERS ?= auto
 PYTEST := $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup
