@@ -1,6 +1,6 @@
 """Is the worker running an import job still alive? A worker killed mid-step (out of memory, a
 deploy, `kill -9`) left its job "Importing — rows saved 100 of 1,000" for ever, with its file in
-the database. Each step now records its worker ("host:pid") when it claims the job and, from a
+the database. Each step now records its worker ("host:pid:start", core/processes.py) when it claims the job and, from a
 thread of its own, a heartbeat every HEARTBEAT_SECONDS. The job's page asks `dead_worker_reason`:
 on the worker's own machine, whether its process still exists; elsewhere (a worker container),
 whether its heartbeat is recent. A dead worker's job is marked failed with that reason (nothing was
@@ -10,8 +10,6 @@ queue it again from its page, or discard it.
 
 from __future__ import annotations
 
-import os
-import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -20,6 +18,7 @@ from datetime import timedelta
 from django.db import DatabaseError, connections
 from django.utils import timezone
 
+from programs.core.processes import ProcessId
 from programs.models import ImportJob
 
 Status = ImportJob.Status
@@ -32,31 +31,22 @@ RUNNING = (Status.CHECKING, Status.IMPORTING)
 
 
 def this_worker() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
-def _process_exists(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # exists, another user's
-        return True
-    return True
+    return str(ProcessId.current())
 
 
 def dead_worker_reason(job: ImportJob) -> str:
     """Why the worker running `job` is gone, or '' (not running, or alive as far as we can tell)."""
     if job.status not in RUNNING or not job.worker:
         return ""
-    host, _, pid = job.worker.rpartition(":")
+    process = ProcessId.parse(job.worker)
+    host = process.host if process else job.worker
     step = "checking" if job.status == Status.CHECKING else "importing"
-    if host == socket.gethostname() and pid.isdigit():
-        if _process_exists(int(pid)):
+    if process is not None and process.here:
+        if not process.ended():
             return ""
         return (
-            f"The worker (process {pid} on {host}) stopped while {step} this file, so the step "
-            "never finished. Nothing was saved."
+            f"The worker (process {process.pid} on {host}) stopped while {step} this file, so the "
+            "step never finished. Nothing was saved."
         )
     last = job.heartbeat_at or job.started_at
     if last is None or timezone.now() - last <= SILENT_FOR:

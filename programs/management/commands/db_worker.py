@@ -23,9 +23,7 @@ from __future__ import annotations
 
 import logging
 import os
-import socket
 import time
-from contextlib import suppress
 
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connections
@@ -34,6 +32,8 @@ from django.utils import timezone
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
+
+from programs.core.processes import ProcessId
 
 logger = logging.getLogger("django_tasks_db")
 
@@ -46,38 +46,20 @@ class WorkerDied(Exception):
     """A failed task's error when its worker stopped while running it."""
 
 
-def _started(pid: int) -> str | None:
-    """When process `pid` started (clock ticks since boot: unique for a pid), or None."""
-    try:
-        stat = open(f"/proc/{pid}/stat").read()  # noqa: SIM115
-    except OSError:
-        return None
-    return stat.rpartition(")")[2].split()[19]
-
-
 def this_worker_id() -> str:
-    pid = os.getpid()
-    return f"{socket.gethostname()[:40]}:{pid}:{_started(pid) or 0}"
+    return str(ProcessId.current())
 
 
 def dead_worker_reason(worker_id: str) -> str:
     """Why the worker `worker_id` (host:pid:start) is gone, or '' (alive, or not on this machine,
     or an id of another form)."""
-    host, pid, start = [*worker_id.split(":"), "", "", ""][:3]
-    if host != socket.gethostname()[:40] or not pid.isdigit():
+    process = ProcessId.parse(worker_id)
+    if process is None or not process.ended():
         return ""
-    now = _started(int(pid))
-    if now is None:
-        with suppress(ProcessLookupError, PermissionError):
-            os.kill(int(pid), 0)
-            return ""  # no /proc, but the process exists: take it for alive
-        return f"The task worker (process {pid} on {host}) stopped while running this task."
-    if start not in ("", "0") and now != start:
-        return (
-            f"The task worker (process {pid} on {host}) stopped while running this task; "
-            "a later process has its number."
-        )
-    return ""
+    said = (
+        f"The task worker (process {process.pid} on {process.host}) stopped while running this task"
+    )
+    return f"{said}; a later process has its number." if process.reused else f"{said}."
 
 
 def fail_tasks_of_dead_workers(backend_name: str) -> int:
