@@ -53,6 +53,7 @@ def open_page(browser: Browser, viewport, javascript: bool) -> Page:
 
 
 def fits(page: Page) -> None:
+    page.wait_for_load_state()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= page.viewport_size["width"], f"{page.url} is {width} px wide"  # type: ignore[index]
 
@@ -78,6 +79,8 @@ def confirm_by_email(page: Page, inbox: Inbox) -> None:
 def report_a_deadline(page: Page, url: str, programme: Programme, email: str = "") -> None:
     page.goto(f"{url}{programme.get_absolute_url()}")
     page.get_by_role("link", name="Suggest a correction").click()
+    # Measure the form's page, not the detail page it is leaving (mid-navigation there is no document).
+    expect(page.get_by_role("heading", name="Suggest a correction", level=1)).to_be_visible()
     fits(page)
     page.get_by_role("radio", name="Deadline").check()
     page.get_by_label("What it should say").fill("Applications now close on 15 March 2027.")
@@ -117,7 +120,7 @@ def test_a_student_reports_a_wrong_deadline_and_an_adviser_accepts_it(
     expect(page.locator("#id_dated_deadlines-0-date")).to_have_value("15/03/2027")
     page.get_by_role("button", name="Save", exact=True).first.click()
     expect(page.locator(".messagelist")).to_contain_text("accepted")
-    screenshot(f"admin-suggestion-accepted-{viewport['width']}")
+    screenshot(f"admin-suggestion-accepted-{viewport['width']}", of=page)
 
     suggestion = Suggestion.objects.get()
     assert (suggestion.status, suggestion.decided_by.username) == ("accepted", "amina")  # type: ignore[union-attr]
@@ -131,7 +134,7 @@ def test_a_student_reports_a_wrong_deadline_and_an_adviser_accepts_it(
         f"Updated on {long_date(clock.today())} after a reader's report, checked by an adviser."
     )
     fits(student)
-    screenshot(f"detail-after-a-readers-report-{viewport['width']}")
+    screenshot(f"detail-after-a-readers-report-{viewport['width']}", of=student)
     calendar = student.request.get(f"{url}/programmes/{programme.slug}/calendar.ics").text()
     assert "DTSTART;VALUE=DATE:20270315" in calendar
     assert "reader's report" in calendar.replace("\r\n ", "")
