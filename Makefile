@@ -103,9 +103,11 @@ test-postgres: install services
 test-scale: install services
 	HYPOTHESIS_PROFILE=$${HYPOTHESIS_PROFILE:-ci} $(PYTEST) -m "scale or hypothesis" $(PYTEST_ARGS)
 
-# Every page type photographed at both viewports in light and dark, into artifacts/, while axe checks it.
+# The browser tests again, photographing what they show into artifacts/ (git-ignored) for a person to
+# look at: every page type at both viewports in light and dark while axe checks it, and each
+# journey's key screens. The everyday suite takes no pictures (tests/browser/conftest.py).
 screenshots: install
-	SCREENSHOTS=1 $(BIN)/pytest -p no:xdist -q tests/browser/test_every_page_is_accessible.py
+	SCREENSHOTS=1 $(PYTEST) -m "browser and not stack" tests/browser $(PYTEST_ARGS)
 
 # Lighthouse (pinned in tools/lighthouse, run in Debian's Chromium) on home, list and detail of a
 # production-like local run; prints the four category scores. LIGHTHOUSE_MIN=100 makes it a gate.

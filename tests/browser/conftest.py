@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Page
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
@@ -85,14 +86,24 @@ def seeded_server(transactional_db, live_server):
     return live_server
 
 
-@pytest.fixture
-def screenshot(page):
-    """Save a full-page screenshot under artifacts/ for a person to look at."""
+# Screenshots are for a person to look at, never what a test checks: taken only with SCREENSHOTS=1
+# (`make screenshots`), they cost the everyday suite half a second to a second each.
+PHOTOGRAPH = os.environ.get("SCREENSHOTS") == "1"
 
-    def take(name: str) -> Path:
+
+def photograph(page: Page, name: str, *, full_page: bool = True) -> None:
+    """Save a screenshot of `page` under artifacts/ when SCREENSHOTS=1."""
+    if PHOTOGRAPH:
         ARTIFACTS.mkdir(exist_ok=True)
-        path = ARTIFACTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
-        return path
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
+
+
+@pytest.fixture
+def screenshot(request):
+    """`screenshot(name)` photographs the test's `page` (or `of=` another page) with SCREENSHOTS=1."""
+
+    def take(name: str, of: Page | None = None) -> None:
+        if PHOTOGRAPH:
+            photograph(of or request.getfixturevalue("page"), name)
 
     return take

@@ -24,7 +24,9 @@ from playwright.sync_api import Page, expect
 
 from deploy.stack import free_port
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("make-run")]
+# `make run` starts its own server, worker and database (a minute of migrating and loading): it runs
+# with the other production-topology tests in `make test-stack`, which CI runs once.
+pytestmark = [pytest.mark.browser, pytest.mark.stack, pytest.mark.xdist_group("make-run")]
 
 ROOT = Path(__file__).resolve().parents[2]
 SLUG = "stanford-pediatrics-internship-program"

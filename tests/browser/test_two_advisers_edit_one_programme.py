@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, Dialog, Page, expect
 from programs.catalogue import writing
 from programs.catalogue.roles import create_staff_user
 from programs.models import Cost, DatedDeadline, EditingSession, EligibilityRule, Programme
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import photograph
 from tests.browser.viewports import DESKTOP
 from tests.factories import make_cost, make_programme, make_rule, make_source
 
@@ -89,8 +89,7 @@ def test_two_advisers_editing_one_programme_lose_nothing_and_see_each_other(
     expect(ben.locator("#editing-presence")).to_contain_text("Amina has it open")
     back_on_the_tab(amina)
     expect(amina.locator("#editing-presence")).to_contain_text("Ben has it open", timeout=ANSWERED)
-    ARTIFACTS.mkdir(exist_ok=True)
-    amina.screenshot(path=str(ARTIFACTS / "admin-who-else-is-editing.png"))
+    photograph(amina, "admin-who-else-is-editing", full_page=False)
 
     amina.locator("#id_costs-0-amount_min").fill("3500")
     amina.get_by_label("Pay note").fill("Stipend of US$3,500, as the provider's email says.")
@@ -125,8 +124,7 @@ def test_two_advisers_editing_one_programme_lose_nothing_and_see_each_other(
     expect(report.locator("li", has_text="Eligibility rule")).to_contain_text("Changed by you")
     expect(report.locator("li", has_text="Dated deadline")).to_contain_text("Added by you: kept.")
     expect(ben.locator("#id_costs-0-amount_min")).to_have_value("3500.00")
-    ARTIFACTS.mkdir(exist_ok=True)
-    ben.screenshot(path=str(ARTIFACTS / "admin-stale-save-refused.png"), full_page=True)
+    photograph(ben, "admin-stale-save-refused")
     assert Cost.objects.get(programme=programme).amount_min == Decimal("3500")
     assert not DatedDeadline.objects.filter(programme=programme).exists()
 
