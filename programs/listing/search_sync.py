@@ -65,6 +65,9 @@ def refresh(programme_ids: Iterable[int], stored: dict[int, str] | None = None) 
         .prefetch_related("countries", "cities", "specialities", "disciplines")
     )
     postgresql = connection.vendor == "postgresql"
+    # Every document's gained and lost words, written once for the lot: a word's row updated once
+    # per programme (10,000 times in one transaction for "health") took minutes on PostgreSQL.
+    counts: Counter[str] = Counter()
     for programme in programmes:
         parts = document(
             programme,
@@ -78,7 +81,9 @@ def refresh(programme_ids: Iterable[int], stored: dict[int, str] | None = None) 
         )
         text = plain_text(parts)
         before = stored.get(programme.pk, programme.search_text)
-        count_words(indexed_words(text), indexed_words(before))
+        gained, lost = indexed_words(text), indexed_words(before)
+        counts.update(gained - lost)
+        counts.subtract(lost - gained)
         if postgresql:
             Programme.objects.filter(pk=programme.pk).update(
                 search_text=text, search_document=_vector(parts)
@@ -89,6 +94,7 @@ def refresh(programme_ids: Iterable[int], stored: dict[int, str] | None = None) 
         with connection.cursor() as cursor:
             cursor.execute(_FTS_DELETE, [programme.pk])
             cursor.execute(_FTS_INSERT, [programme.pk, *(parts[name] for name in PARTS)])
+    add_to_word_counts(counts)
 
 
 def forget(programme_id: int) -> None:
@@ -177,16 +183,31 @@ def indexed_words(text: str) -> set[str]:
 
 
 def count_words(gained: set[str], lost: set[str]) -> None:
-    """One document gained and lost these words (a fixed number of queries)."""
-    gained, lost = gained - lost, lost - gained
-    if gained:
+    """One document gained and lost these words."""
+    counts: Counter[str] = Counter(gained - lost)
+    counts.subtract(lost - gained)
+    add_to_word_counts(counts)
+
+
+def add_to_word_counts(counts: Counter[str], chunk: int = 500) -> None:
+    """Add each word's change in documents (negative: documents lost) to its SearchWord row: one
+    update per distinct change and chunk of words, whatever the number of documents."""
+    by_change: dict[int, list[str]] = {}
+    for word, change in counts.items():
+        if change:
+            by_change.setdefault(change, []).append(word)
+    new = [w for change, ws in by_change.items() if change > 0 for w in ws]
+    for start in range(0, len(new), chunk):
         SearchWord.objects.bulk_create(
-            [SearchWord(word=w, length=len(w), documents=0) for w in gained], ignore_conflicts=True
+            [SearchWord(word=w, length=len(w), documents=0) for w in new[start : start + chunk]],
+            ignore_conflicts=True,
         )
-        SearchWord.objects.filter(word__in=gained).update(documents=F("documents") + 1)
-    if lost:
-        SearchWord.objects.filter(word__in=lost).update(documents=F("documents") - 1)
-        SearchWord.objects.filter(word__in=lost, documents__lte=0).delete()
+    for change, ws in sorted(by_change.items()):
+        for start in range(0, len(ws), chunk):
+            found = SearchWord.objects.filter(word__in=ws[start : start + chunk])
+            found.update(documents=F("documents") + change)
+            if change < 0:
+                found.filter(documents__lte=0).delete()
 
 
 def rebuild_words(batch: int = 5000) -> int:
