@@ -1,6 +1,7 @@
 """Shared pytest fixtures: personas and the seeded directory."""
 
 import os
+import threading
 from collections.abc import Callable
 from datetime import date
 
@@ -8,6 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db.backends.sqlite3 import base as sqlite_base
 from django.test import Client
 from hypothesis import settings as hypothesis_settings
 from pytest_django import DjangoDbBlocker
@@ -17,6 +19,55 @@ from programs.core import clock
 
 # Playwright's sync API runs an event loop in the test thread; Django must allow ORM calls there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+class OneThreadAtATimeCursor(sqlite_base.SQLiteCursorWrapper):
+    """SQLite cursors that enter the C library one thread at a time.
+
+    The live server shares the test's in-memory SQLite connection with every request thread and
+    with the test itself. Two threads inside it at once can deadlock in CPython's sqlite3: one
+    steps a statement (holding SQLite's connection mutex) and calls one of Django's SQL functions
+    written in Python (waiting for the GIL), while the other reads a row's columns holding the GIL
+    (waiting for the mutex). A browser test that polled the admin (the editing-presence heartbeat)
+    beside a page load hung a worker for good this way. Waiting for this lock releases the GIL.
+    """
+
+    lock = threading.RLock()
+
+    def execute(self, *args, **kwargs):
+        with self.lock:
+            return super().execute(*args, **kwargs)
+
+    def executemany(self, *args, **kwargs):
+        with self.lock:
+            return super().executemany(*args, **kwargs)
+
+    def executescript(self, *args, **kwargs):
+        with self.lock:
+            return super().executescript(*args, **kwargs)
+
+    def fetchone(self, *args, **kwargs):
+        with self.lock:
+            return super().fetchone(*args, **kwargs)
+
+    def fetchmany(self, *args, **kwargs):
+        with self.lock:
+            return super().fetchmany(*args, **kwargs)
+
+    def fetchall(self, *args, **kwargs):
+        with self.lock:
+            return super().fetchall(*args, **kwargs)
+
+    def __next__(self):
+        with self.lock:
+            return super().__next__()
+
+    def close(self, *args, **kwargs):
+        with self.lock:
+            return super().close(*args, **kwargs)
+
+
+sqlite_base.SQLiteCursorWrapper = OneThreadAtATimeCursor  # type: ignore[misc]
 
 # Generated examples per property test: a quick look in `make test` (on SQLite and PostgreSQL), the
 # full budget in `make test-scale` (HYPOTHESIS_PROFILE=ci; CI runs it once). 400 generated query
