@@ -21,49 +21,58 @@ from programs.core import clock
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+_CONNECTION_LOCKS: dict[int, threading.RLock] = {}
+_CONNECTION_LOCKS_GUARD = threading.Lock()
+
+
+def _lock_of(connection: object) -> threading.RLock:
+    with _CONNECTION_LOCKS_GUARD:
+        return _CONNECTION_LOCKS.setdefault(id(connection), threading.RLock())
+
+
 class OneThreadAtATimeCursor(sqlite_base.SQLiteCursorWrapper):
-    """SQLite cursors that enter the C library one thread at a time.
+    """SQLite cursors that enter the C library one thread at a time per connection.
 
     The live server shares the test's in-memory SQLite connection with every request thread and
-    with the test itself. Two threads inside it at once can deadlock in CPython's sqlite3: one
-    steps a statement (holding SQLite's connection mutex) and calls one of Django's SQL functions
-    written in Python (waiting for the GIL), while the other reads a row's columns holding the GIL
-    (waiting for the mutex). A browser test that polled the admin (the editing-presence heartbeat)
-    beside a page load hung a worker for good this way. Waiting for this lock releases the GIL.
+    with the test itself. Two threads inside one connection at once can deadlock in CPython's
+    sqlite3: one steps a statement (holding SQLite's connection mutex) and calls one of Django's
+    SQL functions written in Python (waiting for the GIL), while the other reads a row's columns
+    holding the GIL (waiting for the mutex). A browser test that polled the admin (the
+    editing-presence heartbeat) beside a page load hung a worker for good this way. Waiting for
+    the lock releases the GIL. The lock is the connection's own: threads with connections of their
+    own (tests/test_restore_save_race.py) still wait for each other in SQLite's file lock, not here.
     """
 
-    lock = threading.RLock()
-
     def execute(self, *args, **kwargs):
-        with self.lock:
+        with _lock_of(self.connection):
             return super().execute(*args, **kwargs)
 
     def executemany(self, *args, **kwargs):
-        with self.lock:
+        with _lock_of(self.connection):
             return super().executemany(*args, **kwargs)
 
     def executescript(self, *args, **kwargs):
-        with self.lock:
+        with _lock_of(self.connection):
             return super().executescript(*args, **kwargs)
 
     def fetchone(self, *args, **kwargs):
-        with self.lock:
+        with _lock_of(self.connection):
             return super().fetchone(*args, **kwargs)
 
     def fetchmany(self, *args, **kwargs):
-        with self.lock:
+        with _lock_of(self.connection):
             return super().fetchmany(*args, **kwargs)
 
     def fetchall(self, *args, **kwargs):
-        with self.lock:
+        with _lock_of(self.connection):
             return super().fetchall(*args, **kwargs)
 
     def __next__(self):
-        with self.lock:
+        with _lock_of(self.connection):
             return super().__next__()
 
     def close(self, *args, **kwargs):
-        with self.lock:
+        with _lock_of(self.connection):
             return super().close(*args, **kwargs)
 
 

@@ -15,8 +15,10 @@ from html import escape
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from programs.models import DatedDeadline, Programme, Source, Suggestion
+from programs.models.sources import long_date
 from programs.suggestions import intake
 from tests.factories import make_organisation, make_programme
 from tests.suggesting import DEADLINE_PAGE, correction, proposal, suggest_url, with_token
@@ -33,9 +35,12 @@ def adviser_client(client, adviser):
     return client
 
 
+DAY = datetime.date(2026, 12, 7)  # the suite's "today" here: before the 2027 dates it proposes
+
+
 @pytest.fixture
 def programme(pin_today):
-    pin_today(datetime.date(2026, 12, 7))
+    pin_today(DAY)
     return make_programme(
         title="Summer School in Surgery",
         deadline_kind="fixed",
@@ -55,6 +60,10 @@ def sent(programme: Programme, **fields) -> Suggestion:
     cleaned["proposed_date"] = datetime.date.fromisoformat(date) if date else None
     submission = uuid.UUID(data["submission"])
     suggestion, _ = intake.receive("correction", cleaned, submission, programme)
+    # Received on the pinned day (its report is dated by it, and may not be later than today).
+    received = datetime.datetime.combine(DAY, datetime.time(12), tzinfo=datetime.UTC)
+    Suggestion.objects.filter(pk=suggestion.pk).update(received_at=received)
+    suggestion.refresh_from_db()
     return suggestion
 
 
@@ -122,7 +131,7 @@ def test_accepting_opens_the_programmes_form_filled_with_the_proposal(
         DEADLINE_PAGE,
         adviser,
     )
-    assert report.date == datetime.date(2026, 12, 7)
+    assert report.date == DAY
     form = adviser_client.get(opened["Location"]).content.decode()
     assert f'<option value="{report.pk}" selected>' in form
     assert 'name="dated_deadlines-0-date" value="15/03/2027"' in form
@@ -165,9 +174,10 @@ def test_saving_the_filled_form_accepts_it_and_the_change_cites_the_report(
         "from a reader's report of 7 December 2026 citing www.example.org, checked by an adviser"
     )
     assert escape(words) in public
+    accepted = timezone.localdate(suggestion.decided_at)  # the day the adviser saved it
     assert (
-        'Updated on <time datetime="2026-12-07">7 December 2026</time> after a reader\'s report, checked by an adviser.'
-        in public
+        f'Updated on <time datetime="{accepted.isoformat()}">{long_date(accepted)}</time> '
+        "after a reader's report, checked by an adviser." in public
     )
     calendar = adviser_client.get(f"/programmes/{programme.slug}/calendar.ics").content.decode()
     assert "DTSTART;VALUE=DATE:20270315" in calendar
@@ -255,7 +265,7 @@ def test_the_review_queue_counts_open_suggestions_per_programme(adviser_client, 
 
 @pytest.fixture
 def today():
-    return datetime.date(2026, 12, 7)
+    return DAY
 
 
 def test_a_student_cannot_open_the_inbox(client, programme):
