@@ -39,10 +39,11 @@ def alert_for(purpose: str, token: str) -> Alert | None:
     return None if alert_id is None else Alert.objects.filter(pk=alert_id).first()
 
 
-def list_headers(alert: Alert) -> dict[str, str]:
+def list_headers(unsubscribe: str) -> dict[str, str]:
     """RFC 8058 one-click unsubscribe: a mail client POSTs `List-Unsubscribe=One-Click` to the
-    link, which deletes the alert with no further step."""
+    link (`unsubscribe_url()`, the one the message's body gives), which deletes the alert with no
+    further step."""
     return {
-        "List-Unsubscribe": f"<{unsubscribe_url(alert)}>",
+        "List-Unsubscribe": f"<{unsubscribe}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }

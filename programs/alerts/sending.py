@@ -201,7 +201,9 @@ def plan_reminders(run: Run) -> int:
     return len(AlertMessage.objects.bulk_create(owed, ignore_conflicts=True, batch_size=1000))
 
 
-def _letter_digest(run: Run, message: AlertMessage) -> tuple[mail.Letter, str] | None:
+def _letter_digest(
+    run: Run, message: AlertMessage, standing: dict[str, str]
+) -> tuple[mail.Letter, str] | None:
     alert = message.alert
     assert message.covers_from is not None and message.covers_until is not None  # noqa: S101
     found = run.changes_for(alert.query, message.covers_from, message.covers_until)
@@ -227,12 +229,12 @@ def _letter_digest(run: Run, message: AlertMessage) -> tuple[mail.Letter, str] |
         "feed_url": f"{settings.SITE_URL}{reverse('programs:feed')}?{alert.query}".rstrip("?"),
         "problems": problems,
         "weekly": alert.frequency == Alert.Frequency.WEEKLY,
-        **_standing_links(alert),
+        **standing,
     }
     return mail.render("alert_digest", context), _problem_text(problems)
 
 
-def _letter_reminder(message: AlertMessage) -> mail.Letter | None:
+def _letter_reminder(message: AlertMessage, standing: dict[str, str]) -> mail.Letter | None:
     programme_id, _, stage = message.period.split(":")
     programme = (
         Programme.objects.published()
@@ -253,12 +255,14 @@ def _letter_reminder(message: AlertMessage) -> mail.Letter | None:
         "stage": int(stage),
         "url": f"{settings.SITE_URL}{programme.get_absolute_url()}",
         "compare_url": f"{settings.SITE_URL}{reverse('programs:compare')}?{message.alert.query}",
-        **_standing_links(message.alert),
+        **standing,
     }
     return mail.render("alert_reminder", context)
 
 
 def _standing_links(alert: Alert) -> dict[str, str]:
+    """The manage and unsubscribe links of one message, signed once: the body and the
+    List-Unsubscribe header give the same address (signed a second apart, they differed)."""
     return {"manage_url": links.manage_url(alert), "unsubscribe_url": links.unsubscribe_url(alert)}
 
 
@@ -281,15 +285,19 @@ def deliver_one(run: Run, message_id: int) -> str:
             return ""
         alert = message.alert
         reported = alert.reported_problems
+        standing = _standing_links(alert)
         if message.kind == AlertMessage.Kind.DIGEST:
-            made = _letter_digest(run, message)
+            made = _letter_digest(run, message, standing)
             letter, reported = made if made is not None else (None, reported)
         else:
-            letter = _letter_reminder(message)
+            letter = _letter_reminder(message, standing)
         if letter is None:
             message.delete()
             return "dropped"
-        headers = {**links.list_headers(alert), "Message-ID": _message_id(message)}
+        headers = {
+            **links.list_headers(standing["unsubscribe_url"]),
+            "Message-ID": _message_id(message),
+        }
         try:
             mail.send(alert.email, letter, headers=headers)
         except mail.NotSent:
