@@ -43,38 +43,30 @@ class OneThreadAtATimeCursor(sqlite_base.SQLiteCursorWrapper):
     own (tests/test_restore_save_race.py) still wait for each other in SQLite's file lock, not here.
     """
 
-    def execute(self, *args, **kwargs):
-        with _lock_of(self.connection):
-            return super().execute(*args, **kwargs)
 
-    def executemany(self, *args, **kwargs):
-        with _lock_of(self.connection):
-            return super().executemany(*args, **kwargs)
+def _one_thread_at_a_time(name: str):
+    call = getattr(sqlite_base.SQLiteCursorWrapper, name)
 
-    def executescript(self, *args, **kwargs):
+    def locked(self, *args, **kwargs):
         with _lock_of(self.connection):
-            return super().executescript(*args, **kwargs)
+            return call(self, *args, **kwargs)
 
-    def fetchone(self, *args, **kwargs):
-        with _lock_of(self.connection):
-            return super().fetchone(*args, **kwargs)
+    locked.__name__ = name
+    return locked
 
-    def fetchmany(self, *args, **kwargs):
-        with _lock_of(self.connection):
-            return super().fetchmany(*args, **kwargs)
 
-    def fetchall(self, *args, **kwargs):
-        with _lock_of(self.connection):
-            return super().fetchall(*args, **kwargs)
-
-    def __next__(self):
-        with _lock_of(self.connection):
-            return super().__next__()
-
-    def close(self, *args, **kwargs):
-        with _lock_of(self.connection):
-            return super().close(*args, **kwargs)
-
+# Every call that steps a statement or reads its rows (and closing it).
+for _name in (
+    "execute",
+    "executemany",
+    "executescript",
+    "fetchone",
+    "fetchmany",
+    "fetchall",
+    "__next__",
+    "close",
+):
+    setattr(OneThreadAtATimeCursor, _name, _one_thread_at_a_time(_name))
 
 sqlite_base.SQLiteCursorWrapper = OneThreadAtATimeCursor  # type: ignore[misc]
 
