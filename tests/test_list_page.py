@@ -353,3 +353,16 @@ def test_the_real_directory_filters_by_region_and_by_country_with_pay(client, se
     assert uk_unpaid >= {"uclh-hospital-shadowing-elective", "barts-health-summer-internship"}
     assert "lite-regal-medical-internship-shadowing-london" not in uk_unpaid  # fee-charging
     assert "ucl-summer-research-internship" not in uk_unpaid  # paid
+
+
+def test_the_profiles_start_date_offers_today_onwards_on_every_day(client, pin_today, settings):
+    """The empty profile form is made once per data version and shared; its start date's range
+    (today to MAX_PLAN_YEARS ahead) still moves with the day when nothing in the directory changed."""
+    settings.PAGE_CACHE_SECONDS = 0  # the view itself, each time
+    make_programme(title="Any programme")
+    pin_today(date(2027, 3, 1))
+    assert 'min="2027-03-01"' in client.get("/programmes/").content.decode()
+
+    pin_today(date(2027, 3, 2))  # the next day, no edit between
+
+    assert 'min="2027-03-02"' in client.get("/programmes/").content.decode()

@@ -303,8 +303,9 @@ def extra_problems(*forms: Form) -> list[Problem]:
 
 def empty_profile_fields(form: ProfileForm) -> str:
     """The profile fields as a student sees them before answering: the same for everyone until
-    the data changes (the countries, levels, disciplines and universities it offers), so made
-    once per data version (rendering its 500 options took a fifth of a list page)."""
+    the data changes (the countries, levels, disciplines and universities it offers) or the day
+    does, so made once per data version and day (rendering its 500 options took a fifth of a list
+    page)."""
 
     def render() -> str:
         return render_to_string(
@@ -313,4 +314,6 @@ def empty_profile_fields(form: ProfileForm) -> str:
 
     if any(form.data.get(name) for name in form.fields):  # answered (wrongly): shown as typed
         return render()
-    return shared_vocabulary.per_version("empty-profile-fields", render, render)
+    # Per day too: the start date offers today to MAX_PLAN_YEARS ahead (its min and max).
+    name = f"empty-profile-fields:{form.today.isoformat()}"
+    return shared_vocabulary.per_version(name, render, render)
