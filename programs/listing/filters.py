@@ -44,7 +44,7 @@ from programs.models import (
     StudyLevel,
     Vocabulary,
 )
-from programs.models.search_text import Query, parse
+from programs.models.search_text import Phrase, Query, parse
 
 # The filters that have facet counts (programs/listing/facets.py), by parameter name.
 FACET_GROUPS = (
@@ -236,15 +236,18 @@ class ProgrammeFilter(django_filters.FilterSet):
                 self.form.fields[name].lookup = rows
 
     @cached_property
+    def synonyms(self) -> dict[Phrase, list[Phrase]]:
+        """The search synonyms: the vocabulary's, or read now (one query) without one."""
+        if self.vocabulary is not None:
+            return self.vocabulary.synonyms
+        return SearchSynonym.objects.as_map()
+
+    @cached_property
     def search_query(self) -> Query | None:
-        """The search box's text, read with the synonym table (the vocabulary's, or one query),
-        or None."""
+        """The search box's text, read with the synonyms, or None."""
         self.is_valid()
         text = self.form.cleaned_data.get("q")
-        if not text:
-            return None
-        synonyms = self.vocabulary.synonyms if self.vocabulary is not None else None
-        return parse(text, synonyms if synonyms is not None else SearchSynonym.objects.as_map())
+        return parse(text, self.synonyms) if text else None
 
     def conditions(self) -> dict[str, Q]:
         """One condition per valid, active filter (facet groups by their parameter's name)."""

@@ -23,7 +23,6 @@ from programs.listing.filters import ProgrammeFilter
 from programs.models import (
     Programme,
     ProgrammeQuerySet,
-    SearchSynonym,
     SearchWord,
     Speciality,
 )
@@ -148,12 +147,7 @@ def when_nothing_found(
     within = within if within is not None else Q()
     conditions = filterset.conditions()
     others = [c for name, c in conditions.items() if name != "q"]
-    vocabulary = filterset.vocabulary
-    synonyms = (
-        (vocabulary.synonyms if vocabulary is not None else SearchSynonym.objects.as_map())
-        if text
-        else {}
-    )
+    synonyms = filterset.synonyms if text else {}
     fixed = correction(text, synonyms) if text else ""
     fixed_count = 0
 
