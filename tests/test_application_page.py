@@ -233,3 +233,18 @@ def test_a_page_given_on_the_add_page_cites_the_source_given_there(adviser_clien
     programme = Programme.objects.get(title="Surgical research placement (Famulatur)")
     assert programme.application_url_source == programme.source
     assert programme.application_url_checked_on == datetime.date(2026, 12, 1)
+
+
+def test_the_checking_page_says_when_the_application_page_was_last_checked(adviser_client, website):
+    """'Mark verified' lists each programme's pages to open; the application page carries the day
+    an adviser last opened it, written as every other date ("3 December 2026")."""
+    programme = make_programme(
+        application_url=APPLY, application_url_source=website, application_url_checked_on=CHECKED
+    )
+
+    page = adviser_client.post(
+        reverse("admin:programs_programme_changelist"),
+        {"action": "mark_verified_today", "_selected_action": [programme.pk]},
+    ).content.decode()
+
+    assert "Official application page (last checked 3 December 2026)" in page

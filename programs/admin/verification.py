@@ -22,6 +22,7 @@ from django.urls import reverse
 from programs.catalogue import writing
 from programs.core import clock
 from programs.models import Cost, DatedDeadline, EligibilityRule, Programme
+from programs.models.sources import long_date
 
 from .base import editor_id, format_amount
 
@@ -88,7 +89,7 @@ def links_of(programme: Programme) -> tuple[tuple[str, str], ...]:
     checked = programme.application_url_checked_on
     pages = [
         (
-            f"Official application page (last checked {checked:%d %B %Y})"
+            f"Official application page (last checked {long_date(checked)})"
             if checked
             else "Official application page",
             programme.application_url,
